@@ -1,0 +1,149 @@
+package dev.striate.core.check;
+
+import dev.striate.core.backend.Backend;
+import dev.striate.core.backend.RunContext;
+import dev.striate.core.exec.Executor;
+import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.graph.Graph;
+import dev.striate.core.graph.GraphInput;
+import dev.striate.core.tensor.DType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Compares a backend's analytic backward with central finite differences, in double precision.
+ * The checked scalar is L = Σ output·R for a fixed random R, so every output element contributes.
+ * Error per element: |analytic - numeric| / max(|analytic|, |numeric|, {@value #ABSOLUTE_FLOOR});
+ * a case passes when the largest error is at most {@value #TOLERANCE}.
+ */
+public final class GradientChecker {
+    public static final double STEP = 1e-5;
+    public static final double ABSOLUTE_FLOOR = 1e-3;
+    public static final double TOLERANCE = 1e-6;
+    private static final long SEED = 20261122L;
+
+    private final Backend backend;
+
+    public GradientChecker(Backend backend) {
+        this.backend = backend;
+    }
+
+    public GradCheckResult check(GradCheckCase c) {
+        Graph graph = c.graph();
+        SplittableRandom random = new SplittableRandom(SEED);
+        try (ParameterStore store = ParameterStore.initialize(graph, backend, SEED);
+             Executor executor = new Executor(graph, backend, store)) {
+            for (String name : store.trainableNames()) {
+                double[] values = new double[(int) store.value(name).size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = random.nextDouble(-1, 1);
+                }
+                store.write(name, values);
+            }
+            List<String> floatInputs = new ArrayList<>();
+            List<double[]> inputValues = new ArrayList<>();
+            for (GraphInput in : graph.inputs()) {
+                if (in.dtype() == DType.I32 || in.dtype() == DType.I64) {
+                    executor.feed(in.name(), c.labels().get(in.name()));
+                } else {
+                    double[] x = wellSpaced((int) in.shape().size(), c.inputScale(), random);
+                    executor.feed(in.name(), x);
+                    executor.requireInputGradient(in.name());
+                    floatInputs.add(in.name());
+                    inputValues.add(x);
+                }
+            }
+            RunContext context = new RunContext(c.training(), SEED, 3);
+            String output = graph.output();
+            double[] projection = new double[(int) graph.shapeOf(output).size()];
+            for (int i = 0; i < projection.length; i++) {
+                projection[i] = random.nextDouble(-1, 1);
+            }
+            executor.forward(context);
+            store.zeroGradients();
+            executor.backward(output, projection);
+
+            Worst worst = new Worst();
+            for (int k = 0; k < floatInputs.size(); k++) {
+                String name = floatInputs.get(k);
+                double[] analytic = executor.inputGradient(name);
+                double[] x = inputValues.get(k);
+                for (int i = 0; i < x.length; i++) {
+                    double original = x[i];
+                    x[i] = original + STEP;
+                    executor.feed(name, x);
+                    double plus = objective(executor, context, output, projection);
+                    x[i] = original - STEP;
+                    executor.feed(name, x);
+                    double minus = objective(executor, context, output, projection);
+                    x[i] = original;
+                    executor.feed(name, x);
+                    worst.record(analytic[i], (plus - minus) / (2 * STEP), name, i);
+                }
+            }
+            for (String name : store.trainableNames()) {
+                double[] analytic = backend.read(store.gradient(name));
+                double[] p = store.read(name);
+                for (int i = 0; i < p.length; i++) {
+                    double original = p[i];
+                    p[i] = original + STEP;
+                    store.write(name, p);
+                    double plus = objective(executor, context, output, projection);
+                    p[i] = original - STEP;
+                    store.write(name, p);
+                    double minus = objective(executor, context, output, projection);
+                    p[i] = original;
+                    store.write(name, p);
+                    worst.record(analytic[i], (plus - minus) / (2 * STEP), name, i);
+                }
+            }
+            return new GradCheckResult(c.op(), c.name(), worst.error, worst.error <= TOLERANCE, worst.where,
+                    worst.count);
+        }
+    }
+
+    private double objective(Executor executor, RunContext context, String output, double[] projection) {
+        executor.forward(context);
+        double[] y = executor.read(output);
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += y[i] * projection[i];
+        }
+        return sum;
+    }
+
+    /**
+     * Distinct values in [-scale, scale], at least 2·scale/n apart and never zero, in random order: no two inputs
+     * of a max tie within the finite-difference step, and no input sits on a kink of ReLU.
+     */
+    static double[] wellSpaced(int n, double scale, SplittableRandom random) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = scale * (2.0 * (i + 0.5) / n - 1.0) + scale * 0.25 / n;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            double t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+        return x;
+    }
+
+    private static final class Worst {
+        double error;
+        String where = "";
+        int count;
+
+        void record(double analytic, double numeric, String name, int index) {
+            count++;
+            double denominator = Math.max(ABSOLUTE_FLOOR, Math.max(Math.abs(analytic), Math.abs(numeric)));
+            double e = Math.abs(analytic - numeric) / denominator;
+            if (e > error || Double.isNaN(e)) {
+                error = Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
+                where = name + "[" + index + "] analytic " + analytic + " numeric " + numeric;
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.striate.core.graph;
+
+import dev.striate.core.op.Op;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import java.util.List;
+
+/**
+ * One op applied to named inputs (graph inputs or earlier nodes), with its inferred output shape,
+ * its parameters (named {@code <node>.<suffix>}), and warnings found while building.
+ */
+public record Node(String name, Op op, List<String> inputs, Shape shape, DType dtype, List<Parameter> parameters,
+                   List<String> warnings) {
+    public Node {
+        inputs = List.copyOf(inputs);
+        parameters = List.copyOf(parameters);
+        warnings = List.copyOf(warnings);
+    }
+
+    public long macs(List<Shape> inputShapes) {
+        return op.macs(inputShapes, shape);
+    }
+}
