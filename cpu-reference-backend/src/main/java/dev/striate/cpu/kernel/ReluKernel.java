@@ -1,0 +1,20 @@
+package dev.striate.cpu.kernel;
+
+import dev.striate.core.backend.BackwardCall;
+import dev.striate.core.backend.ForwardCall;
+import dev.striate.core.backend.Kernel;
+import dev.striate.core.op.Relu;
+
+/** y = max(0, x); dy/dx = 1 for x > 0, else 0 (0 at the kink, as PyTorch). */
+public final class ReluKernel implements Kernel<Relu> {
+    @Override
+    public Object forward(Relu op, ForwardCall call) {
+        Elementwise.forward(call, x -> Math.max(0, x));
+        return null;
+    }
+
+    @Override
+    public void backward(Relu op, BackwardCall call) {
+        Elementwise.backward(call, (x, y) -> x > 0 ? 1 : 0);
+    }
+}
