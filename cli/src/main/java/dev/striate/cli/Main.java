@@ -28,7 +28,8 @@ public final class Main {
     }
 
     static List<Command> commands() {
-        return List.of(new GradcheckCommand());
+        return List.of(new GradcheckCommand(), new DatasetCommand(), new TrainCommand(), new EvalCommand(),
+                new PredictCommand(), new DemoCommand(), new SummaryCommand());
     }
 
     public static void main(String[] args) {

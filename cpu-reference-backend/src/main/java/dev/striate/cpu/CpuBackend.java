@@ -130,7 +130,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void applyUpdate(UpdateRule rule, double learningRate, long step, Tensor param, Tensor grad,
                             List<Tensor> state) {
-        throw new UnsupportedOperationException("optimizer updates are not written yet");
+        CpuOptimizerKernels.apply(rule, learningRate, step, data(param), data(grad),
+                state.stream().map(CpuBackend::data).toList());
     }
 
     @Override

@@ -55,6 +55,10 @@ public final class GradientChecker {
                 }
             }
             RunContext context = new RunContext(c.training(), SEED, 3);
+            if (!c.training()) {
+                // One training pass first, so evaluation reads running statistics that differ from their initial values.
+                executor.forward(RunContext.training(SEED, 1));
+            }
             String output = graph.output();
             double[] projection = new double[(int) graph.shapeOf(output).size()];
             for (int i = 0; i < projection.length; i++) {

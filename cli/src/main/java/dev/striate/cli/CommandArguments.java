@@ -1,0 +1,42 @@
+package dev.striate.cli;
+
+import dev.striate.core.UserException;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+
+/** Reading positional arguments and whole-number options, with the user's mistakes named. */
+final class CommandArguments {
+    private CommandArguments() {
+    }
+
+    /** The one positional argument, described as {@code what} when it is missing or doubled. */
+    static String single(CommandLine line, String what) {
+        List<String> arguments = line.getArgList();
+        if (arguments.size() != 1) {
+            throw new UserException("expected " + what + (arguments.isEmpty() ? "" : ", got " + arguments));
+        }
+        return arguments.getFirst();
+    }
+
+    /** A whole-number option of at least 1, or {@code fallback} when absent. */
+    static int positive(CommandLine line, String option, int fallback) {
+        String text = line.getOptionValue(option);
+        if (text == null) {
+            return fallback;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw notPositive(option, text);
+        }
+        if (value < 1) {
+            throw notPositive(option, text);
+        }
+        return value;
+    }
+
+    private static UserException notPositive(String option, String text) {
+        return new UserException("--" + option + " must be a whole number of at least 1, got '" + text + "'");
+    }
+}

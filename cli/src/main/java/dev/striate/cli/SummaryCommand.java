@@ -1,0 +1,71 @@
+package dev.striate.cli;
+
+import dev.striate.core.UserException;
+import dev.striate.models.ModelSpec;
+import dev.striate.models.ModelSpecs;
+import dev.striate.models.ModelSummary;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** {@code striate summary MODEL}: per-layer shapes, parameters, MACs and receptive fields, then the totals. */
+final class SummaryCommand implements Command {
+    @Override
+    public String name() {
+        return "summary";
+    }
+
+    @Override
+    public String summary() {
+        return "layer by layer: output shapes, parameters, MACs, receptive fields of MODEL (zoo name or spec file)";
+    }
+
+    @Override
+    public String usage() {
+        return "MODEL [--input C,H,W] [--batch N] [--json]";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("input").hasArg().argName("C,H,W")
+                        .desc("input image shape instead of the spec's, e.g. 3,64,64").build())
+                .addOption(Option.builder().longOpt("batch").hasArg().argName("N")
+                        .desc("batch size for shapes, MACs and sizes (default 1)").build())
+                .addOption(Option.builder().longOpt("json").desc("print JSON instead of a table").build());
+    }
+
+    @Override
+    public int run(CommandLine line, Console console) {
+        ModelSpec spec = ModelSpecs.resolve(CommandArguments.single(line, "one MODEL: a zoo name ("
+                + String.join(", ", ModelSpecs.zooNames()) + ") or a spec file"));
+        if (line.hasOption("input")) {
+            int[] chw = inputShape(line.getOptionValue("input"));
+            spec = spec.withInput(chw[0], chw[1], chw[2]);
+        }
+        ModelSummary summary = ModelSummary.of(spec, CommandArguments.positive(line, "batch", 1));
+        console.out().print(line.hasOption("json") ? summary.toJson() + System.lineSeparator() : summary.toText());
+        return Main.OK;
+    }
+
+    private static int[] inputShape(String text) {
+        String[] parts = text.split(",");
+        int[] chw = new int[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                chw[i] = Integer.parseInt(parts[i].strip());
+            }
+        } catch (NumberFormatException e) {
+            throw badInput(text);
+        }
+        if (chw.length != 3 || chw[0] < 1 || chw[1] < 1 || chw[2] < 1) {
+            throw badInput(text);
+        }
+        return chw;
+    }
+
+    private static UserException badInput(String text) {
+        return new UserException("--input must be three positive whole numbers C,H,W such as 3,224,224, got '"
+                + text + "'");
+    }
+}

@@ -1,0 +1,135 @@
+package dev.striate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** IDX images of 2x2 pixels, image i all (10 * i + 5), with the given labels; classes from classes.txt. */
+    private Path idxFolder(int[] trainLabels, int[] testLabels) throws IOException {
+        Path idx = Files.createDirectories(dir.resolve("idx"));
+        writeIdx(idx, "train", trainLabels);
+        writeIdx(idx, "t10k", testLabels);
+        Files.writeString(idx.resolve("classes.txt"), "T-shirt/top\nTrouser\n");
+        return idx;
+    }
+
+    private static void writeIdx(Path idx, String split, int[] labels) throws IOException {
+        ByteBuffer images = ByteBuffer.allocate(16 + 4 * labels.length).putInt(0x803).putInt(labels.length)
+                .putInt(2).putInt(2);
+        ByteBuffer labelBytes = ByteBuffer.allocate(8 + labels.length).putInt(0x801).putInt(labels.length);
+        for (int i = 0; i < labels.length; i++) {
+            for (int p = 0; p < 4; p++) {
+                images.put((byte) (10 * i + 5));
+            }
+            labelBytes.put((byte) labels[i]);
+        }
+        Files.write(idx.resolve(split + "-images-idx3-ubyte"), images.array());
+        Files.write(idx.resolve(split + "-labels-idx1-ubyte"), labelBytes.array());
+    }
+
+    @Test
+    void exportFolderWritesGrayPngsPerClassAndSplit() throws IOException {
+        Path idx = idxFolder(new int[] {1, 0, 1}, new int[] {0, 1});
+        Path out = dir.resolve("out");
+        Result result = run("dataset", "export-folder", idx.toString(), out.toString());
+        assertEquals(0, result.status(), result.err());
+        assertEquals("wrote 3 train and 2 val images to " + out + " (grayscale PNG, one folder per class)\n",
+                result.out());
+        assertEquals(List.of("0.png", "2.png"), names(out.resolve("train/Trouser")));
+        assertEquals(List.of("1.png"), names(out.resolve("train/T-shirt_top")));
+        assertEquals(List.of("1.png"), names(out.resolve("val/Trouser")));
+        BufferedImage png = ImageIO.read(out.resolve("train/Trouser/2.png").toFile());
+        assertEquals(BufferedImage.TYPE_BYTE_GRAY, png.getType());
+        assertEquals(25, png.getRaster().getSample(1, 1, 0));
+    }
+
+    @Test
+    void exportFolderRefusesAFolderThatHoldsAnything() throws IOException {
+        Path idx = idxFolder(new int[] {0, 1}, new int[] {1});
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path precious = Files.writeString(out.resolve("precious.txt"), "keep me");
+        Result result = run("dataset", "export-folder", idx.toString(), out.toString());
+        assertEquals(2, result.status());
+        assertEquals("striate dataset: " + out + " is not empty: choose a new or empty folder (nothing was written)\n",
+                result.err());
+        assertEquals(List.of("precious.txt"), names(out));
+        assertEquals("keep me", Files.readString(precious));
+    }
+
+    @Test
+    void infoCountsClassesAndNamesUnreadableFiles() throws IOException {
+        Path data = dir.resolve("data");
+        for (String file : new String[] {"train/cat/a.png", "train/cat/b.png", "train/dog/c.png", "val/dog/d.png"}) {
+            Files.createDirectories(data.resolve(file).getParent());
+            ImageIO.write(new BufferedImage(3, 3, BufferedImage.TYPE_INT_RGB), "png", data.resolve(file).toFile());
+        }
+        Files.writeString(data.resolve("train/dog/readme.jpg"), "not a picture");
+        Result text = run("dataset", "info", data.toString());
+        assertEquals(0, text.status(), text.err());
+        assertTrue(text.out().contains("cat           2         0\n"), text.out());
+        assertTrue(text.out().contains("dog           2         1\n"), text.out());
+        assertTrue(text.out().contains("unreadable files: 1\n  " + data.resolve("train/dog/readme.jpg")
+                + ": not an image"), text.out());
+
+        Result json = run("dataset", "info", data.toString(), "--json", "--workers", "2");
+        assertEquals(0, json.status(), json.err());
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertEquals("train_val", root.get("layout").asText());
+        assertEquals(4, root.at("/splits/train/images").asInt());
+        assertEquals(1, root.at("/splits/val/perClass/dog").asInt());
+        assertEquals(data.resolve("train/dog/readme.jpg").toString(), root.at("/unreadable/0/file").asText());
+    }
+
+    @Test
+    void infoOnTheShippedSubset() {
+        Result result = run("dataset", "info", "fashion-mnist-subset", "--json");
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("\"T-shirt/top\" : 1500"), result.out());
+        assertTrue(result.out().contains("\"images\" : 2500"), result.out());
+    }
+
+    @Test
+    void userMistakesExitWithStatusTwo() {
+        Result missing = run("dataset", "info", dir.resolve("absent").toString());
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().startsWith("striate dataset: data folder " + dir.resolve("absent")
+                + " does not exist"), missing.err());
+        assertEquals(2, run("dataset", "convert", "x").status());
+        assertEquals(2, run("dataset", "export-folder", dir.toString()).status());
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

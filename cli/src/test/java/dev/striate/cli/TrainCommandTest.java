@@ -1,0 +1,110 @@
+package dev.striate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.striate.core.train.TrainingConfigParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Twelve 6x6 IDX images of two classes (dark and bright) for training and six for validation. */
+    private Path tinyIdx() throws IOException {
+        Path idx = Files.createDirectories(dir.resolve("idx"));
+        for (String split : new String[] {"train", "t10k"}) {
+            int count = split.equals("train") ? 12 : 6;
+            ByteBuffer images = ByteBuffer.allocate(16 + 36 * count).putInt(0x803).putInt(count).putInt(6).putInt(6);
+            ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(0x801).putInt(count);
+            for (int i = 0; i < count; i++) {
+                for (int p = 0; p < 36; p++) {
+                    images.put((byte) (i % 2 == 0 ? 20 + p : 220 - p));
+                }
+                labels.put((byte) (i % 2));
+            }
+            Files.write(idx.resolve(split + "-images-idx3-ubyte"), images.array());
+            Files.write(idx.resolve(split + "-labels-idx1-ubyte"), labels.array());
+        }
+        Files.writeString(idx.resolve("classes.txt"), "dark\nbright\n");
+        return idx;
+    }
+
+    @Test
+    void helpListsEveryFlagAConfigFileMayAlsoSet() {
+        Result help = run("train", "--help");
+        assertEquals(Main.OK, help.status());
+        for (String key : TrainingConfigParser.keyNames()) {
+            if (!key.equals("model")) {
+                assertTrue(help.out().contains("--" + key), key + " missing from\n" + help.out());
+            }
+        }
+    }
+
+    @Test
+    void flagsWinOverTheConfigFileAndTheRunRecordsWhatWasUsed() throws IOException {
+        Path config = Files.writeString(dir.resolve("train.json"),
+                "{\"epochs\": 5, \"lr\": 0.1, \"batch\": 4, \"optimizer\": \"sgd\", \"momentum\": 0.5}");
+        Path out = dir.resolve("run");
+        Result result = run("train", "lenet5", "--data", tinyIdx().toString(), "--config", config.toString(),
+                "--epochs", "1", "--out", out.toString(), "--device", "cpu", "--workers", "1");
+        assertEquals(Main.OK, result.status(), result.err());
+        JsonNode record = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+        JsonNode settings = record.get("settings");
+        assertEquals(1, settings.get("epochs").asInt());
+        assertEquals(0.1, settings.get("lr").asDouble(), 0);
+        assertEquals(4, settings.get("batch").asInt());
+        assertEquals(0.5, settings.get("momentum").asDouble(), 0);
+        assertEquals("lenet5", record.get("spec").get("name").asText());
+        assertEquals(2, record.get("spec").get("classes").asInt(), "the model's classes come from the data");
+        assertEquals("bright", record.get("classes").get(1).asText());
+        assertEquals(12, record.get("images").get("train").asInt());
+        assertTrue(record.get("versions").has("java"));
+        assertEquals(2, Files.readAllLines(out.resolve("metrics.csv")).size());
+        assertTrue(result.out().startsWith("trained 1 epochs"), result.out());
+
+        Result again = run("train", "--resume", out.toString(), "--epochs", "2", "--device", "cpu");
+        assertEquals(Main.OK, again.status(), again.err());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
+        Result done = run("train", "--resume", out.toString(), "--epochs", "2");
+        assertEquals(Main.OK, done.status(), done.err());
+        assertTrue(done.out().startsWith("nothing to train"), done.out());
+
+        Path weights = out.resolve("last").resolve("model.safetensors");
+        Result warm = run("train", "lenet5", "--data", tinyIdx().toString(), "--weights", weights.toString(),
+                "--epochs", "1", "--out", dir.resolve("warm").toString(), "--device", "cpu");
+        assertEquals(Main.OK, warm.status(), warm.err());
+        Files.delete(dir.resolve("idx").resolve("classes.txt"));
+        Result otherClasses = run("train", "lenet5", "--data", dir.resolve("idx").toString(), "--weights",
+                weights.toString(), "--out", dir.resolve("mismatch").toString(), "--device", "cpu");
+        assertEquals(Main.USER_ERROR, otherClasses.status(), otherClasses.err());
+        assertTrue(otherClasses.err().contains("does not fit model lenet5") && otherClasses.err().contains("[10, 84]"),
+                otherClasses.err());
+        Result evalOtherClasses = run("eval", "lenet5", "--weights", weights.toString(), "--data",
+                dir.resolve("idx").toString(), "--device", "cpu");
+        assertEquals(Main.USER_ERROR, evalOtherClasses.status(), evalOtherClasses.err());
+        assertTrue(evalOtherClasses.err().contains("was trained on 2 classes but --data has 10"),
+                evalOtherClasses.err());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.striate.core.train;
+
+import dev.striate.core.graph.Graph;
+import dev.striate.core.graph.GraphBuilder;
+import dev.striate.core.graph.GraphException;
+import dev.striate.core.op.LogSoftmax;
+import dev.striate.core.op.SoftmaxCrossEntropy;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+
+/**
+ * The graphs a classifier is run as: for training and evaluation, the model plus an input of labels and a
+ * cross-entropy loss node; for prediction, the model plus log-softmax. The model's graph is left unchanged, so its
+ * parameters (and their names) are those of the model alone.
+ */
+public final class ClassifierGraphs {
+    /** The model's image input, as every model spec names it. */
+    public static final String IMAGES = "input";
+    public static final String LABELS = "labels";
+    public static final String LOSS = "loss";
+    public static final String LOG_PROBABILITIES = "log_probabilities";
+
+    private ClassifierGraphs() {
+    }
+
+    /** The model with labels [N] (I32) and {@code loss} = mean softmax cross-entropy of its logits against them. */
+    public static Graph training(Graph model, double labelSmoothing) {
+        requireClassifier(model);
+        GraphBuilder builder = model.extend();
+        requireFree(builder, LABELS);
+        requireFree(builder, LOSS);
+        int batch = model.input(IMAGES).shape().batch();
+        builder.input(LABELS, Shape.of(batch), DType.I32);
+        builder.add(LOSS, new SoftmaxCrossEntropy(labelSmoothing), model.output(), LABELS);
+        return builder.build(LOSS, model.output());
+    }
+
+    /** The model with {@code log_probabilities} = log-softmax of its logits. */
+    public static Graph prediction(Graph model) {
+        requireClassifier(model);
+        GraphBuilder builder = model.extend();
+        requireFree(builder, LOG_PROBABILITIES);
+        builder.add(LOG_PROBABILITIES, new LogSoftmax(), model.output());
+        return builder.build(LOG_PROBABILITIES, model.output());
+    }
+
+    /** The name of the logits node of a graph made here (the model's output). */
+    public static String logits(Graph graph) {
+        return graph.outputs().get(1);
+    }
+
+    private static void requireClassifier(Graph model) {
+        if (!model.isInput(IMAGES)) {
+            throw new GraphException("the model has no input named '" + IMAGES + "' to feed images into");
+        }
+        Shape logits = model.shapeOf(model.output());
+        if (logits.rank() != 2) {
+            throw new GraphException("the model's output '" + model.output() + "' has shape " + logits
+                    + "; a classifier ends in logits of shape [N, classes]");
+        }
+    }
+
+    private static void requireFree(GraphBuilder builder, String name) {
+        if (builder.has(name)) {
+            throw new GraphException("the model already has a node or input named '" + name
+                    + "', which training adds; rename it in the spec");
+        }
+    }
+}

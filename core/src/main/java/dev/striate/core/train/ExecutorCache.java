@@ -1,0 +1,80 @@
+package dev.striate.core.train;
+
+import dev.striate.core.backend.Backend;
+import dev.striate.core.backend.RunContext;
+import dev.striate.core.data.Batch;
+import dev.striate.core.exec.Executor;
+import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.graph.Graph;
+
+/**
+ * Executors for one graph, all sharing one {@link ParameterStore}: one for the graph's own batch size, and one for
+ * the latest other size (the last batch of an epoch, a batch that lost an unreadable file). Only one other is kept,
+ * since each holds the activations of a whole batch: a run with many odd-sized batches must not fill the device.
+ */
+public final class ExecutorCache implements AutoCloseable {
+    private final Graph graph;
+    private final Backend backend;
+    private final ParameterStore store;
+    private final int usualBatch;
+    private Executor usual;
+    private Executor other;
+
+    public ExecutorCache(Graph graph, Backend backend, ParameterStore store) {
+        this.graph = graph;
+        this.backend = backend;
+        this.store = store;
+        this.usualBatch = graph.input(ClassifierGraphs.IMAGES).shape().batch();
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public ParameterStore store() {
+        return store;
+    }
+
+    public Executor executor(int batch) {
+        if (batch == usualBatch) {
+            if (usual == null) {
+                usual = new Executor(graph, backend, store);
+            }
+            return usual;
+        }
+        if (other == null || other.graph().input(ClassifierGraphs.IMAGES).shape().batch() != batch) {
+            if (other != null) {
+                other.close();
+            }
+            other = new Executor(graph.withBatch(batch), backend, store);
+        }
+        return other;
+    }
+
+    /** Feeds a batch's images (and its labels, when the graph takes them) and runs forward. */
+    public Executor forward(Batch batch, RunContext context) {
+        Executor executor = executor(batch.size());
+        executor.feed(ClassifierGraphs.IMAGES, batch.images());
+        if (graph.isInput(ClassifierGraphs.LABELS)) {
+            executor.feed(ClassifierGraphs.LABELS, batch.labels());
+        }
+        executor.forward(context);
+        return executor;
+    }
+
+    @Override
+    public void close() {
+        if (usual != null) {
+            usual.close();
+            usual = null;
+        }
+        if (other != null) {
+            other.close();
+            other = null;
+        }
+    }
+}

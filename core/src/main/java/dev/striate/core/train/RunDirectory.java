@@ -1,0 +1,139 @@
+package dev.striate.core.train;
+
+import dev.striate.core.UserException;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/**
+ * A run's folder: {@code config.json}, {@code metrics.jsonl}, {@code metrics.csv}, {@code curves.png} and the
+ * checkpoints {@code last/} and {@code best/}. A new run never writes into a folder that already holds files, and
+ * a folder that cannot be written is found before any training.
+ */
+public final class RunDirectory {
+    public static final String CONFIG = "config.json";
+    public static final String CURVES = "curves.png";
+
+    private final Path root;
+
+    private RunDirectory(Path root) {
+        this.root = root;
+    }
+
+    /** A fresh run's folder: created if needed, refused if it holds files, probed for writing. */
+    public static RunDirectory create(Path out) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserException("--out " + out + " is a file; give a folder for the run");
+        }
+        if (Files.isDirectory(out) && !isEmpty(out)) {
+            boolean run = Files.exists(out.resolve(CONFIG)) || Files.exists(out.resolve(Checkpoint.LAST));
+            throw new UserException("--out " + out + (run ? " holds a training run" : " is not empty")
+                    + "; refusing to overwrite it: choose a new folder" + (run ? ", or continue it with --resume "
+                    + out : ""));
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UserException("cannot create --out " + out + ": " + reason(e));
+        }
+        RunDirectory run = new RunDirectory(out);
+        run.probeWritable("--out " + out);
+        return run;
+    }
+
+    /**
+     * An existing run's folder for {@code --resume}: a checkpoint interrupted while being written is recovered
+     * first, and the folder must then hold {@code last/} and {@code config.json}.
+     */
+    public static RunDirectory existing(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new UserException("--resume " + dir + ": no such run folder");
+        }
+        RunDirectory run = new RunDirectory(dir);
+        try {
+            Checkpoint.recover(run.last());
+            Checkpoint.recover(run.best());
+        } catch (IOException e) {
+            throw new UserException("--resume " + dir + ": cannot tidy an interrupted checkpoint: " + reason(e));
+        }
+        if (!Files.isDirectory(run.last()) || !Files.isRegularFile(run.config())) {
+            throw new UserException("--resume " + dir + " is not a training run with a checkpoint (no "
+                    + Checkpoint.LAST + "/ or " + CONFIG + "); nothing to resume");
+        }
+        run.probeWritable("--resume " + dir);
+        return run;
+    }
+
+    /** A run folder that is only read (striate eval, predict): its best checkpoint, else its last. */
+    public static Path checkpointOf(Path dir) {
+        Path best = dir.resolve(Checkpoint.BEST);
+        if (Files.isDirectory(best)) {
+            return best;
+        }
+        Path last = dir.resolve(Checkpoint.LAST);
+        if (Files.isDirectory(last)) {
+            return last;
+        }
+        throw new UserException(dir + " holds no checkpoint (no " + Checkpoint.BEST + "/ or " + Checkpoint.LAST
+                + "/): train first, or give a model and --weights");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path last() {
+        return root.resolve(Checkpoint.LAST);
+    }
+
+    public Path best() {
+        return root.resolve(Checkpoint.BEST);
+    }
+
+    public Path config() {
+        return root.resolve(CONFIG);
+    }
+
+    public Path curves() {
+        return root.resolve(CURVES);
+    }
+
+    public MetricsLog metrics() {
+        return new MetricsLog(root);
+    }
+
+    /** Writes a file of the run whole or not at all (beside it, then renamed over it). */
+    public void writeAtomically(Path file, byte[] contents) throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".partial");
+        Files.write(temporary, contents);
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void probeWritable(String what) {
+        Path probe = root.resolve(".striate-write-test");
+        try {
+            Files.writeString(probe, "");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new UserException("cannot write to " + what + ": " + reason(e));
+        }
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UserException("cannot list --out " + dir + ": " + reason(e));
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason() + (fs.getFile() != null ? " (" + fs.getFile() + ")" : "");
+        }
+        return e.getClass().getSimpleName().replace("Exception", "") + " " + e.getMessage();
+    }
+}

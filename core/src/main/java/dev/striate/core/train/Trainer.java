@@ -1,0 +1,122 @@
+package dev.striate.core.train;
+
+import dev.striate.core.backend.Backend;
+import dev.striate.core.backend.RunContext;
+import dev.striate.core.data.Batch;
+import dev.striate.core.exec.Executor;
+import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.graph.Graph;
+import dev.striate.core.optim.LearningRateSchedule;
+import dev.striate.core.optim.Optimizer;
+import dev.striate.core.tensor.Tensor;
+import java.util.Set;
+
+/**
+ * Trains a classifier one batch at a time: the model's graph plus labels and a cross-entropy loss, one parameter
+ * store shared by an executor per batch size, an optimizer and a learning-rate schedule. A step is forward
+ * (training mode, dropout seeded by the global step), zero gradients, backward from the loss, optional clipping by
+ * global norm, and the optimizer's update at the schedule's rate. The loss and the gradients' global norm are checked
+ * every step: a NaN or infinite one stops before the update, so the trainable parameters stay those of the last good
+ * step (batch-norm running statistics have moved in its forward pass; the run stops without writing a checkpoint).
+ */
+public final class Trainer implements AutoCloseable {
+    private final ExecutorCache executors;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final TrainerSettings settings;
+    private final String logits;
+    private long globalStep;
+
+    public Trainer(Graph model, Backend backend, TrainerSettings settings) {
+        Graph graph = ClassifierGraphs.training(model, settings.labelSmoothing());
+        ParameterStore store = ParameterStore.initialize(graph, backend, settings.initSeed());
+        this.executors = new ExecutorCache(graph, backend, store);
+        Set<String> noDecay = settings.noDecayBiasBn() ? Optimizer.biasAndNormParameters(graph) : Set.of();
+        this.optimizer = new Optimizer(settings.rule(), store, noDecay);
+        this.schedule = settings.schedule();
+        this.settings = settings;
+        this.logits = ClassifierGraphs.logits(graph);
+    }
+
+    public ParameterStore parameters() {
+        return executors.store();
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    public TrainerSettings settings() {
+        return settings;
+    }
+
+    /** The training graph (model, labels, loss) at the model's batch size. */
+    public Graph graph() {
+        return executors.graph();
+    }
+
+    /** An evaluator sharing this trainer's parameters and executors. */
+    public Evaluator evaluator() {
+        return new Evaluator(executors);
+    }
+
+    /** Steps taken so far, counting from 0; the dropout masks of the next step derive from it. */
+    public long globalStep() {
+        return globalStep;
+    }
+
+    /** Continues counting from a checkpoint's step. */
+    public void restoreGlobalStep(long step) {
+        if (step < 0) {
+            throw new IllegalArgumentException("step must not be negative, got " + step);
+        }
+        globalStep = step;
+    }
+
+    /** One optimization step on a batch, which is batch {@code batch.index()} of {@code batchesPerEpoch}. */
+    public StepResult step(Batch batch, int epoch, int batchesPerEpoch) {
+        Executor executor = executors.forward(batch, RunContext.training(settings.dropoutSeed(), globalStep));
+        double loss = executor.read(ClassifierGraphs.LOSS)[0];
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException("the loss is " + loss, globalStep, epoch, batch.index());
+        }
+        int[] predicted = executors.backend().topK(executor.value(logits), 1);
+        executors.store().zeroGradients();
+        executor.backward(ClassifierGraphs.LOSS);
+        double norm = settings.clipGradNorm() > 0 ? optimizer.clipGradientNorm(settings.clipGradNorm())
+                : gradientNorm();
+        if (!Double.isFinite(norm)) {
+            throw new TrainingDivergedException("the gradient norm is " + norm, globalStep, epoch, batch.index());
+        }
+        double rate = schedule.rate(epoch, batch.index(), batchesPerEpoch);
+        optimizer.step(rate);
+        globalStep++;
+        int correct = 0;
+        for (int row = 0; row < batch.size(); row++) {
+            if (predicted[row] == batch.labels()[row]) {
+                correct++;
+            }
+        }
+        return new StepResult(loss, correct, batch.size(), rate);
+    }
+
+    /** The global L2 norm of all gradients, checked every step so that a NaN never reaches the weights. */
+    private double gradientNorm() {
+        double sumOfSquares = 0;
+        for (Tensor gradient : executors.store().gradients().values()) {
+            sumOfSquares += executors.backend().sumOfSquares(gradient);
+        }
+        return Math.sqrt(sumOfSquares);
+    }
+
+    @Override
+    public void close() {
+        executors.close();
+        optimizer.close();
+        executors.store().close();
+    }
+}

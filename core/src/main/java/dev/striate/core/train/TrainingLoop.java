@@ -1,0 +1,181 @@
+package dev.striate.core.train;
+
+import dev.striate.core.UserException;
+import dev.striate.core.data.Batch;
+import dev.striate.core.data.Loader;
+import dev.striate.core.io.StateDicts;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Epochs of training with validation, metrics and checkpoints. After each epoch: validation, the schedule's
+ * end-of-epoch step, a metrics row, {@code best/} when validation top-1 improved, and {@code last/}; with
+ * {@code --checkpoint-every K} also {@code last/} after every K-th batch, so that a kill in the middle of an epoch
+ * loses at most K batches. A run resumed from {@code last/} computes exactly what the uninterrupted run would have:
+ * every random stream is a function of a seed and a position that the checkpoint records.
+ */
+public final class TrainingLoop {
+    private final Trainer trainer;
+    private final Loader trainLoader;
+    private final Loader valLoader;
+    private final List<String> classes;
+    private final RunDirectory run;
+    private final TrainingConfig config;
+    private final String modelName;
+    private final String specJson;
+    private final String configJson;
+    private final TrainingListener listener;
+    private final Set<String> reportedSkips = new HashSet<>();
+    /** The learning rate of the latest step, which the epoch's metrics row reports. */
+    private double lastRate = Double.NaN;
+
+    /**
+     * @param specJson   the model spec, stored in every checkpoint so it can be rebuilt without the original file
+     * @param configJson the run's {@code config.json}, stored in every checkpoint too
+     */
+    public TrainingLoop(Trainer trainer, Loader trainLoader, Loader valLoader, List<String> classes,
+                        RunDirectory run, TrainingConfig config, String modelName, String specJson,
+                        String configJson, TrainingListener listener) {
+        this.trainer = trainer;
+        this.trainLoader = trainLoader;
+        this.valLoader = valLoader;
+        this.classes = List.copyOf(classes);
+        this.run = run;
+        this.config = config;
+        this.modelName = modelName;
+        this.specJson = specJson;
+        this.configJson = configJson;
+        this.listener = listener;
+    }
+
+    /** Where a new run starts: epoch 0, batch 0, nothing validated yet. */
+    public CheckpointState initialState() {
+        TrainerSettings settings = trainer.settings();
+        return new CheckpointState(CheckpointState.FORMAT, modelName, classes, 0, 0, 0, 0,
+                trainer.schedule().state(), settings.initSeed(), config.seed(), settings.dropoutSeed(),
+                EpochProgress.start(), Double.NaN, 0, 0);
+    }
+
+    /**
+     * Puts a checkpoint's weights, optimizer state, schedule state and step count into the trainer, after checking
+     * that it belongs to this model, class list and seed; returns the state to continue from.
+     */
+    public CheckpointState restore(CheckpointContents checkpoint, String source) {
+        CheckpointState state = checkpoint.state();
+        if (!state.model().equals(modelName)) {
+            throw new UserException(source + " is a checkpoint of model '" + state.model() + "', not '" + modelName
+                    + "'; resume with the model it was trained with");
+        }
+        if (!state.classes().equals(classes)) {
+            throw new UserException(source + " was trained on " + state.classes().size() + " classes "
+                    + abbreviated(state.classes()) + " but --data has " + classes.size() + " " + abbreviated(classes)
+                    + "; resume with the data the run was trained on");
+        }
+        TrainerSettings settings = trainer.settings();
+        if (state.initSeed() != settings.initSeed() || state.loaderSeed() != config.seed()
+                || state.dropoutSeed() != settings.dropoutSeed()) {
+            throw new UserException(source + " was written with another --seed; resume with the run's own seed");
+        }
+        StateDicts.load(trainer.parameters(), checkpoint.weights(), source, modelName);
+        trainer.optimizer().restoreState(checkpoint.optimizerState(), state.optimizerSteps());
+        trainer.schedule().restore(state.schedule());
+        trainer.restoreGlobalStep(state.globalStep());
+        return state;
+    }
+
+    private static String abbreviated(List<String> names) {
+        List<String> shown = names.subList(0, Math.min(5, names.size()));
+        return "(" + String.join(", ", shown) + (names.size() > shown.size() ? ", ..." : "") + ")";
+    }
+
+    /** Trains from {@code start} to {@code --epochs} or until early stopping. */
+    public TrainingOutcome run(CheckpointState start) throws IOException {
+        List<EpochMetrics> history = new ArrayList<>(run.metrics().keepFirst(start.epoch()));
+        CheckpointState state = start;
+        Evaluation validation = null;
+        boolean stoppedEarly = false;
+        while (state.epoch() < config.epochs() && !stoppedEarly) {
+            int epoch = state.epoch();
+            EpochProgress progress = trainEpoch(state);
+            long validationStarted = System.nanoTime();
+            listener.validationStarted(epoch, valLoader.batchesPerEpoch());
+            validation = trainer.evaluator().evaluate(valLoader.epoch(0, 0), classes,
+                    listener::validationBatchFinished);
+            trainer.schedule().endOfEpoch(epoch, validation.top1());
+            boolean improved = Double.isNaN(state.bestTop1()) || validation.top1() > state.bestTop1();
+            double best = improved ? validation.top1() : state.bestTop1();
+            int bestEpoch = improved ? epoch + 1 : state.bestEpoch();
+            int withoutImprovement = improved ? 0 : state.epochsWithoutImprovement() + 1;
+            double seconds = progress.seconds() + (System.nanoTime() - validationStarted) / 1e9;
+            EpochMetrics row = new EpochMetrics(epoch + 1, progress.meanLoss(), progress.accuracy(), validation.loss(),
+                    validation.top1(), validation.top5(), lastRate, progress.images() / progress.seconds(), seconds,
+                    progress.skipped());
+            run.metrics().append(row);
+            history.add(row);
+            listener.epochFinished(row, validation, List.copyOf(history));
+            state = stateAt(epoch + 1, 0, EpochProgress.start(), best, bestEpoch, withoutImprovement);
+            if (improved) {
+                writeCheckpoint(run.best(), state);
+            }
+            writeCheckpoint(run.last(), state);
+            if (config.patience() > 0 && withoutImprovement >= config.patience()) {
+                stoppedEarly = state.epoch() < config.epochs();
+                if (stoppedEarly) {
+                    listener.notice("early stopping: validation top-1 has not improved for " + withoutImprovement
+                            + " epochs (best " + String.format("%.4f", best) + " at epoch " + bestEpoch + ")");
+                }
+            }
+        }
+        return new TrainingOutcome(history, validation, state.bestTop1(), state.bestEpoch(), stoppedEarly);
+    }
+
+    /** The batches of one epoch from the state's position; returns the epoch's sums. */
+    private EpochProgress trainEpoch(CheckpointState state) throws IOException {
+        int epoch = state.epoch();
+        int batches = trainLoader.batchesPerEpoch();
+        EpochProgress progress = state.progress();
+        listener.epochStarted(epoch, config.epochs(), state.batch(), batches);
+        Iterator<Batch> iterator = trainLoader.epoch(epoch, state.batch());
+        long before = System.nanoTime();
+        while (iterator.hasNext()) {
+            Batch batch = iterator.next();
+            for (String reason : batch.skipped()) {
+                if (reportedSkips.add(reason)) {
+                    listener.fileSkipped(reason);
+                }
+            }
+            StepResult step = trainer.step(batch, epoch, batches);
+            long now = System.nanoTime();
+            progress = progress.plus(step, batch.skipped().size(), (now - before) / 1e9);
+            before = now;
+            lastRate = step.learningRate();
+            listener.batchFinished(epoch, batch.index(), batches, progress, step);
+            int done = batch.index() + 1;
+            if (config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0 && done < batches) {
+                writeCheckpoint(run.last(), stateAt(epoch, done, progress, state.bestTop1(), state.bestEpoch(),
+                        state.epochsWithoutImprovement()));
+                before = System.nanoTime();
+            }
+        }
+        return progress;
+    }
+
+    private CheckpointState stateAt(int epoch, int batch, EpochProgress progress, double bestTop1, int bestEpoch,
+                                    int withoutImprovement) {
+        TrainerSettings settings = trainer.settings();
+        return new CheckpointState(CheckpointState.FORMAT, modelName, classes, epoch, batch, trainer.globalStep(),
+                trainer.optimizer().stepCount(), trainer.schedule().state(), settings.initSeed(), config.seed(),
+                settings.dropoutSeed(), progress, bestTop1, bestEpoch, withoutImprovement);
+    }
+
+    private void writeCheckpoint(Path directory, CheckpointState state) throws IOException {
+        Checkpoint.write(directory, new CheckpointContents(state, StateDicts.capture(trainer.parameters()),
+                trainer.optimizer().stateToHost(), specJson, configJson));
+        listener.checkpointWritten(directory, state.epoch(), state.batch());
+    }
+}

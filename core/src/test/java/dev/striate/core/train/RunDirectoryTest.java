@@ -1,0 +1,66 @@
+package dev.striate.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.striate.core.UserException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunDirectoryTest {
+    @TempDir
+    Path folder;
+
+    @Test
+    void newRunFolderIsCreated() {
+        Path out = folder.resolve("runs").resolve("first");
+        assertEquals(out, RunDirectory.create(out).root());
+        assertTrue(Files.isDirectory(out));
+    }
+
+    @Test
+    void existingRunIsNeverOverwritten() throws IOException {
+        Path out = folder.resolve("run");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve(RunDirectory.CONFIG), "{}");
+        UserException e = assertThrows(UserException.class, () -> RunDirectory.create(out));
+        assertTrue(e.getMessage().contains("refusing to overwrite") && e.getMessage().contains("--resume"),
+                e.getMessage());
+    }
+
+    @Test
+    void folderHoldingOtherFilesIsRefused() throws IOException {
+        Path out = Files.createDirectories(folder.resolve("photos"));
+        Files.writeString(out.resolve("cat.jpg"), "");
+        UserException e = assertThrows(UserException.class, () -> RunDirectory.create(out));
+        assertTrue(e.getMessage().contains("is not empty"), e.getMessage());
+    }
+
+    @Test
+    void folderThatCannotBeCreatedIsAUserError() throws IOException {
+        Path file = Files.writeString(folder.resolve("a-file"), "");
+        UserException e = assertThrows(UserException.class, () -> RunDirectory.create(file.resolve("run")));
+        assertTrue(e.getMessage().startsWith("cannot create --out"), e.getMessage());
+    }
+
+    @Test
+    void resumingNeedsACheckpoint() throws IOException {
+        Path out = Files.createDirectories(folder.resolve("empty-run"));
+        UserException e = assertThrows(UserException.class, () -> RunDirectory.existing(out));
+        assertTrue(e.getMessage().contains("nothing to resume"), e.getMessage());
+    }
+
+    @Test
+    void resumingRecoversACheckpointInterruptedBetweenItsRenames() throws IOException {
+        Path out = Files.createDirectories(folder.resolve("run"));
+        Files.writeString(out.resolve(RunDirectory.CONFIG), "{}");
+        Path last = out.resolve(Checkpoint.LAST);
+        Checkpoint.write(AtomicDirectory.sibling(last, AtomicDirectory.OLD_SUFFIX), CheckpointTest.contents(4));
+        RunDirectory run = RunDirectory.existing(out);
+        assertEquals(4, Checkpoint.read(run.last()).state().epoch());
+    }
+}

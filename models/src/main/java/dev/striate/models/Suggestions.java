@@ -1,0 +1,52 @@
+package dev.striate.models;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/** "Did you mean" hints: the closest valid name by edit distance, when it is close enough to be a likely typo. */
+final class Suggestions {
+    private Suggestions() {
+    }
+
+    /** The nearest of {@code candidates} to {@code given}, or null when none is within a third of its length. */
+    static String nearest(String given, Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        String lowered = given.toLowerCase(Locale.ROOT);
+        for (String candidate : candidates) {
+            int distance = distance(lowered, candidate.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, given.length() / 3) ? best : null;
+    }
+
+    /** " (did you mean 'x'?)" or an empty string. */
+    static String didYouMean(String given, Collection<String> candidates) {
+        String nearest = nearest(given, candidates);
+        return nearest == null ? "" : " (did you mean '" + nearest + "'?)";
+    }
+
+    /** Levenshtein distance with adjacent transpositions counted as one edit. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}
