@@ -10,6 +10,8 @@ import dev.striate.core.tensor.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /**
  * Compares a backend's analytic backward with central finite differences, in double precision.
@@ -71,39 +73,32 @@ public final class GradientChecker {
             Worst worst = new Worst();
             for (int k = 0; k < floatInputs.size(); k++) {
                 String name = floatInputs.get(k);
-                double[] analytic = executor.inputGradient(name);
-                double[] x = inputValues.get(k);
-                for (int i = 0; i < x.length; i++) {
-                    double original = x[i];
-                    x[i] = original + STEP;
-                    executor.feed(name, x);
-                    double plus = objective(executor, context, output, projection);
-                    x[i] = original - STEP;
-                    executor.feed(name, x);
-                    double minus = objective(executor, context, output, projection);
-                    x[i] = original;
-                    executor.feed(name, x);
-                    worst.record(analytic[i], (plus - minus) / (2 * STEP), name, i);
-                }
+                compare(name, inputValues.get(k), executor.inputGradient(name), x -> executor.feed(name, x),
+                        () -> objective(executor, context, output, projection), worst);
             }
             for (String name : store.trainableNames()) {
-                double[] analytic = backend.read(store.gradient(name));
-                double[] p = store.read(name);
-                for (int i = 0; i < p.length; i++) {
-                    double original = p[i];
-                    p[i] = original + STEP;
-                    store.write(name, p);
-                    double plus = objective(executor, context, output, projection);
-                    p[i] = original - STEP;
-                    store.write(name, p);
-                    double minus = objective(executor, context, output, projection);
-                    p[i] = original;
-                    store.write(name, p);
-                    worst.record(analytic[i], (plus - minus) / (2 * STEP), name, i);
-                }
+                compare(name, store.read(name), backend.read(store.gradient(name)), p -> store.write(name, p),
+                        () -> objective(executor, context, output, projection), worst);
             }
             return new GradCheckResult(c.op(), c.name(), worst.error, worst.error <= TOLERANCE, worst.where,
                     worst.count);
+        }
+    }
+
+    /** Central differences of the objective, one element of {@code values} at a time, against {@code analytic}. */
+    private static void compare(String name, double[] values, double[] analytic, Consumer<double[]> apply,
+                                DoubleSupplier objective, Worst worst) {
+        for (int i = 0; i < values.length; i++) {
+            double original = values[i];
+            values[i] = original + STEP;
+            apply.accept(values);
+            double plus = objective.getAsDouble();
+            values[i] = original - STEP;
+            apply.accept(values);
+            double minus = objective.getAsDouble();
+            values[i] = original;
+            apply.accept(values);
+            worst.record(analytic[i], (plus - minus) / (2 * STEP), name, i);
         }
     }
 

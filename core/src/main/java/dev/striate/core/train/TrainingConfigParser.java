@@ -212,7 +212,7 @@ public final class TrainingConfigParser {
         Values v = new Values(settings);
         String model = v.text("model", null);
         if (model == null || model.isBlank()) {
-            throw new UserException("no model given: name one from the zoo (striate models) or a spec file");
+            throw new UserException("no model given: name a zoo model (e.g. lenet5, resnet18; docs/model-spec.md lists them) or a spec file");
         }
         String data = v.text("data", null);
         if (data == null || data.isBlank()) {
