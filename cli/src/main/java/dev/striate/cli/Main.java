@@ -63,7 +63,8 @@ public final class Main {
         Options options = command.options();
         options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
         try {
-            CommandLine line = new DefaultParser().parse(options, commandArgs);
+            // No partial matching: --epoch must not silently mean --epochs.
+            CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options, commandArgs);
             if (line.hasOption("help")) {
                 printHelp(command, options, out);
                 return OK;

@@ -1,9 +1,15 @@
 package dev.striate.cli;
 
 import dev.striate.core.UserException;
+import dev.striate.core.backend.Backend;
+import dev.striate.core.backend.BackendOptions;
+import dev.striate.core.backend.Backends;
+import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.io.StateDicts;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
 import dev.striate.models.ModelSummary;
+import java.nio.file.Path;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -22,7 +28,7 @@ final class SummaryCommand implements Command {
 
     @Override
     public String usage() {
-        return "MODEL [--input C,H,W] [--batch N] [--json]";
+        return "MODEL [--input C,H,W] [--batch N] [--json] [--weights FILE]";
     }
 
     @Override
@@ -32,7 +38,9 @@ final class SummaryCommand implements Command {
                         .desc("input image shape instead of the spec's, e.g. 3,64,64").build())
                 .addOption(Option.builder().longOpt("batch").hasArg().argName("N")
                         .desc("batch size for shapes, MACs and sizes (default 1)").build())
-                .addOption(Option.builder().longOpt("json").desc("print JSON instead of a table").build());
+                .addOption(Option.builder().longOpt("json").desc("print JSON instead of a table").build())
+                .addOption(Option.builder().longOpt("weights").hasArg().argName("FILE")
+                        .desc("check that a safetensors file fits the model: every name, shape and dtype").build());
     }
 
     @Override
@@ -43,9 +51,21 @@ final class SummaryCommand implements Command {
             int[] chw = inputShape(line.getOptionValue("input"));
             spec = spec.withInput(chw[0], chw[1], chw[2]);
         }
+        if (line.hasOption("weights")) {
+            checkWeights(spec, Path.of(line.getOptionValue("weights")), console);
+        }
         ModelSummary summary = ModelSummary.of(spec, CommandArguments.positive(line, "batch", 1));
         console.out().print(line.hasOption("json") ? summary.toJson() + System.lineSeparator() : summary.toText());
         return Main.OK;
+    }
+
+    /** Loads the file into the model on the reference backend; a mismatch is a UserException listing all of them. */
+    private static void checkWeights(ModelSpec spec, Path file, Console console) {
+        try (Backend backend = Backends.open("cpu", BackendOptions.defaults(), console.err()::println);
+             ParameterStore store = ParameterStore.initialize(spec.toGraph(1), backend, 0)) {
+            StateDicts.loadFile(store, file, spec.name());
+        }
+        console.err().println("weights " + file + ": every tensor fits " + spec.name());
     }
 
     private static int[] inputShape(String text) {

@@ -44,8 +44,7 @@ final class TrainingReporter implements TrainingListener {
 
     /** A progress bar only where stderr is a terminal (and not under CI), as a person watching would want. */
     static boolean terminal(Console console) {
-        java.io.Console system = System.console();
-        return console.interactive() && system != null && system.isTerminal();
+        return console.interactive();
     }
 
     @Override

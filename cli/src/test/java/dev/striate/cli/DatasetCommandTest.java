@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,17 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DatasetCommandTest {
     @TempDir
     Path dir;
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     /** IDX images of 2x2 pixels, image i all (10 * i + 5), with the given labels; classes from classes.txt. */
     private Path idxFolder(int[] trainLabels, int[] testLabels) throws IOException {
@@ -60,7 +46,7 @@ class DatasetCommandTest {
     void exportFolderWritesGrayPngsPerClassAndSplit() throws IOException {
         Path idx = idxFolder(new int[] {1, 0, 1}, new int[] {0, 1});
         Path out = dir.resolve("out");
-        Result result = run("dataset", "export-folder", idx.toString(), out.toString());
+        CliRun result = CliRun.of("dataset", "export-folder", idx.toString(), out.toString());
         assertEquals(0, result.status(), result.err());
         assertEquals("wrote 3 train and 2 val images to " + out + " (grayscale PNG, one folder per class)\n",
                 result.out());
@@ -77,7 +63,7 @@ class DatasetCommandTest {
         Path idx = idxFolder(new int[] {0, 1}, new int[] {1});
         Path out = Files.createDirectories(dir.resolve("out"));
         Path precious = Files.writeString(out.resolve("precious.txt"), "keep me");
-        Result result = run("dataset", "export-folder", idx.toString(), out.toString());
+        CliRun result = CliRun.of("dataset", "export-folder", idx.toString(), out.toString());
         assertEquals(2, result.status());
         assertEquals("striate dataset: " + out + " is not empty: choose a new or empty folder (nothing was written)\n",
                 result.err());
@@ -93,14 +79,14 @@ class DatasetCommandTest {
             ImageIO.write(new BufferedImage(3, 3, BufferedImage.TYPE_INT_RGB), "png", data.resolve(file).toFile());
         }
         Files.writeString(data.resolve("train/dog/readme.jpg"), "not a picture");
-        Result text = run("dataset", "info", data.toString());
+        CliRun text = CliRun.of("dataset", "info", data.toString());
         assertEquals(0, text.status(), text.err());
         assertTrue(text.out().contains("cat           2         0\n"), text.out());
         assertTrue(text.out().contains("dog           2         1\n"), text.out());
         assertTrue(text.out().contains("unreadable files: 1\n  " + data.resolve("train/dog/readme.jpg")
                 + ": not an image"), text.out());
 
-        Result json = run("dataset", "info", data.toString(), "--json", "--workers", "2");
+        CliRun json = CliRun.of("dataset", "info", data.toString(), "--json", "--workers", "2");
         assertEquals(0, json.status(), json.err());
         JsonNode root = new ObjectMapper().readTree(json.out());
         assertEquals("train_val", root.get("layout").asText());
@@ -111,7 +97,7 @@ class DatasetCommandTest {
 
     @Test
     void infoOnTheShippedSubset() {
-        Result result = run("dataset", "info", "fashion-mnist-subset", "--json");
+        CliRun result = CliRun.of("dataset", "info", "fashion-mnist-subset", "--json");
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().contains("\"T-shirt/top\" : 1500"), result.out());
         assertTrue(result.out().contains("\"images\" : 2500"), result.out());
@@ -119,12 +105,12 @@ class DatasetCommandTest {
 
     @Test
     void userMistakesExitWithStatusTwo() {
-        Result missing = run("dataset", "info", dir.resolve("absent").toString());
+        CliRun missing = CliRun.of("dataset", "info", dir.resolve("absent").toString());
         assertEquals(2, missing.status());
         assertTrue(missing.err().startsWith("striate dataset: data folder " + dir.resolve("absent")
                 + " does not exist"), missing.err());
-        assertEquals(2, run("dataset", "convert", "x").status());
-        assertEquals(2, run("dataset", "export-folder", dir.toString()).status());
+        assertEquals(2, CliRun.of("dataset", "convert", "x").status());
+        assertEquals(2, CliRun.of("dataset", "export-folder", dir.toString()).status());
     }
 
     private static List<String> names(Path folder) throws IOException {

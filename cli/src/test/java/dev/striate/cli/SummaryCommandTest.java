@@ -5,31 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.striate.core.backend.Backend;
+import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.io.StateDicts;
+import dev.striate.cpu.CpuBackend;
+import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SummaryCommandTest {
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void runsForEveryZooModel() {
         for (String model : ModelSpecs.zooNames()) {
-            Result result = run("summary", model);
+            CliRun result = CliRun.of("summary", model);
             assertEquals(0, result.status(), model + ": " + result.err());
             assertTrue(result.out().contains("Total params: "), model);
         }
@@ -37,7 +29,7 @@ class SummaryCommandTest {
 
     @Test
     void printsTheTableAndTotals() {
-        Result result = run("summary", "resnet50");
+        CliRun result = CliRun.of("summary", "resnet50");
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().contains("Total params: 25,557,032"), result.out());
         assertTrue(result.out().lines().anyMatch(l -> l.startsWith("layer1.0.downsample.0 ")), result.out());
@@ -46,7 +38,7 @@ class SummaryCommandTest {
 
     @Test
     void jsonHonoursInputAndBatch() throws Exception {
-        Result result = run("summary", "resnet18", "--input", "3,64,64", "--batch", "4", "--json");
+        CliRun result = CliRun.of("summary", "resnet18", "--input", "3,64,64", "--batch", "4", "--json");
         assertEquals(0, result.status(), result.err());
         JsonNode json = new ObjectMapper().readTree(result.out());
         assertEquals("resnet18", json.get("model").asText());
@@ -78,11 +70,36 @@ class SummaryCommandTest {
             "expected one MODEL",
         };
         for (int i = 0; i < cases.length; i++) {
-            Result result = run(cases[i]);
+            CliRun result = CliRun.of(cases[i]);
             assertEquals(2, result.status(), String.join(" ", cases[i]));
             assertTrue(result.err().startsWith("striate summary: ") && result.err().contains(expected[i]),
                     result.err());
             assertEquals(1, result.err().lines().count(), result.err());
+        }
+    }
+
+    @Test
+    void weightsThatFitAreAcceptedAndOthersNamed(@TempDir Path dir) throws Exception {
+        Path lenet = dir.resolve("lenet5.safetensors");
+        Path other = dir.resolve("other.safetensors");
+        try (Backend backend = new CpuBackend()) {
+            saveWeights(ModelSpecs.resolve("lenet5"), backend, lenet);
+            saveWeights(ModelSpecs.resolve("lenet5").withClasses(7), backend, other);
+        }
+        CliRun fits = CliRun.of("summary", "lenet5", "--weights", lenet.toString());
+        assertEquals(0, fits.status(), fits.err());
+        assertTrue(fits.err().contains("every tensor fits lenet5"), fits.err());
+
+        CliRun wrong = CliRun.of("summary", "lenet5", "--weights", other.toString());
+        assertEquals(2, wrong.status(), wrong.err());
+        assertEquals(1, wrong.err().lines().count(), wrong.err());
+        assertTrue(wrong.err().contains("does not fit model lenet5") && wrong.err().contains("11.weight")
+                && wrong.err().contains("[7, 84]"), wrong.err());
+    }
+
+    private static void saveWeights(ModelSpec spec, Backend backend, Path file) {
+        try (ParameterStore store = ParameterStore.initialize(spec.toGraph(1), backend, 3)) {
+            StateDicts.saveFile(store, file, Map.of());
         }
     }
 }

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.striate.core.train.TrainingConfigParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,17 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainCommandTest {
     @TempDir
     Path dir;
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     /** Twelve 6x6 IDX images of two classes (dark and bright) for training and six for validation. */
     private Path tinyIdx() throws IOException {
@@ -53,7 +39,7 @@ class TrainCommandTest {
 
     @Test
     void helpListsEveryFlagAConfigFileMayAlsoSet() {
-        Result help = run("train", "--help");
+        CliRun help = CliRun.of("train", "--help");
         assertEquals(Main.OK, help.status());
         for (String key : TrainingConfigParser.keyNames()) {
             if (!key.equals("model")) {
@@ -67,7 +53,7 @@ class TrainCommandTest {
         Path config = Files.writeString(dir.resolve("train.json"),
                 "{\"epochs\": 5, \"lr\": 0.1, \"batch\": 4, \"optimizer\": \"sgd\", \"momentum\": 0.5}");
         Path out = dir.resolve("run");
-        Result result = run("train", "lenet5", "--data", tinyIdx().toString(), "--config", config.toString(),
+        CliRun result = CliRun.of("train", "lenet5", "--data", tinyIdx().toString(), "--config", config.toString(),
                 "--epochs", "1", "--out", out.toString(), "--device", "cpu", "--workers", "1");
         assertEquals(Main.OK, result.status(), result.err());
         JsonNode record = new ObjectMapper().readTree(out.resolve("config.json").toFile());
@@ -84,24 +70,24 @@ class TrainCommandTest {
         assertEquals(2, Files.readAllLines(out.resolve("metrics.csv")).size());
         assertTrue(result.out().startsWith("trained 1 epochs"), result.out());
 
-        Result again = run("train", "--resume", out.toString(), "--epochs", "2", "--device", "cpu");
+        CliRun again = CliRun.of("train", "--resume", out.toString(), "--epochs", "2", "--device", "cpu");
         assertEquals(Main.OK, again.status(), again.err());
         assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size());
-        Result done = run("train", "--resume", out.toString(), "--epochs", "2");
+        CliRun done = CliRun.of("train", "--resume", out.toString(), "--epochs", "2");
         assertEquals(Main.OK, done.status(), done.err());
         assertTrue(done.out().startsWith("nothing to train"), done.out());
 
         Path weights = out.resolve("last").resolve("model.safetensors");
-        Result warm = run("train", "lenet5", "--data", tinyIdx().toString(), "--weights", weights.toString(),
+        CliRun warm = CliRun.of("train", "lenet5", "--data", tinyIdx().toString(), "--weights", weights.toString(),
                 "--epochs", "1", "--out", dir.resolve("warm").toString(), "--device", "cpu");
         assertEquals(Main.OK, warm.status(), warm.err());
         Files.delete(dir.resolve("idx").resolve("classes.txt"));
-        Result otherClasses = run("train", "lenet5", "--data", dir.resolve("idx").toString(), "--weights",
+        CliRun otherClasses = CliRun.of("train", "lenet5", "--data", dir.resolve("idx").toString(), "--weights",
                 weights.toString(), "--out", dir.resolve("mismatch").toString(), "--device", "cpu");
         assertEquals(Main.USER_ERROR, otherClasses.status(), otherClasses.err());
         assertTrue(otherClasses.err().contains("does not fit model lenet5") && otherClasses.err().contains("[10, 84]"),
                 otherClasses.err());
-        Result evalOtherClasses = run("eval", "lenet5", "--weights", weights.toString(), "--data",
+        CliRun evalOtherClasses = CliRun.of("eval", "lenet5", "--weights", weights.toString(), "--data",
                 dir.resolve("idx").toString(), "--device", "cpu");
         assertEquals(Main.USER_ERROR, evalOtherClasses.status(), evalOtherClasses.err());
         assertTrue(evalOtherClasses.err().contains("was trained on 2 classes but --data has 10"),
