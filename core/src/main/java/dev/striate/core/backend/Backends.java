@@ -47,7 +47,11 @@ public final class Backends {
                 return provider.open(options);
             }
         }
-        throw new BackendUnavailableException("unknown device '" + device + "'; available: auto, "
-                + providers.stream().map(BackendProvider::name).collect(Collectors.joining(", ")));
+        String installed = providers.stream().map(BackendProvider::name).collect(Collectors.joining(", "));
+        if (device.equals("cuda")) {
+            throw new BackendUnavailableException("--device cuda: this build has no CUDA backend yet (installed: "
+                    + installed + "); use --device cpu or --device auto");
+        }
+        throw new BackendUnavailableException("unknown device '" + device + "'; available: auto, " + installed);
     }
 }

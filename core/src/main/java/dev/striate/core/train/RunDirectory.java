@@ -2,8 +2,12 @@ package dev.striate.core.train;
 
 import dev.striate.core.UserException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
@@ -130,10 +134,17 @@ public final class RunDirectory {
         }
     }
 
+    /** The cause in words a user reads, since the JDK's file exceptions carry little more than a path. */
     private static String reason(IOException e) {
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason() + (fs.getFile() != null ? " (" + fs.getFile() + ")" : "");
-        }
-        return e.getClass().getSimpleName().replace("Exception", "") + " " + e.getMessage();
+        return switch (e) {
+            case NoSuchFileException missing -> "no such file or folder " + missing.getFile()
+                    + " (a parent folder is missing or cannot be created)";
+            case AccessDeniedException denied -> "permission denied on " + denied.getFile();
+            case FileAlreadyExistsException exists -> "a file is in the way at " + exists.getFile();
+            case NotDirectoryException notFolder -> notFolder.getFile() + " is a file, not a folder";
+            case FileSystemException fs when fs.getReason() != null ->
+                    fs.getReason() + (fs.getFile() != null ? " (" + fs.getFile() + ")" : "");
+            default -> e.getClass().getSimpleName().replace("Exception", "") + " " + e.getMessage();
+        };
     }
 }
