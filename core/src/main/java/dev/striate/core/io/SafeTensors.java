@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -60,20 +59,15 @@ public final class SafeTensors {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
              Arena arena = Arena.ofConfined()) {
             long size = channel.size();
-            recogniseOtherFormats(file, channel, size);
             MemorySegment bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            long headerLength = bytes.get(I64, 0);
-            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
-                throw new SafeTensorsException(file, "the header length " + Long.toUnsignedString(headerLength)
-                        + " is over the 100 MB limit, so this is not a safetensors file or it is damaged");
+            SafeTensorsHeader header;
+            try {
+                header = parseHeader(file, bytes);
+            } catch (SafeTensorsException notSafeTensors) {
+                recogniseOtherFormats(file, bytes);
+                throw notSafeTensors;
             }
-            if (8 + headerLength > size) {
-                throw new SafeTensorsException(file, "the header length " + headerLength + " runs past the end"
-                        + " of the file, which has " + size + " bytes (is the file truncated?)");
-            }
-            byte[] headerBytes = bytes.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
-            MemorySegment data = bytes.asSlice(8 + headerLength);
-            SafeTensorsHeader header = SafeTensorsHeader.parse(file, headerBytes, data.byteSize());
+            MemorySegment data = bytes.asSlice(8 + bytes.get(I64, 0));
             LinkedHashMap<String, HostTensor> tensors = new LinkedHashMap<>();
             for (SafeTensorsHeader.Entry entry : header.entries()) {
                 tensors.put(entry.name(), new HostTensor(entry.dtype(), entry.shape(),
@@ -89,21 +83,36 @@ public final class SafeTensors {
         }
     }
 
-    /**
-     * Files people mistake for weights: empty or cut-short downloads, git-lfs pointers checked out without
-     * {@code git lfs pull}, and PyTorch's pickle checkpoints, which are never read because unpickling runs code.
-     */
-    private static void recogniseOtherFormats(Path file, FileChannel channel, long size) throws IOException {
+    private static SafeTensorsHeader parseHeader(Path file, MemorySegment bytes) {
+        long size = bytes.byteSize();
         if (size == 0) {
             throw new SafeTensorsException(file, "the file is empty (0 bytes)");
         }
-        ByteBuffer start = ByteBuffer.allocate((int) Math.min(size, 64));
-        int read;
-        do {
-            read = channel.read(start, start.position());
-        } while (read > 0 && start.hasRemaining());
-        byte[] head = new byte[start.position()];
-        start.flip().get(head);
+        if (size < 8) {
+            throw new SafeTensorsException(file, "has only " + size + " bytes, fewer than the 8 of the header"
+                    + " length (is the file truncated?)");
+        }
+        long headerLength = bytes.get(I64, 0);
+        if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+            throw new SafeTensorsException(file, "the header length " + Long.toUnsignedString(headerLength)
+                    + " is over the 100 MB limit, so this is not a safetensors file or it is damaged");
+        }
+        if (8 + headerLength > size) {
+            throw new SafeTensorsException(file, "the header length " + headerLength + " runs past the end"
+                    + " of the file, which has " + size + " bytes (is the file truncated?)");
+        }
+        byte[] headerBytes = bytes.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
+        return SafeTensorsHeader.parse(file, headerBytes, size - 8 - headerLength);
+    }
+
+    /**
+     * Called only for a file that is not well-formed safetensors, since any format's magic bytes can also open a
+     * valid header length (a pickle's 0x80 0x02 is the length 640): names the files people mistake for weights,
+     * git-lfs pointers checked out without {@code git lfs pull} and PyTorch's zip and pickle checkpoints, which are
+     * never read because unpickling runs code.
+     */
+    private static void recogniseOtherFormats(Path file, MemorySegment bytes) {
+        byte[] head = bytes.asSlice(0, Math.min(bytes.byteSize(), 64)).toArray(ValueLayout.JAVA_BYTE);
         if (new String(head, StandardCharsets.ISO_8859_1).startsWith(LFS_POINTER)) {
             throw new SafeTensorsException(file, "is a git-lfs pointer file, not the weights themselves; fetch them"
                     + " with 'git lfs pull'");
@@ -116,10 +125,6 @@ public final class SafeTensors {
         if (head.length >= 2 && (head[0] & 0xFF) == 0x80 && head[1] >= 2 && head[1] <= 5) {
             throw new SafeTensorsException(file, "is a Python pickle, not safetensors; Striate never reads pickles,"
                     + " which can run code: convert it in Python with safetensors.torch.save_file");
-        }
-        if (size < 8) {
-            throw new SafeTensorsException(file, "has only " + size + " bytes, fewer than the 8 of the header"
-                    + " length (is the file truncated?)");
         }
     }
 
