@@ -82,7 +82,7 @@ final class DemoCommand implements Command {
                 .put("optimizer", OPTIMIZER).put("lr", LEARNING_RATE).put("schedule", SCHEDULE)
                 .put("transforms", "plain");
         TrainingConfig config = TrainingConfigParser.resolve(TrainingConfigParser.overlay(defaults, flags), "demo");
-        TrainingReporter reporter = new TrainingReporter(console, TrainingReporter.terminal(console),
+        TrainingReporter reporter = new TrainingReporter(console, console.interactive(),
                 Path.of(config.out()).resolve(RunDirectory.CURVES));
         long started = System.nanoTime();
         TrainingOutcome outcome;

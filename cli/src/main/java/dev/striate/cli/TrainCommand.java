@@ -53,7 +53,7 @@ final class TrainCommand implements Command {
         String resume = line.getOptionValue("resume");
         RunDirectory resumed = resume == null ? null : RunDirectory.existing(Path.of(resume));
         TrainingConfig config = settings(line, resumed);
-        TrainingReporter reporter = new TrainingReporter(console, TrainingReporter.terminal(console),
+        TrainingReporter reporter = new TrainingReporter(console, console.interactive(),
                 Path.of(config.out()).resolve(RunDirectory.CURVES));
         try (TrainingSession session = TrainingSession.open(config, resumed, console, reporter)) {
             RunDirectory run = session.runDirectory();

@@ -35,16 +35,14 @@ final class TrainingReporter implements TrainingListener {
     private long epochStarted;
     private long lastLine;
 
-    /** {@code curves}: the chart to redraw after each epoch, or null for none. */
+    /**
+     * {@code live}: draw a progress bar ({@link Console#interactive()} says when a person is watching);
+     * {@code curves}: the chart to redraw after each epoch, or null for none.
+     */
     TrainingReporter(Console console, boolean live, Path curves) {
         this.err = console.err();
         this.live = live;
         this.curves = curves;
-    }
-
-    /** A progress bar only where stderr is a terminal (and not under CI), as a person watching would want. */
-    static boolean terminal(Console console) {
-        return console.interactive();
     }
 
     @Override
