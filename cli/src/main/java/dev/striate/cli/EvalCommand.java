@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackendOptions;
+import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.Backends;
 import dev.striate.core.data.DataSource;
 import dev.striate.core.data.Dataset;
@@ -97,7 +98,7 @@ final class EvalCommand implements Command {
         int workers = CommandArguments.positive(line, "workers", Runtime.getRuntime().availableProcessors());
         Evaluation result;
         try (Backend backend = Backends.open(line.getOptionValue("device", "auto"),
-                new BackendOptions(line.getOptionValue("precision", "fp32")), console.err()::println);
+                new BackendOptions(Precision.parse(line.getOptionValue("precision", "fp32"))), console.err()::println);
              Loader loader = new Loader(data, model.evaluationPipeline(line.getOptionValue("transforms", "auto")),
                      batch, false, false, workers, 0)) {
             Graph graph = ClassifierGraphs.training(model.spec().toGraph(batch), 0);

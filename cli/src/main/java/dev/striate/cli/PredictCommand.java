@@ -78,7 +78,7 @@ final class PredictCommand implements Command {
         int k = Math.min(TOP, classes.size());
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode results = mapper.createArrayNode();
-        try (Backend backend = Backends.open(line.getOptionValue("device", "auto"), new BackendOptions("fp32"),
+        try (Backend backend = Backends.open(line.getOptionValue("device", "auto"), BackendOptions.defaults(),
                 console.err()::println)) {
             Graph predictionGraph = ClassifierGraphs.prediction(model.spec().toGraph(1));
             try (ParameterStore store = ParameterStore.initialize(predictionGraph, backend, 0)) {

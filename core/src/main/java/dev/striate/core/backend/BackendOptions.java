@@ -1,8 +1,21 @@
 package dev.striate.core.backend;
 
-/** Settings a backend is opened with. {@code precision}: fp32, tf32 or bf16 (the reference computes in fp64). */
-public record BackendOptions(String precision) {
+/**
+ * Settings a backend is opened with: its precision, and which device of its kind ({@code --device cuda:1} is index 1;
+ * backends with one device ignore it).
+ */
+public record BackendOptions(Precision precision, int deviceIndex) {
+    public BackendOptions {
+        if (deviceIndex < 0) {
+            throw new IllegalArgumentException("device index " + deviceIndex + " is negative");
+        }
+    }
+
+    public BackendOptions(Precision precision) {
+        this(precision, 0);
+    }
+
     public static BackendOptions defaults() {
-        return new BackendOptions("fp32");
+        return new BackendOptions(Precision.FP32);
     }
 }

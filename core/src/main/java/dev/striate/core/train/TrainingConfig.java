@@ -3,6 +3,7 @@ package dev.striate.core.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.backend.Precision;
 
 /**
  * Every setting of a training run, after {@code --config} and the flags are merged ({@link TrainingConfigParser}).
@@ -25,7 +26,7 @@ public record TrainingConfig(
         double labelSmoothing,
         double clipGradNorm,
         String device,
-        String precision,
+        Precision precision,
         int workers,
         long seed,
         double valSplit,
@@ -55,7 +56,7 @@ public record TrainingConfig(
         json.put("label-smoothing", labelSmoothing);
         json.put("clip-grad-norm", clipGradNorm);
         json.put("device", device);
-        json.put("precision", precision);
+        json.put("precision", precision.flagValue());
         json.put("workers", workers);
         json.put("seed", seed);
         json.put("val-split", valSplit);

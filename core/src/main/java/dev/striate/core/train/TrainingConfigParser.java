@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.UserException;
+import dev.striate.core.backend.Precision;
 import dev.striate.core.optim.Schedules;
 import dev.striate.core.optim.UpdateRules;
 import java.io.IOException;
@@ -239,10 +240,7 @@ public final class TrainingConfigParser {
         if (clip < 0) {
             throw new UserException("--clip-grad-norm must be 0 (off) or positive, got " + clip);
         }
-        String precision = v.text("precision", "fp32").strip().toLowerCase(Locale.ROOT);
-        if (!List.of("fp32", "tf32", "bf16").contains(precision)) {
-            throw new UserException("--precision must be fp32, tf32 or bf16, got '" + precision + "'");
-        }
+        Precision precision = Precision.parse(v.text("precision", "fp32"));
         double valSplit = v.number("val-split", 0.1);
         if (!(valSplit >= 0 && valSplit < 1)) {
             throw new UserException("--val-split must be at least 0 and below 1, got " + valSplit);

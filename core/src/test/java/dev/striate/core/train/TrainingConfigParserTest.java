@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.UserException;
+import dev.striate.core.backend.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ class TrainingConfigParserTest {
         assertEquals(10, adam.epochs());
         assertEquals(64, adam.batch());
         assertEquals("auto", adam.device());
-        assertEquals("fp32", adam.precision());
+        assertEquals(Precision.FP32, adam.precision());
         assertEquals(0, adam.patience());
         assertNull(adam.weights());
     }

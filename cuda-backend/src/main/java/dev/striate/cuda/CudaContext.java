@@ -1,0 +1,61 @@
+package dev.striate.cuda;
+
+import dev.striate.core.backend.Precision;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.cudnn.CudnnLibrary;
+import java.lang.foreign.Arena;
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUstream;
+import jcuda.jcublas.cublasHandle;
+
+/**
+ * What every CUDA kernel is given when the backend makes it ({@code new Conv2dKernel(context)}): the device's
+ * stream, libraries and memory, so that kernels hold no static state and one backend's handles never leak into
+ * another's. All work is queued on {@link #stream()}.
+ */
+public interface CudaContext {
+    Precision precision();
+
+    /** The device pointer of a tensor of this backend. */
+    Pointer pointer(Tensor tensor);
+
+    /** The raw device address of a tensor of this backend, for cuDNN calls through {@code java.lang.foreign}. */
+    long address(Tensor tensor);
+
+    CUstream stream();
+
+    /** The raw {@code CUstream}/{@code cudaStream_t} of {@link #stream()}. */
+    long streamAddress();
+
+    /**
+     * The {@code extern "C"} function {@code kernelName} of the CUDA C resource
+     * {@code /dev/striate/cuda/kernels/<source>.cu}, compiled by NVRTC for this device on first use and cached on disk.
+     */
+    CUfunction function(String source, String kernelName);
+
+    /**
+     * Queues a one-dimensional launch. Arguments are {@link Tensor}s (passed as device pointers), {@code Integer},
+     * {@code Long}, {@code Float} or {@code Double}, in the kernel's parameter order.
+     */
+    void launch(CUfunction function, int blocks, int threadsPerBlock, Object... arguments);
+
+    /** cuBLAS on {@link #stream()}, its math mode set from the precision (fp32: default math; tf32: TF32 tensor ops). */
+    cublasHandle cublas();
+
+    /** cuDNN on {@link #stream()}. */
+    CudnnLibrary cudnn();
+
+    /** The address of one device workspace of at least {@code bytes}, grown on demand; valid until the next call. */
+    long workspace(long bytes);
+
+    /** A tensor from the caching allocator, for a kernel's own intermediate results; give it back with {@link #release}. */
+    Tensor temporary(Shape shape, DType dtype);
+
+    void release(Tensor tensor);
+
+    /** Memory for descriptors and other host structures that live as long as the backend. */
+    Arena arena();
+}

@@ -1,0 +1,24 @@
+package dev.striate.cuda.cudnn;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * cuDNN 9 through {@code java.lang.foreign} (JCudnn's Java API stops at cuDNN 8). The op-family classes of this
+ * package ({@code CudnnConvolution}, {@code CudnnPooling}, ...) make their own downcalls through {@link #function}, so
+ * the legacy API each uses stays behind one class per family and the graph API can replace it later.
+ */
+public interface CudnnLibrary {
+    /** A downcall handle for a cuDNN function, made once and cached. */
+    MethodHandle function(String symbol, FunctionDescriptor descriptor);
+
+    /** The {@code cudnnHandle_t}, bound to the backend's stream. */
+    MemorySegment handle();
+
+    /** Throws, naming the call and cuDNN's error string, when {@code status} is not {@code CUDNN_STATUS_SUCCESS}. */
+    void check(int status, String call);
+
+    /** {@code cudnnGetVersion()}, e.g. 91900 for 9.19.0. */
+    long version();
+}
