@@ -115,7 +115,7 @@ final class PredictCommand implements Command {
             }
             pipeline.apply(image, new SplittableRandom(0), batch, i * pipeline.itemSize());
         }
-        try (Executor executor = new Executor(graph, store.backend(), store)) {
+        try (Executor executor = store.backend().compile(graph, store)) {
             executor.feed(ClassifierGraphs.IMAGES, batch);
             executor.forward(RunContext.evaluation());
             int[] top = store.backend().topK(executor.value(ClassifierGraphs.LOG_PROBABILITIES), k);

@@ -3,6 +3,7 @@ package dev.striate.cpu;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.KernelDirectory;
+import dev.striate.core.backend.TensorRole;
 import dev.striate.core.op.Op;
 import dev.striate.core.optim.UpdateRule;
 import dev.striate.core.tensor.DType;
@@ -42,7 +43,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor allocate(Shape shape, DType dtype) {
+    public Tensor allocate(Shape shape, DType dtype, TensorRole role) {
         return new Tensor(shape, dtype, new CpuBuffer(new double[Math.toIntExact(shape.size())]));
     }
 
@@ -86,13 +87,6 @@ public final class CpuBackend implements Backend {
     @Override
     public double[] read(Tensor source) {
         return data(source).clone();
-    }
-
-    @Override
-    public void copy(Tensor source, Tensor destination) {
-        double[] s = data(source);
-        requireLength(destination, s.length);
-        System.arraycopy(s, 0, data(destination), 0, s.length);
     }
 
     @Override

@@ -27,7 +27,7 @@ final class OneNodeGraph implements AutoCloseable {
         builder.add(NODE, op, INPUT);
         graph = builder.build();
         store = ParameterStore.initialize(graph, backend, 1);
-        executor = new Executor(graph, backend, store);
+        executor = backend.compile(graph, store);
         executor.requireInputGradient(INPUT);
     }
 

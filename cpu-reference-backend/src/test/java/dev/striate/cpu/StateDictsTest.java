@@ -59,7 +59,7 @@ class StateDictsTest {
     }
 
     private double[] evaluate(ParameterStore store, double[] input) {
-        try (Executor executor = new Executor(graph(), backend, store)) {
+        try (Executor executor = backend.compile(graph(), store)) {
             executor.feed("x", input);
             executor.forward(RunContext.evaluation());
             return executor.read("fc");

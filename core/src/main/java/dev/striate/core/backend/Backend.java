@@ -1,5 +1,9 @@
 package dev.striate.core.backend;
 
+import dev.striate.core.exec.Executor;
+import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.exec.ReferenceExecutor;
+import dev.striate.core.graph.Graph;
 import dev.striate.core.op.Op;
 import dev.striate.core.optim.UpdateRule;
 import dev.striate.core.tensor.DType;
@@ -21,8 +25,8 @@ public interface Backend extends AutoCloseable {
     /** One line for logs: the device and its precision. */
     String description();
 
-    /** A new zero-filled tensor. */
-    Tensor allocate(Shape shape, DType dtype);
+    /** A new zero-filled tensor; the role lets a backend choose where and in which precision it lives. */
+    Tensor allocate(Shape shape, DType dtype, TensorRole role);
 
     /** Gives a tensor's memory back; the tensor must not be used afterwards. */
     void release(Tensor tensor);
@@ -35,8 +39,6 @@ public interface Backend extends AutoCloseable {
 
     double[] read(Tensor source);
 
-    void copy(Tensor source, Tensor destination);
-
     void fill(Tensor tensor, double value);
 
     /** The kernel for an op class; throws {@link MissingKernelException} naming the op and this backend. */
@@ -48,6 +50,15 @@ public interface Backend extends AutoCloseable {
     /** Σ x² over the tensor's elements (gradient clipping by global norm). */
     double sumOfSquares(Tensor tensor);
 
+    /** Σ x² over all the tensors' elements: one call per step, so that a GPU reads one number back, not one per tensor. */
+    default double sumOfSquares(List<Tensor> tensors) {
+        double sum = 0;
+        for (Tensor tensor : tensors) {
+            sum += sumOfSquares(tensor);
+        }
+        return sum;
+    }
+
     /** x ← factor·x. */
     void scale(Tensor tensor, double factor);
 
@@ -57,8 +68,24 @@ public interface Backend extends AutoCloseable {
      */
     void applyUpdate(UpdateRule rule, double learningRate, long step, Tensor param, Tensor grad, List<Tensor> state);
 
+    /** One optimizer step for every parameter, so that a GPU can do it in one launch; by default one call each. */
+    default void applyUpdates(double learningRate, long step, List<ParameterUpdate> updates) {
+        for (ParameterUpdate update : updates) {
+            applyUpdate(update.rule(), learningRate, step, update.param(), update.grad(), update.state());
+        }
+    }
+
     /** The indices of the k largest values of each row of [N, K] scores, largest first: [N·k] row-major. */
     int[] topK(Tensor scores, int k);
+
+    /**
+     * Prepares a graph to run on this backend with the given parameters (which must live here). The default is the
+     * plain {@link ReferenceExecutor}; a GPU backend returns its own, planning memory, fusing nodes or capturing steps
+     * behind the same interface.
+     */
+    default Executor compile(Graph graph, ParameterStore parameters) {
+        return new ReferenceExecutor(graph, this, parameters);
+    }
 
     /** Waits for queued work; a no-op where work runs synchronously. */
     default void synchronize() {

@@ -3,10 +3,20 @@ package dev.striate.core.backend;
 import dev.striate.core.op.Op;
 
 /**
- * A backend's implementation of one op: forward and backward. One kernel object per op class, registered with the
- * backend; the autodiff calls {@link #backward} once per node, in reverse order, so backward rules stay one call deep.
+ * A backend's implementation of one op: forward and backward. One kernel object per op class, made by the backend
+ * with its context; the autodiff calls {@link #backward} once per node, in reverse order, so backward rules stay one
+ * call deep.
  */
 public interface Kernel<O extends Op> {
+    /**
+     * Runs once per node when a graph is compiled: whatever depends only on shapes (descriptors, a convolution
+     * algorithm and its workspace size) is chosen here and handed back in every {@link ForwardCall#prepared()} and
+     * {@link BackwardCall#prepared()} of that node, so nothing is looked up per step. Null when nothing is needed.
+     */
+    default Object prepare(O op, NodeSignature signature) {
+        return null;
+    }
+
     /** Writes the node's output; returns what backward needs (batch statistics, indices), or null. */
     Object forward(O op, ForwardCall call);
 

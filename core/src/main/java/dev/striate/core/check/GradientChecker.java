@@ -35,7 +35,7 @@ public final class GradientChecker {
         Graph graph = c.graph();
         SplittableRandom random = new SplittableRandom(SEED);
         try (ParameterStore store = ParameterStore.initialize(graph, backend, SEED);
-             Executor executor = new Executor(graph, backend, store)) {
+             Executor executor = backend.compile(graph, store)) {
             for (String name : store.trainableNames()) {
                 double[] values = new double[(int) store.value(name).size()];
                 for (int i = 0; i < values.length; i++) {

@@ -1,6 +1,7 @@
 package dev.striate.core.exec;
 
 import dev.striate.core.backend.Backend;
+import dev.striate.core.backend.TensorRole;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.Parameter;
 import dev.striate.core.tensor.Tensor;
@@ -32,12 +33,14 @@ public final class ParameterStore implements AutoCloseable {
     public static ParameterStore initialize(Graph graph, Backend backend, long seed) {
         ParameterStore store = new ParameterStore(backend);
         for (Parameter p : graph.parameters()) {
-            Tensor value = backend.allocate(p.spec().shape(), p.spec().dtype());
+            Tensor value = backend.allocate(p.spec().shape(), p.spec().dtype(),
+                    p.trainable() ? TensorRole.PARAMETER : TensorRole.BUFFER);
             backend.write(value, p.spec().initializer().draw(p.spec().shape(), generatorFor(seed, p.name())));
             store.specs.put(p.name(), p);
             store.values.put(p.name(), value);
             if (p.trainable()) {
-                store.gradients.put(p.name(), backend.allocate(p.spec().shape(), p.spec().dtype()));
+                store.gradients.put(p.name(),
+                        backend.allocate(p.spec().shape(), p.spec().dtype(), TensorRole.PARAMETER_GRADIENT));
             }
         }
         return store;

@@ -19,10 +19,6 @@ public record Conv2d(int outChannels, Window2d window, int groups, boolean bias,
         return new Conv2d(outChannels, Window2d.square(kernel, stride, padding), 1, true, TORCHVISION_INIT);
     }
 
-    public Conv2d withGroups(int newGroups) {
-        return new Conv2d(outChannels, window, newGroups, bias, weightInit);
-    }
-
     public Conv2d withBias(boolean newBias) {
         return new Conv2d(outChannels, window, groups, newBias, weightInit);
     }

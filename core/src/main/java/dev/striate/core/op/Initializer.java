@@ -14,18 +14,11 @@ public sealed interface Initializer {
 
     double[] draw(Shape shape, RandomGenerator random);
 
-    /** The spec name of this initializer ({@code kaiming_normal}, {@code normal}, ...). */
-    String specName();
-
     record Constant(double value) implements Initializer {
         public double[] draw(Shape shape, RandomGenerator random) {
             double[] v = new double[(int) shape.size()];
             java.util.Arrays.fill(v, value);
             return v;
-        }
-
-        public String specName() {
-            return "constant";
         }
     }
 
@@ -37,10 +30,6 @@ public sealed interface Initializer {
             }
             return v;
         }
-
-        public String specName() {
-            return "uniform";
-        }
     }
 
     record Normal(double std) implements Initializer {
@@ -51,10 +40,6 @@ public sealed interface Initializer {
             }
             return v;
         }
-
-        public String specName() {
-            return "normal";
-        }
     }
 
     /** He et al.: N(0, gain²/fan) with fan-out (torchvision's conv init) or fan-in. */
@@ -62,10 +47,6 @@ public sealed interface Initializer {
         public double[] draw(Shape shape, RandomGenerator random) {
             double fan = useFanOut ? Initializer.fanOut(shape) : fanIn(shape);
             return new Normal(RELU_GAIN / Math.sqrt(fan)).draw(shape, random);
-        }
-
-        public String specName() {
-            return "kaiming_normal";
         }
     }
 
@@ -81,20 +62,12 @@ public sealed interface Initializer {
             double bound = gain * Math.sqrt(3.0 / fanIn(shape));
             return new Uniform(-bound, bound).draw(shape, random);
         }
-
-        public String specName() {
-            return "kaiming_uniform";
-        }
     }
 
     /** Glorot and Bengio: N(0, 2/(fan_in+fan_out)). */
     record XavierNormal() implements Initializer {
         public double[] draw(Shape shape, RandomGenerator random) {
             return new Normal(Math.sqrt(2.0 / (fanIn(shape) + fanOut(shape)))).draw(shape, random);
-        }
-
-        public String specName() {
-            return "xavier_normal";
         }
     }
 
@@ -103,10 +76,6 @@ public sealed interface Initializer {
         public double[] draw(Shape shape, RandomGenerator random) {
             double bound = Math.sqrt(6.0 / (fanIn(shape) + fanOut(shape)));
             return new Uniform(-bound, bound).draw(shape, random);
-        }
-
-        public String specName() {
-            return "xavier_uniform";
         }
     }
 

@@ -2,6 +2,8 @@ package dev.striate.core.optim;
 
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
+import dev.striate.core.backend.ParameterUpdate;
+import dev.striate.core.backend.TensorRole;
 import dev.striate.core.exec.ParameterStore;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.Node;
@@ -51,7 +53,7 @@ public final class Optimizer implements AutoCloseable {
             Tensor value = store.value(name);
             List<Tensor> slots = new ArrayList<>();
             for (int slot = 0; slot < rule.stateSlots(); slot++) {
-                slots.add(backend.allocate(value.shape(), value.dtype()));
+                slots.add(backend.allocate(value.shape(), value.dtype(), TensorRole.OPTIMIZER_STATE));
             }
             state.put(name, List.copyOf(slots));
         }
@@ -86,12 +88,12 @@ public final class Optimizer implements AutoCloseable {
             throw new IllegalArgumentException("learning rate must be finite and not negative, got " + learningRate);
         }
         stepCount++;
-        Backend backend = store.backend();
+        List<ParameterUpdate> updates = new ArrayList<>();
         for (Map.Entry<String, UpdateRule> entry : rules.entrySet()) {
             String name = entry.getKey();
-            backend.applyUpdate(entry.getValue(), learningRate, stepCount, store.value(name), store.gradient(name),
-                    state.get(name));
+            updates.add(new ParameterUpdate(entry.getValue(), store.value(name), store.gradient(name), state.get(name)));
         }
+        store.backend().applyUpdates(learningRate, stepCount, updates);
     }
 
     /**
@@ -105,11 +107,7 @@ public final class Optimizer implements AutoCloseable {
             throw new IllegalArgumentException("maximum gradient norm must be positive and finite, got " + maxNorm);
         }
         Backend backend = store.backend();
-        double sumOfSquares = 0;
-        for (String name : rules.keySet()) {
-            sumOfSquares += backend.sumOfSquares(store.gradient(name));
-        }
-        double norm = Math.sqrt(sumOfSquares);
+        double norm = Math.sqrt(backend.sumOfSquares(rules.keySet().stream().map(store::gradient).toList()));
         double factor = maxNorm / (norm + CLIP_EPSILON);
         if (Double.isFinite(norm) && factor < 1) {
             for (String name : rules.keySet()) {

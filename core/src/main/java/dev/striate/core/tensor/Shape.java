@@ -5,7 +5,6 @@ import java.util.stream.Collectors;
 
 /** An immutable list of dimension sizes; rank-4 shapes are read as NCHW. */
 public final class Shape {
-    private static final String[] NCHW = {"N", "C", "H", "W"};
     private final int[] dims;
 
     private Shape(int[] dims) {
@@ -74,11 +73,6 @@ public final class Shape {
 
     public boolean allPositive() {
         return Arrays.stream(dims).allMatch(d -> d > 0);
-    }
-
-    /** The name of an axis in NCHW order for rank 4, else its index. */
-    public String axisName(int axis) {
-        return dims.length == 4 ? NCHW[axis] : Integer.toString(axis);
     }
 
     @Override

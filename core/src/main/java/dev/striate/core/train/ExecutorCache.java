@@ -42,7 +42,7 @@ public final class ExecutorCache implements AutoCloseable {
     public Executor executor(int batch) {
         if (batch == usualBatch) {
             if (usual == null) {
-                usual = new Executor(graph, backend, store);
+                usual = backend.compile(graph, store);
             }
             return usual;
         }
@@ -50,7 +50,7 @@ public final class ExecutorCache implements AutoCloseable {
             if (other != null) {
                 other.close();
             }
-            other = new Executor(graph.withBatch(batch), backend, store);
+            other = backend.compile(graph.withBatch(batch), store);
         }
         return other;
     }

@@ -9,6 +9,7 @@ import dev.striate.core.graph.Graph;
 import dev.striate.core.optim.LearningRateSchedule;
 import dev.striate.core.optim.Optimizer;
 import dev.striate.core.tensor.Tensor;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -106,11 +107,7 @@ public final class Trainer implements AutoCloseable {
 
     /** The global L2 norm of all gradients, checked every step so that a NaN never reaches the weights. */
     private double gradientNorm() {
-        double sumOfSquares = 0;
-        for (Tensor gradient : executors.store().gradients().values()) {
-            sumOfSquares += executors.backend().sumOfSquares(gradient);
-        }
-        return Math.sqrt(sumOfSquares);
+        return Math.sqrt(executors.backend().sumOfSquares(List.copyOf(executors.store().gradients().values())));
     }
 
     @Override

@@ -78,7 +78,7 @@ class ActivationKernelsTest {
         KernelHarness.Forward forward = KernelHarness.forward(op, RunContext.evaluation(), x);
         Tensor inputGrad = tensor(Shape.of(1, 2), 10, 10);
         new ReluKernel().backward(op, new BackwardCall(List.of(x), List.of(), forward.output(),
-                tensor(Shape.of(1, 2), 5, 5), List.of(inputGrad), List.of(), RunContext.evaluation(), 1, null));
+                tensor(Shape.of(1, 2), 5, 5), List.of(inputGrad), List.of(), RunContext.evaluation(), 1, null, null));
         assertArrayEquals(new double[] {10, 15}, CpuBackend.data(inputGrad), TOLERANCE);
     }
 }

@@ -3,7 +3,9 @@ package dev.striate.cpu.kernel;
 import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
+import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.backend.RunContext;
+import dev.striate.core.backend.TensorRole;
 import dev.striate.core.op.Op;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
@@ -29,7 +31,7 @@ final class KernelHarness {
     }
 
     static Tensor tensor(Shape shape, double... values) {
-        Tensor t = BACKEND.allocate(shape, DType.F64);
+        Tensor t = BACKEND.allocate(shape, DType.F64, TensorRole.SCRATCH);
         BACKEND.write(t, values);
         return t;
     }
@@ -40,8 +42,9 @@ final class KernelHarness {
 
     static Forward forward(Op op, RunContext context, List<Tensor> params, Tensor... inputs) {
         List<Shape> shapes = Arrays.stream(inputs).map(Tensor::shape).toList();
-        Tensor output = BACKEND.allocate(op.outputShape(shapes), DType.F64);
-        Object saved = kernel(op).forward(op, new ForwardCall(List.of(inputs), params, output, context, NODE_ID));
+        Tensor output = BACKEND.allocate(op.outputShape(shapes), DType.F64, TensorRole.SCRATCH);
+        Object saved = kernel(op).forward(op, new ForwardCall(List.of(inputs), params, output, context, NODE_ID,
+                prepare(op, output, params, inputs)));
         return new Forward(output, saved);
     }
 
@@ -58,16 +61,23 @@ final class KernelHarness {
                                    List<Tensor> paramGrads, double[] outputGrad, Tensor... inputs) {
         List<Tensor> inputGrads = new ArrayList<>();
         for (int i = 0; i < inputs.length; i++) {
-            inputGrads.add(op.isDifferentiable(i) ? BACKEND.allocate(inputs[i].shape(), DType.F64) : null);
+            inputGrads.add(op.isDifferentiable(i) ? BACKEND.allocate(inputs[i].shape(), DType.F64, TensorRole.SCRATCH) : null);
         }
         Tensor dy = tensor(forward.output().shape(), outputGrad);
         kernel(op).backward(op, new BackwardCall(List.of(inputs), params, forward.output(), dy, inputGrads,
-                paramGrads, context, NODE_ID, forward.saved()));
+                paramGrads, context, NODE_ID, forward.saved(), prepare(op, forward.output(), params, inputs)));
         List<double[]> result = new ArrayList<>();
         for (Tensor g : inputGrads) {
             result.add(g == null ? null : CpuBackend.data(g));
         }
         return result;
+    }
+
+    /** What the executor would prepare for this node when compiling its graph. */
+    private static Object prepare(Op op, Tensor output, List<Tensor> params, Tensor... inputs) {
+        return kernel(op).prepare(op, new NodeSignature("op", Arrays.stream(inputs).map(Tensor::shape).toList(),
+                Arrays.stream(inputs).map(Tensor::dtype).toList(), params.stream().map(Tensor::shape).toList(),
+                output.shape(), output.dtype()));
     }
 
     @SuppressWarnings("unchecked")
