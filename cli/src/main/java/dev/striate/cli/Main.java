@@ -29,7 +29,7 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(new GradcheckCommand(), new DatasetCommand(), new TrainCommand(), new EvalCommand(),
-                new PredictCommand(), new DemoCommand(), new SummaryCommand());
+                new PredictCommand(), new DemoCommand(), new SummaryCommand(), new SelftestCommand());
     }
 
     public static void main(String[] args) {

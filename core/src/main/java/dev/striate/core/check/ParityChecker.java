@@ -36,17 +36,18 @@ public final class ParityChecker {
 
     /** A case of the gradient-check grid, on both backends. */
     public ParityReport check(GradCheckCase c) {
-        return check(c.op(), c.name(), c.graph(), c.graph().output(), c.labels(), c.training(), c.inputScale());
+        return check(c.op(), c.name(), c.graph(), c.graph().output(), c.labels(), c.training(), c.inputScale(), true);
     }
 
     /**
      * Any graph: float inputs are drawn uniformly in [-inputScale, inputScale), integer inputs come from
-     * {@code labels}, trainable parameters are drawn in [-1, 1) and buffers keep their initial values; backward runs
+     * {@code labels}, trainable parameters are drawn in [-1, 1) when {@code drawParameters} (else they keep the
+     * initializer's values, as a model's should) and buffers keep their initial values; backward runs
      * from {@code target} with a random output gradient (dL/dL = 1 for a scalar loss). An evaluation-mode check
      * first runs one training pass on both, so that running statistics differ from their initial values.
      */
     public ParityReport check(String op, String caseName, Graph graph, String target, Map<String, int[]> labels,
-                              boolean training, double inputScale) {
+                              boolean training, double inputScale, boolean drawParameters) {
         SplittableRandom random = new SplittableRandom(seed);
         List<ParityRow> rows = new ArrayList<>();
         try (ParameterStore expectedStore = ParameterStore.initialize(graph, reference, seed);
@@ -55,7 +56,7 @@ public final class ParityChecker {
              Executor actual = candidate.compile(graph, actualStore)) {
             for (String name : expectedStore.names()) {
                 double[] values = expectedStore.read(name);
-                if (expectedStore.gradient(name) != null) {
+                if (drawParameters && expectedStore.gradient(name) != null) {
                     for (int i = 0; i < values.length; i++) {
                         values[i] = random.nextDouble(-1, 1);
                     }

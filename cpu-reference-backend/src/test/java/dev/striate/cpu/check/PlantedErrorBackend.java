@@ -10,15 +10,15 @@ import dev.striate.cpu.CpuBackend;
  * The reference backend with one planted bug in one op's kernel: its forward output, or one parameter gradient,
  * is off by {@code error} at one element. A parity check must catch it, and only where that op runs.
  */
-final class PlantedErrorBackend extends WrappedCpuBackend {
-    enum Where { OUTPUT, FIRST_PARAMETER_GRADIENT }
+public final class PlantedErrorBackend extends WrappedCpuBackend {
+    public enum Where { OUTPUT, FIRST_PARAMETER_GRADIENT }
 
     private final Class<? extends Op> faultyOp;
     private final Where where;
     private final int element;
     private final double error;
 
-    PlantedErrorBackend(Class<? extends Op> faultyOp, Where where, int element, double error) {
+    public PlantedErrorBackend(Class<? extends Op> faultyOp, Where where, int element, double error) {
         this.faultyOp = faultyOp;
         this.where = where;
         this.element = element;

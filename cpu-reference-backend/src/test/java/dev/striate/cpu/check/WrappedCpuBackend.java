@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 /** The reference backend behind a wrapper whose subclasses replace some kernels, to test what runs kernels. */
-abstract class WrappedCpuBackend implements Backend {
+public abstract class WrappedCpuBackend implements Backend {
     final CpuBackend delegate = new CpuBackend();
 
     @Override
