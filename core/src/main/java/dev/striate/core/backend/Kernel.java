@@ -12,6 +12,7 @@ public interface Kernel<O extends Op> {
      * Runs once per node when a graph is compiled: whatever depends only on shapes (descriptors, a convolution
      * algorithm and its workspace size) is chosen here and handed back in every {@link ForwardCall#prepared()} and
      * {@link BackwardCall#prepared()} of that node, so nothing is looked up per step. Null when nothing is needed.
+     * A preparation that is {@link AutoCloseable} (it holds device buffers) is closed when the executor closes.
      */
     default Object prepare(O op, NodeSignature signature) {
         return null;

@@ -227,6 +227,22 @@ public final class ReferenceExecutor implements Executor {
         values.clear();
         gradients.clear();
         saved.clear();
+        // What a kernel prepared may hold backend memory (a GPU kernel's per-node buffers): it lives as long as we do.
+        for (Object preparation : prepared.values()) {
+            if (preparation instanceof AutoCloseable closeable) {
+                closePreparation(closeable);
+            }
+        }
         prepared.clear();
+    }
+
+    private static void closePreparation(AutoCloseable preparation) {
+        try {
+            preparation.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("a kernel's preparation could not be closed", e);
+        }
     }
 }

@@ -1,0 +1,135 @@
+package dev.striate.cuda.cudnn;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.striate.cuda.CudaContext;
+import dev.striate.cuda.cudnn.ConvolutionAlgorithms.Direction;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * One convolution node on cuDNN's legacy API: its descriptors, and per direction the algorithm, math type and
+ * workspace size chosen at compile time. Forward overwrites y; the backward calls add into their gradients (beta 1).
+ * Each direction has its own convolution descriptor because each carries the math type of its own algorithm.
+ */
+public final class CudnnConvolution {
+    private static final int ALGORITHMS_REQUESTED = 8;
+    private static final FunctionDescriptor SET_CONVOLUTION_2D = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT,
+            JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final FunctionDescriptor SET_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
+    private static final FunctionDescriptor FIND = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+            ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+    // (handle, alpha, aDesc, a, bDesc, b, convDesc, algo, workspace, workspaceBytes, beta, cDesc, c)
+    private static final FunctionDescriptor RUN = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+            ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS);
+    // (handle, alpha, aDesc, a, beta, cDesc, c): cudnnAddTensor and cudnnConvolutionBackwardBias
+    private static final FunctionDescriptor ALPHA_BETA = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+
+    private final CudaContext context;
+    private final CudnnLibrary library;
+    private final Cudnn.Scalars scalars;
+    private final MemorySegment input;
+    private final MemorySegment filter;
+    private final MemorySegment output;
+    private final MemorySegment bias;
+    private final Pass forwardPass;
+    private final Pass dataPass;
+    private final Pass filterPass;
+
+    /** A direction's convolution descriptor (with its algorithm's math type), algorithm and workspace size. */
+    private record Pass(MemorySegment convolution, AlgorithmChoice choice) {
+    }
+
+    public CudnnConvolution(CudaContext context, ConvolutionAlgorithms algorithms, ConvolutionGeometry g) {
+        this.context = context;
+        this.library = context.cudnn();
+        Arena arena = context.arena();
+        this.scalars = Cudnn.Scalars.in(arena);
+        this.input = TensorDescriptors.tensor(library, arena, g.batch(), g.inChannels(), g.height(), g.width());
+        this.filter = TensorDescriptors.filter(library, arena, g.outChannels(), g.inChannels() / g.groups(),
+                g.kernelH(), g.kernelW());
+        this.output = TensorDescriptors.tensor(library, arena, g.batch(), g.outChannels(), g.outHeight(),
+                g.outWidth());
+        this.bias = TensorDescriptors.tensor(library, arena, 1, g.outChannels(), 1, 1);
+        int mathType = MathType.of(context.precision());
+        this.forwardPass = pass(algorithms, Direction.FORWARD, g, mathType, "cudnnFindConvolutionForwardAlgorithm",
+                input, filter, output);
+        this.dataPass = pass(algorithms, Direction.BACKWARD_DATA, g, mathType,
+                "cudnnFindConvolutionBackwardDataAlgorithm", filter, output, input);
+        this.filterPass = pass(algorithms, Direction.BACKWARD_FILTER, g, mathType,
+                "cudnnFindConvolutionBackwardFilterAlgorithm", input, output, filter);
+    }
+
+    /**
+     * Makes the direction's descriptor, finds (or recalls) its algorithm, and sets the chosen math type. The Find
+     * functions take the two operand descriptors and the result descriptor around the convolution descriptor:
+     * forward (x, w, conv, y), backward data (w, dy, conv, dx), backward filter (x, dy, conv, dw).
+     */
+    private Pass pass(ConvolutionAlgorithms algorithms, Direction direction, ConvolutionGeometry g, int mathType,
+                      String find, MemorySegment first, MemorySegment second, MemorySegment result) {
+        MemorySegment convolution = convolutionDescriptor(g, mathType);
+        AlgorithmChoice choice = algorithms.choose(direction, g, mathType, () -> {
+            try (Arena scratch = Arena.ofConfined()) {
+                MemorySegment returned = scratch.allocate(JAVA_INT);
+                MemorySegment results = scratch.allocate(AlgorithmPerformance.BYTES * ALGORITHMS_REQUESTED, 8);
+                Cudnn.call(library, find, FIND, library.handle(), first, second, convolution, result,
+                        ALGORITHMS_REQUESTED, returned, results);
+                return List.copyOf(AlgorithmPerformance.read(results, returned.get(JAVA_INT, 0)));
+            }
+        });
+        Cudnn.call(library, "cudnnSetConvolutionMathType", SET_INT, convolution, choice.mathType());
+        return new Pass(convolution, choice);
+    }
+
+    private MemorySegment convolutionDescriptor(ConvolutionGeometry g, int mathType) {
+        MemorySegment convolution = Cudnn.createDescriptor(library, context.arena(), "Convolution");
+        Cudnn.call(library, "cudnnSetConvolution2dDescriptor", SET_CONVOLUTION_2D, convolution, g.padH(), g.padW(),
+                g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), Cudnn.CROSS_CORRELATION, Cudnn.DATA_FLOAT);
+        Cudnn.call(library, "cudnnSetConvolutionGroupCount", SET_INT, convolution, g.groups());
+        Cudnn.call(library, "cudnnSetConvolutionMathType", SET_INT, convolution, mathType);
+        return convolution;
+    }
+
+    /** y = conv(x, w). */
+    public void forward(long x, long w, long y) {
+        run("cudnnConvolutionForward", forwardPass, input, x, filter, w, false, output, y);
+    }
+
+    /** y += bias, broadcast over N, H, W. */
+    public void addBias(long biasValues, long y) {
+        Cudnn.call(library, "cudnnAddTensor", ALPHA_BETA, library.handle(), scalars.one(), bias,
+                Cudnn.device(biasValues), scalars.one(), output, Cudnn.device(y));
+    }
+
+    /** dx += the gradient of conv(x, w) with respect to x. */
+    public void backwardData(long w, long dy, long dx, boolean accumulate) {
+        run("cudnnConvolutionBackwardData", dataPass, filter, w, output, dy, accumulate, input, dx);
+    }
+
+    /** dw += the gradient with respect to w. */
+    public void backwardFilter(long x, long dy, long dw) {
+        run("cudnnConvolutionBackwardFilter", filterPass, input, x, output, dy, true, filter, dw);
+    }
+
+    /** db += Σ dy over N, H, W. */
+    public void backwardBias(long dy, long db) {
+        Cudnn.call(library, "cudnnConvolutionBackwardBias", ALPHA_BETA, library.handle(), scalars.one(), output,
+                Cudnn.device(dy), scalars.one(), bias, Cudnn.device(db));
+    }
+
+    private void run(String symbol, Pass pass, MemorySegment firstDescriptor, long first,
+                     MemorySegment secondDescriptor, long second, boolean accumulate, MemorySegment resultDescriptor,
+                     long result) {
+        long workspaceBytes = pass.choice().workspaceBytes();
+        long workspace = workspaceBytes == 0 ? 0 : context.workspace(workspaceBytes);
+        Cudnn.call(library, symbol, RUN, library.handle(), scalars.one(), firstDescriptor, Cudnn.device(first),
+                secondDescriptor, Cudnn.device(second), pass.convolution(), pass.choice().algorithm(),
+                Cudnn.device(workspace), workspaceBytes, scalars.beta(accumulate), resultDescriptor,
+                Cudnn.device(result));
+    }
+}

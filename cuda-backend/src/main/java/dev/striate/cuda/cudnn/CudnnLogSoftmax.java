@@ -1,0 +1,44 @@
+package dev.striate.cuda.cudnn;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.striate.cuda.CudaContext;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * log softmax over the classes of [N, K] on cuDNN ({@code CUDNN_SOFTMAX_LOG}, per-channel mode on N x K x 1 x 1).
+ * Backward is dx += dy - e^y · Σ dy, as the reference; it adds (beta 1).
+ */
+public final class CudnnLogSoftmax {
+    private static final int SOFTMAX_LOG = 2;
+    private static final int MODE_CHANNEL = 1;
+    // (handle, algorithm, mode, alpha, xDesc, x, beta, yDesc, y)
+    private static final FunctionDescriptor FORWARD = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+    // (handle, algorithm, mode, alpha, yDesc, y, dyDesc, dy, beta, dxDesc, dx)
+    private static final FunctionDescriptor BACKWARD = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+
+    private final CudnnLibrary library;
+    private final Cudnn.Scalars scalars;
+    private final MemorySegment tensor;
+
+    public CudnnLogSoftmax(CudaContext context, int rows, int classes) {
+        this.library = context.cudnn();
+        this.scalars = Cudnn.Scalars.in(context.arena());
+        this.tensor = TensorDescriptors.tensor(library, context.arena(), rows, classes, 1, 1);
+    }
+
+    public void forward(long x, long y) {
+        Cudnn.call(library, "cudnnSoftmaxForward", FORWARD, library.handle(), SOFTMAX_LOG, MODE_CHANNEL,
+                scalars.one(), tensor, Cudnn.device(x), scalars.zero(), tensor, Cudnn.device(y));
+    }
+
+    public void backward(long y, long dy, long dx) {
+        Cudnn.call(library, "cudnnSoftmaxBackward", BACKWARD, library.handle(), SOFTMAX_LOG, MODE_CHANNEL,
+                scalars.one(), tensor, Cudnn.device(y), tensor, Cudnn.device(dy), scalars.one(), tensor,
+                Cudnn.device(dx));
+    }
+}

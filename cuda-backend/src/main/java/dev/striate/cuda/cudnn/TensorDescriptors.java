@@ -1,0 +1,53 @@
+package dev.striate.cuda.cudnn;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.striate.core.tensor.Shape;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Float NCHW tensor and filter descriptors. Descriptors are host objects made once per node at compile time and kept
+ * for the backend's life.
+ */
+public final class TensorDescriptors {
+    private static final FunctionDescriptor SET_4D = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
+            JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+
+    private TensorDescriptors() {
+    }
+
+    /** A packed float NCHW tensor of n x c x h x w. */
+    public static MemorySegment tensor(CudnnLibrary library, Arena arena, int n, int c, int h, int w) {
+        MemorySegment descriptor = Cudnn.createDescriptor(library, arena, "Tensor");
+        // cudnnSetTensor4dDescriptor(desc, format, dataType, n, c, h, w)
+        Cudnn.call(library, "cudnnSetTensor4dDescriptor", SET_4D, descriptor, Cudnn.TENSOR_NCHW, Cudnn.DATA_FLOAT,
+                n, c, h, w);
+        return descriptor;
+    }
+
+    /**
+     * A tensor of this shape as cuDNN's four dimensions: rank 4 as NCHW, rank 2 [N, C] as N x C x 1 x 1, any other
+     * rank as N x (the rest) x 1 x 1 (for elementwise ops, where only the element count matters).
+     */
+    public static MemorySegment tensor(CudnnLibrary library, Arena arena, Shape shape) {
+        if (shape.rank() == 4) {
+            return tensor(library, arena, shape.dim(0), shape.dim(1), shape.dim(2), shape.dim(3));
+        }
+        if (shape.rank() == 0) {
+            return tensor(library, arena, 1, 1, 1, 1);
+        }
+        return tensor(library, arena, shape.dim(0), Math.toIntExact(shape.sizePerItem()), 1, 1);
+    }
+
+    /** A packed float NCHW filter of k outputs x c inputs x h x w. */
+    public static MemorySegment filter(CudnnLibrary library, Arena arena, int k, int c, int h, int w) {
+        MemorySegment descriptor = Cudnn.createDescriptor(library, arena, "Filter");
+        // cudnnSetFilter4dDescriptor(desc, dataType, format, k, c, h, w): data type before format, unlike tensors.
+        Cudnn.call(library, "cudnnSetFilter4dDescriptor", SET_4D, descriptor, Cudnn.DATA_FLOAT, Cudnn.TENSOR_NCHW,
+                k, c, h, w);
+        return descriptor;
+    }
+}

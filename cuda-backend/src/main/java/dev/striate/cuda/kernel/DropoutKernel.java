@@ -1,0 +1,53 @@
+package dev.striate.cuda.kernel;
+
+import dev.striate.core.backend.BackwardCall;
+import dev.striate.core.backend.ForwardCall;
+import dev.striate.core.backend.Kernel;
+import dev.striate.core.backend.RunContext;
+import dev.striate.core.op.Dropout;
+import dev.striate.core.op.DropoutMask;
+import dev.striate.cuda.CudaContext;
+
+/**
+ * Inverted dropout with exactly the reference's mask ({@link DropoutMask}, recomputed on the device from seed, node,
+ * step and index by {@code dropout.cu}); the identity in evaluation.
+ */
+public final class DropoutKernel implements Kernel<Dropout> {
+    private final Launcher launcher;
+
+    public DropoutKernel(CudaContext context) {
+        this.launcher = new Launcher(context);
+    }
+
+    @Override
+    public Object forward(Dropout op, ForwardCall call) {
+        RunContext run = call.context();
+        if (!run.training()) {
+            launcher.copy(call.input(), call.output());
+            return null;
+        }
+        long n = call.input().size();
+        launcher.overElements("dropout", "dropout_forward", n, call.input(), call.output(), n, op.p(),
+                keptScale(op), run.seed(), call.nodeId(), run.step());
+        return null;
+    }
+
+    @Override
+    public void backward(Dropout op, BackwardCall call) {
+        if (call.inputGrad() == null) {
+            return;
+        }
+        RunContext run = call.context();
+        if (!run.training()) {
+            launcher.accumulate(call.outputGrad(), call.inputGrad());
+            return;
+        }
+        long n = call.inputGrad().size();
+        launcher.overElements("dropout", "dropout_backward", n, call.outputGrad(), call.inputGrad(), n, op.p(),
+                keptScale(op), run.seed(), call.nodeId(), run.step());
+    }
+
+    private static float keptScale(Dropout op) {
+        return (float) (1 / (1 - op.p()));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.striate.cuda.kernel;
+
+import dev.striate.core.op.Relu6;
+import dev.striate.cuda.CudaContext;
+import dev.striate.cuda.cudnn.CudnnActivation;
+
+/** y = min(max(0, x), 6): cuDNN's clipped ReLU with ceiling 6. */
+public final class Relu6Kernel extends ActivationKernel<Relu6> {
+    public Relu6Kernel(CudaContext context) {
+        super(context);
+    }
+
+    @Override
+    int mode(Relu6 op) {
+        return CudnnActivation.CLIPPED_RELU;
+    }
+
+    @Override
+    double coefficient(Relu6 op) {
+        return 6;
+    }
+}

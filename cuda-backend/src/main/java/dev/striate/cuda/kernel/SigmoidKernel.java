@@ -1,0 +1,22 @@
+package dev.striate.cuda.kernel;
+
+import dev.striate.core.op.Sigmoid;
+import dev.striate.cuda.CudaContext;
+import dev.striate.cuda.cudnn.CudnnActivation;
+
+/** y = 1 / (1 + e^-x); dy/dx = y·(1 - y). */
+public final class SigmoidKernel extends ActivationKernel<Sigmoid> {
+    public SigmoidKernel(CudaContext context) {
+        super(context);
+    }
+
+    @Override
+    int mode(Sigmoid op) {
+        return CudnnActivation.SIGMOID;
+    }
+
+    @Override
+    double coefficient(Sigmoid op) {
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+// Inverted dropout in training with exactly the reference's mask (core's DropoutMask): element i is kept when
+// uniform(seed, node, step, i) >= p, where uniform is the SplitMix64 finalizer chained over index, step, node and
+// seed, its top 53 bits scaled to [0, 1). Kept elements are multiplied by keptScale = 1/(1-p), dropped ones by 0.
+// Nothing is stored: backward recomputes the mask. (Evaluation is the identity; the Java kernel copies instead.)
+//
+//   dropout_forward(const float* x, float* y, long long n, double p, float keptScale,
+//                   long long seed, long long node, long long step)          y[i] = x[i] · m[i]
+//   dropout_backward(const float* dy, float* dx, long long n, double p, float keptScale,
+//                    long long seed, long long node, long long step)         dx[i] += dy[i] · m[i]
+
+#define GRID_STRIDE_LOOP(i, n) \
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
+         i += (long long) blockDim.x * gridDim.x)
+
+// SplitMix64's finalizer, as DropoutMask.mix (Java's long arithmetic wraps like unsigned 64-bit arithmetic, and
+// >>> is the unsigned shift).
+__device__ unsigned long long splitmix_mix(unsigned long long x) {
+    unsigned long long z = x + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+__device__ float dropout_multiplier(long long index, double p, float keptScale, long long seed, long long node,
+                                    long long step) {
+    unsigned long long z = splitmix_mix((unsigned long long) seed
+            ^ splitmix_mix((unsigned long long) node
+            ^ splitmix_mix((unsigned long long) step ^ splitmix_mix((unsigned long long) index))));
+    double uniform = (double) (z >> 11) * (1.0 / 9007199254740992.0);
+    return uniform >= p ? keptScale : 0.0f;
+}
+
+extern "C" __global__ void dropout_forward(const float* x, float* y, long long n, double p, float keptScale,
+                                           long long seed, long long node, long long step) {
+    GRID_STRIDE_LOOP(i, n) { y[i] = x[i] * dropout_multiplier(i, p, keptScale, seed, node, step); }
+}
+
+extern "C" __global__ void dropout_backward(const float* dy, float* dx, long long n, double p, float keptScale,
+                                            long long seed, long long node, long long step) {
+    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * dropout_multiplier(i, p, keptScale, seed, node, step); }
+}

@@ -1,0 +1,30 @@
+// The indices of the k largest scores of each row of [N, K] float scores, largest first; equal scores in index
+// order, as the reference (which picks, k times, the first strictly larger untaken score). Scores are assumed
+// finite (logits).
+//
+//   top_k(const float* scores, int rows, int cols, int k, int* out)
+//       out[r·k + j] = index of the j-th largest score of row r; k <= cols. One thread per row: pick j is the best
+//       score ranked strictly after pick j-1 in (score descending, index ascending) order, so no per-row state.
+
+#define GRID_STRIDE_LOOP(i, n) \
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
+         i += (long long) blockDim.x * gridDim.x)
+
+extern "C" __global__ void top_k(const float* scores, int rows, int cols, int k, int* out) {
+    GRID_STRIDE_LOOP(r, rows) {
+        const float* row = scores + r * cols;
+        int previous = -1;
+        for (int j = 0; j < k; j++) {
+            int best = -1;
+            for (int c = 0; c < cols; c++) {
+                bool rankedAfterPrevious = previous < 0 || row[c] < row[previous]
+                        || (row[c] == row[previous] && c > previous);
+                if (rankedAfterPrevious && (best < 0 || row[c] > row[best])) {
+                    best = c;
+                }
+            }
+            out[r * k + j] = best;
+            previous = best;
+        }
+    }
+}
