@@ -111,11 +111,11 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
         Plan plan = (Plan) call.prepared();
         Tensor scaleGrad = op.affine() ? call.paramGrads().get(WEIGHT) : null;
         Tensor biasGrad = op.affine() ? call.paramGrads().get(BIAS) : null;
-        if (call.saved() == Normalized.BY_RUNNING_STATISTICS) {
-            runningBackward(op, call, scaleGrad, biasGrad);
+        if (call.inputGrad() == null && scaleGrad == null && biasGrad == null) {
             return;
         }
-        if (call.inputGrad() == null && scaleGrad == null && biasGrad == null) {
+        if (call.saved() == Normalized.BY_RUNNING_STATISTICS) {
+            runningBackward(op, call, scaleGrad, biasGrad);
             return;
         }
         // cuDNN writes all three gradients: the unwanted ones go to scratch, zeroed because beta is 1 for γ and β.

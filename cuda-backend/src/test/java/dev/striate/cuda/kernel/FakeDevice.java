@@ -1,0 +1,62 @@
+package dev.striate.cuda.kernel;
+
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.DeviceBuffer;
+import dev.striate.core.tensor.Shape;
+import dev.striate.core.tensor.Tensor;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Tensors with made-up device addresses and no memory, for running the CUDA kernels' host code without a GPU: it
+ * knows which addresses are live, so a test can tell a launch that reads a released or unknown tensor.
+ */
+final class FakeDevice {
+    /** Tensor addresses start here, above every host address and the small numbers fake descriptors get. */
+    static final long TENSOR_BASE = 1L << 56;
+    private static final long SPACING = 1L << 24;
+
+    private record Buffer(long address) implements DeviceBuffer {
+        @Override
+        public String backendName() {
+            return "cuda";
+        }
+    }
+
+    private final Map<Long, Tensor> live = new HashMap<>();
+    private long next = TENSOR_BASE;
+
+    Tensor allocate(Shape shape, DType dtype) {
+        Tensor tensor = new Tensor(shape, dtype, new Buffer(next));
+        live.put(next, tensor);
+        next += SPACING;
+        return tensor;
+    }
+
+    void release(Tensor tensor) {
+        if (live.remove(address(tensor)) == null) {
+            throw new AssertionError("released a tensor that is not live: " + tensor.shape());
+        }
+    }
+
+    long address(Tensor tensor) {
+        return ((Buffer) tensor.buffer()).address();
+    }
+
+    boolean isLive(Tensor tensor) {
+        return live.containsKey(address(tensor));
+    }
+
+    /** Whether a raw address points into a live tensor (or is not a tensor address at all). */
+    boolean isLiveOrNotTensor(long address) {
+        if (address < TENSOR_BASE) {
+            return true;
+        }
+        long start = TENSOR_BASE + (address - TENSOR_BASE) / SPACING * SPACING;
+        return live.containsKey(start);
+    }
+
+    int liveCount() {
+        return live.size();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.striate.cuda.kernel;
+
+import dev.striate.core.backend.BackwardCall;
+import dev.striate.core.backend.ForwardCall;
+import dev.striate.core.backend.Kernel;
+import dev.striate.core.backend.NodeSignature;
+import dev.striate.core.backend.RunContext;
+import dev.striate.core.graph.Graph;
+import dev.striate.core.graph.Node;
+import dev.striate.core.graph.Parameter;
+import dev.striate.core.op.Linear;
+import dev.striate.core.op.Op;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.CudaContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs a graph's CUDA kernels on a {@link RecordingCudaContext}: every tensor allocated, each node prepared, run
+ * forward, then backward in reverse order with every gradient wanted, then once more with none wanted. Linear nodes
+ * are left out (cuBLAS needs its native library). Nothing is computed; the context records what would run.
+ */
+final class KernelRun {
+    private final RecordingCudaContext context;
+    private final Graph graph;
+    private final Map<String, Tensor> values = new HashMap<>();
+    private final Map<String, Tensor> gradients = new HashMap<>();
+    private final Map<String, List<Tensor>> params = new HashMap<>();
+    private final Map<String, List<Tensor>> paramGradients = new HashMap<>();
+    private final Map<String, Object> prepared = new HashMap<>();
+    private final Map<String, Object> saved = new HashMap<>();
+    private final Map<Class<?>, Kernel<Op>> kernels = new HashMap<>();
+
+    KernelRun(RecordingCudaContext context, Graph graph) {
+        this.context = context;
+        this.graph = graph;
+        FakeDevice device = context.device();
+        graph.inputs().forEach(in -> allocate(in.name(), in.shape(), in.dtype()));
+        for (Node node : graph.nodes()) {
+            allocate(node.name(), node.shape(), node.dtype());
+            List<Tensor> nodeParams = new ArrayList<>();
+            List<Tensor> nodeGradients = new ArrayList<>();
+            for (Parameter p : node.parameters()) {
+                nodeParams.add(device.allocate(p.spec().shape(), p.spec().dtype()));
+                nodeGradients.add(p.trainable() ? device.allocate(p.spec().shape(), p.spec().dtype()) : null);
+            }
+            params.put(node.name(), nodeParams);
+            paramGradients.put(node.name(), nodeGradients);
+        }
+    }
+
+    private void allocate(String name, Shape shape, DType dtype) {
+        values.put(name, context.device().allocate(shape, dtype));
+        gradients.put(name, dtype.isFloatingPoint() ? context.device().allocate(shape, dtype) : null);
+    }
+
+    /** Prepares, runs forward and backward (all gradients, then none), and closes the preparations. */
+    void run(RunContext run) {
+        List<Node> nodes = graph.nodes().stream().filter(n -> !(n.op() instanceof Linear)).toList();
+        for (Node node : nodes) {
+            Kernel<Op> kernel = kernel(node.op());
+            prepared.put(node.name(), kernel.prepare(node.op(), signature(node)));
+            saved.put(node.name(), kernel.forward(node.op(), new ForwardCall(inputs(node), params.get(node.name()),
+                    values.get(node.name()), run, node.name().hashCode(), prepared.get(node.name()))));
+        }
+        for (boolean wanted : new boolean[] {true, false}) {
+            for (Node node : nodes.reversed()) {
+                List<Tensor> inputGrads = new ArrayList<>();
+                node.inputs().forEach(in -> inputGrads.add(wanted ? gradients.get(in) : null));
+                List<Tensor> paramGrads = wanted ? paramGradients.get(node.name())
+                        : new ArrayList<>(Collections.nCopies(node.parameters().size(), null));
+                kernel(node.op()).backward(node.op(), new BackwardCall(inputs(node), params.get(node.name()),
+                        values.get(node.name()), gradients.get(node.name()), inputGrads, paramGrads, run,
+                        node.name().hashCode(), saved.get(node.name()), prepared.get(node.name())));
+            }
+        }
+        for (Object preparation : prepared.values()) {
+            if (preparation instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    /** Whether a device address is one of the graph's gradients (not a kernel's scratch). */
+    boolean isGradient(long address) {
+        return Stream.concat(gradients.values().stream(), paramGradients.values().stream().flatMap(List::stream))
+                .anyMatch(g -> g != null && context.device().address(g) == address);
+    }
+
+    private List<Tensor> inputs(Node node) {
+        return node.inputs().stream().map(values::get).toList();
+    }
+
+    private NodeSignature signature(Node node) {
+        List<Shape> shapes = node.inputs().stream().map(in -> values.get(in).shape()).toList();
+        List<DType> types = node.inputs().stream().map(in -> values.get(in).dtype()).toList();
+        List<Shape> paramShapes = node.parameters().stream().map(p -> p.spec().shape()).toList();
+        return new NodeSignature(node.name(), shapes, types, paramShapes, node.shape(), node.dtype());
+    }
+
+    private Kernel<Op> kernel(Op op) {
+        return kernels.computeIfAbsent(op.getClass(), opClass -> create(op));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Kernel<Op> create(Op op) {
+        String name = "dev.striate.cuda.kernel." + op.getClass().getSimpleName() + "Kernel";
+        try {
+            return (Kernel<Op>) Class.forName(name).getConstructor(CudaContext.class).newInstance(context);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("no CUDA kernel " + name, e);
+        }
+    }
+}

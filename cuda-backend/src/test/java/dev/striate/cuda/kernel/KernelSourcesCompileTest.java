@@ -1,0 +1,58 @@
+package dev.striate.cuda.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every CUDA C source compiles to PTX with nvcc (as NVRTC will compile it on the GPU host) for Ampere and Hopper,
+ * with warnings as errors, and no source includes a header (NVRTC has none). Skipped, saying why, where there is no
+ * nvcc.
+ */
+class KernelSourcesCompileTest {
+    private static final Path NVCC = Path.of("/usr/local/bin/nvcc");
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sm_80", "sm_90"})
+    void everySourceCompilesWithNvcc(String architecture, @TempDir Path output) throws Exception {
+        List<Path> sources = sources();
+        assertFalse(sources.isEmpty(), "no .cu sources found");
+        for (Path source : sources) {
+            assertFalse(Files.readString(source).contains("#include"), source + " includes a header; NVRTC has none");
+        }
+        assumeTrue(Files.isExecutable(NVCC), "skipped: no nvcc at " + NVCC + " to compile the CUDA sources with");
+        List<String> command = new ArrayList<>(List.of(NVCC.toString(), "-ptx", "-arch=" + architecture,
+                "--Werror", "all-warnings", "-odir", output.toString()));
+        sources.forEach(s -> command.add(s.toString()));
+        Process nvcc = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(nvcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(nvcc.waitFor(5, TimeUnit.MINUTES), "nvcc did not finish");
+        assertEquals(0, nvcc.exitValue(), "nvcc failed:\n" + log);
+        for (Path source : sources) {
+            String ptxName = source.getFileName().toString().replace(".cu", ".ptx");
+            String ptx = Files.readString(output.resolve(ptxName));
+            assertTrue(ptx.contains(".entry"), ptxName + " has no kernel");
+        }
+    }
+
+    private static List<Path> sources() throws IOException, URISyntaxException {
+        Path folder = Path.of(KernelSourcesCompileTest.class.getResource("/dev/striate/cuda/kernels").toURI());
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.toString().endsWith(".cu")).sorted().toList();
+        }
+    }
+}

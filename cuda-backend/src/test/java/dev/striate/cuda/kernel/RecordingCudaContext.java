@@ -1,0 +1,134 @@
+package dev.striate.cuda.kernel;
+
+import dev.striate.core.backend.Precision;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.CudaContext;
+import dev.striate.cuda.cudnn.CudnnLibrary;
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUstream;
+import jcuda.jcublas.cublasHandle;
+
+/**
+ * A {@link CudaContext} that runs nothing: it records every NVRTC launch (source, kernel, grid, arguments) and every
+ * cuDNN call, and hands out fake tensors, so the kernels' host code can be checked without a GPU. cuBLAS is not
+ * available (JCublas2 loads its native on first use).
+ */
+final class RecordingCudaContext implements CudaContext {
+    record Launch(String source, String kernel, int blocks, int threadsPerBlock, List<Object> arguments) {
+    }
+
+    private record Function(String source, String kernel) {
+    }
+
+    static final long WORKSPACE = 0x10000;
+
+    private final FakeDevice device = new FakeDevice();
+    private final FakeCudnn cudnn = new FakeCudnn(device);
+    private final Map<CUfunction, Function> functions = new IdentityHashMap<>();
+    private final List<Launch> launches = new ArrayList<>();
+    private final Arena arena = Arena.ofAuto();
+    private final Precision precision;
+
+    RecordingCudaContext(Precision precision) {
+        this.precision = precision;
+    }
+
+    FakeDevice device() {
+        return device;
+    }
+
+    List<Launch> launches() {
+        return launches;
+    }
+
+    List<FakeCudnn.Call> cudnnCalls() {
+        return cudnn.calls();
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    @Override
+    public Pointer pointer(Tensor tensor) {
+        throw new UnsupportedOperationException("no JCuda pointers without a GPU");
+    }
+
+    @Override
+    public long address(Tensor tensor) {
+        if (!device.isLive(tensor)) {
+            throw new AssertionError("the address of a tensor that is not live: " + tensor.shape());
+        }
+        return device.address(tensor);
+    }
+
+    @Override
+    public CUstream stream() {
+        return null;
+    }
+
+    @Override
+    public long streamAddress() {
+        return 0;
+    }
+
+    @Override
+    public CUfunction function(String source, String kernelName) {
+        CUfunction function = new CUfunction();
+        functions.put(function, new Function(source, kernelName));
+        return function;
+    }
+
+    @Override
+    public void launch(CUfunction function, int blocks, int threadsPerBlock, Object... arguments) {
+        Function f = functions.get(function);
+        if (f == null) {
+            throw new AssertionError("launched a function this context did not make");
+        }
+        for (Object argument : arguments) {
+            if (argument instanceof Tensor tensor && !device.isLive(tensor)) {
+                throw new AssertionError(f.kernel() + " was given a released tensor");
+            }
+        }
+        launches.add(new Launch(f.source(), f.kernel(), blocks, threadsPerBlock, List.of(arguments)));
+    }
+
+    @Override
+    public cublasHandle cublas() {
+        throw new UnsupportedOperationException("no cuBLAS without a GPU");
+    }
+
+    @Override
+    public CudnnLibrary cudnn() {
+        return cudnn;
+    }
+
+    @Override
+    public long workspace(long bytes) {
+        return WORKSPACE;
+    }
+
+    @Override
+    public Tensor temporary(Shape shape, DType dtype) {
+        return device.allocate(shape, dtype);
+    }
+
+    @Override
+    public void release(Tensor tensor) {
+        device.release(tensor);
+    }
+
+    @Override
+    public Arena arena() {
+        return arena;
+    }
+}
