@@ -4,7 +4,9 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.DeviceBuffer;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,11 +26,13 @@ final class FakeDevice {
     }
 
     private final Map<Long, Tensor> live = new HashMap<>();
+    private final List<Tensor> allocated = new ArrayList<>();
     private long next = TENSOR_BASE;
 
     Tensor allocate(Shape shape, DType dtype) {
         Tensor tensor = new Tensor(shape, dtype, new Buffer(next));
         live.put(next, tensor);
+        allocated.add(tensor);
         next += SPACING;
         return tensor;
     }
@@ -54,6 +58,11 @@ final class FakeDevice {
         }
         long start = TENSOR_BASE + (address - TENSOR_BASE) / SPACING * SPACING;
         return live.containsKey(start);
+    }
+
+    /** Every tensor allocated so far, released ones included, in order. */
+    List<Tensor> allocated() {
+        return allocated;
     }
 
     int liveCount() {

@@ -67,7 +67,7 @@ final class KernelRun {
             Kernel<Op> kernel = kernel(node.op());
             prepared.put(node.name(), kernel.prepare(node.op(), signature(node)));
             saved.put(node.name(), kernel.forward(node.op(), new ForwardCall(inputs(node), params.get(node.name()),
-                    values.get(node.name()), run, node.name().hashCode(), prepared.get(node.name()))));
+                    values.get(node.name()), run, nodeId(node), prepared.get(node.name()))));
         }
         for (boolean wanted : new boolean[] {true, false}) {
             for (Node node : nodes.reversed()) {
@@ -77,7 +77,7 @@ final class KernelRun {
                         : new ArrayList<>(Collections.nCopies(node.parameters().size(), null));
                 kernel(node.op()).backward(node.op(), new BackwardCall(inputs(node), params.get(node.name()),
                         values.get(node.name()), gradients.get(node.name()), inputGrads, paramGrads, run,
-                        node.name().hashCode(), saved.get(node.name()), prepared.get(node.name())));
+                        nodeId(node), saved.get(node.name()), prepared.get(node.name())));
             }
         }
         for (Object preparation : prepared.values()) {
@@ -95,6 +95,25 @@ final class KernelRun {
     boolean isGradient(long address) {
         return Stream.concat(gradients.values().stream(), paramGradients.values().stream().flatMap(List::stream))
                 .anyMatch(g -> g != null && context.device().address(g) == address);
+    }
+
+    /** A node or input's value. */
+    Tensor value(String name) {
+        return values.get(name);
+    }
+
+    /** The gradient of a node or input (null for labels). */
+    Tensor gradient(String name) {
+        return gradients.get(name);
+    }
+
+    /** The node's number, as the reference executor derives it from the name (dropout masks depend on it). */
+    private static long nodeId(Node node) {
+        long h = 1125899906842597L;
+        for (int i = 0; i < node.name().length(); i++) {
+            h = 31 * h + node.name().charAt(i);
+        }
+        return h;
     }
 
     private List<Tensor> inputs(Node node) {
