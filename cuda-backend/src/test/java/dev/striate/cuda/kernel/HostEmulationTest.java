@@ -1,8 +1,5 @@
 package dev.striate.cuda.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,10 +15,6 @@ import dev.striate.core.op.Linear;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBackend;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +22,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -52,8 +44,8 @@ class HostEmulationTest {
 
     @TestFactory
     Stream<DynamicTest> ownKernelsMatchTheReference(@TempDir Path work) throws Exception {
-        assumeTrue(hasGpp(), "skipped: no g++ on the PATH to build the host emulation of the CUDA C kernels with");
-        HostProgram program = new HostProgram(kernelFolder());
+        assumeTrue(HostProgram.gppAvailable(), "skipped: no g++ on the PATH to build the host emulation of the CUDA C kernels with");
+        HostProgram program = new HostProgram();
         List<Outcome> outcomes = new ArrayList<>();
         for (GradCheckCase gradCase : GradCheckSuite.cases()) {
             if (gradCase.graph().nodes().stream().anyMatch(n -> n.op() instanceof Linear)) {
@@ -72,21 +64,10 @@ class HostEmulationTest {
             outcomes.add(new Outcome(gradCase.op() + ": " + gradCase.name(), expected));
         }
         assertTrue(outcomes.size() >= 20, "cases on the project's own kernels: " + outcomes.size());
-        Map<String, double[]> emulated = buildAndRun(program.source(), work);
-        return outcomes.stream().map(outcome -> DynamicTest.dynamicTest(outcome.caseName(), () -> {
-            outcome.expected().forEach((label, reference) -> {
-                double[] actual = emulated.get(label);
-                assertNotNull(actual, "no emulated result for " + label);
-                assertEquals(reference.length, actual.length, label);
-                for (int i = 0; i < reference.length; i++) {
-                    double tolerance = 1e-5 + 1e-4 * Math.abs(reference[i]);
-                    if (!(Math.abs(actual[i] - reference[i]) <= tolerance)) {
-                        throw new AssertionError(label + " element " + i + ": emulated CUDA " + actual[i]
-                                + ", reference " + reference[i]);
-                    }
-                }
-            });
-        }));
+        Map<String, double[]> emulated = program.buildAndRun(work);
+        return outcomes.stream().map(outcome -> DynamicTest.dynamicTest(outcome.caseName(), () ->
+                outcome.expected().forEach((label, reference) ->
+                        EmulationValues.assertClose(label, reference, emulated.get(label)))));
     }
 
     /**
@@ -108,9 +89,9 @@ class HostEmulationTest {
                     executor.feed(input.name(), labels);
                     initial.put(device, java.util.Arrays.stream(labels).asDoubleStream().toArray());
                 } else {
-                    float[] values = wave(device.size(), 0.37, 0.1 + inputIndex++, 3);
+                    float[] values = EmulationValues.wave(device.size(), 0.37, 0.1 + inputIndex++, 3);
                     executor.feed(input.name(), values);
-                    initial.put(device, toDoubles(values));
+                    initial.put(device, EmulationValues.toDoubles(values));
                     executor.requireInputGradient(input.name());
                 }
             }
@@ -119,7 +100,8 @@ class HostEmulationTest {
             String prefix = "case" + caseIndex + " ";
             expected.put(prefix + "output", executor.read(output));
             printed.put(prefix + "output", run.value(output));
-            double[] outputGradient = toDoubles(wave(run.value(output).size(), 0.23, Math.PI / 2, 1));
+            double[] outputGradient =
+                    EmulationValues.toDoubles(EmulationValues.wave(run.value(output).size(), 0.23, Math.PI / 2, 1));
             initial.put(run.gradient(output), outputGradient);
             executor.backward(output, outputGradient);
             for (GraphInput input : graph.inputs()) {
@@ -134,69 +116,5 @@ class HostEmulationTest {
 
     private static RunContext runContext(GradCheckCase gradCase) {
         return gradCase.training() ? RunContext.training(SEED, STEP) : RunContext.evaluation();
-    }
-
-    /** amplitude·sin(frequency·i + phase), as floats: inputs every backend can hold exactly. */
-    private static float[] wave(long count, double frequency, double phase, double amplitude) {
-        float[] values = new float[Math.toIntExact(count)];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (amplitude * Math.sin(frequency * i + phase));
-        }
-        return values;
-    }
-
-    private static double[] toDoubles(float[] values) {
-        double[] doubles = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            doubles[i] = values[i];
-        }
-        return doubles;
-    }
-
-    private static Map<String, double[]> buildAndRun(String source, Path work) throws Exception {
-        Path program = work.resolve("emulation.cpp");
-        Files.writeString(program, source);
-        Path header = Path.of(HostEmulationTest.class.getResource("/dev/striate/cuda/emulation/cuda_host.h").toURI());
-        Path binary = work.resolve("emulation");
-        String build = run(work, "g++", "-std=c++20", "-O1", "-pthread", "-I", header.getParent().toString(),
-                program.toString(), "-o", binary.toString());
-        String output = run(work, binary.toString());
-        assertFalse(output.isBlank(), "the emulation printed nothing; build log:\n" + build);
-        Map<String, double[]> results = new HashMap<>();
-        for (String line : output.split("\n")) {
-            String[] fields = line.strip().split(" ");
-            String label = fields[0] + " " + fields[1];
-            double[] values = new double[fields.length - 2];
-            for (int i = 2; i < fields.length; i++) {
-                values[i - 2] = Double.parseDouble(fields[i]);
-            }
-            results.put(label, values);
-        }
-        return results;
-    }
-
-    private static String run(Path work, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(3, TimeUnit.MINUTES), command[0] + " did not finish");
-        assertEquals(0, process.exitValue(), String.join(" ", command) + " failed:\n" + output);
-        return output;
-    }
-
-    private static boolean hasGpp() {
-        try {
-            Process process = new ProcessBuilder("g++", "--version").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static Path kernelFolder() throws URISyntaxException {
-        return Path.of(HostEmulationTest.class.getResource("/dev/striate/cuda/kernels").toURI());
     }
 }

@@ -1,13 +1,23 @@
 package dev.striate.cuda.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,14 +30,10 @@ import java.util.regex.Pattern;
 final class HostProgram {
     private static final Pattern DEFINE = Pattern.compile("^#define\\s+(\\w+)", Pattern.MULTILINE);
 
-    private final Path kernelFolder;
+    private final Path kernelFolder = resourceFolder("/dev/striate/cuda/kernels");
     private final Set<String> sources = new LinkedHashSet<>();
     private final StringBuilder scenarios = new StringBuilder();
     private int scenarioCount;
-
-    HostProgram(Path kernelFolder) {
-        this.kernelFolder = kernelFolder;
-    }
 
     /**
      * Adds one scenario: the device's tensors (zero unless {@code initial} gives their values), the launches, and the
@@ -35,6 +41,15 @@ final class HostProgram {
      */
     void scenario(FakeDevice device, Map<Tensor, double[]> initial, List<RecordingCudaContext.Launch> launches,
                   Map<String, Tensor> printed) {
+        scenario(device, initial, Map.of(), launches, printed);
+    }
+
+    /**
+     * As above, with I64 tables of device addresses ({@code optimizer.cu}'s parameter table): each entry is a
+     * tensor, standing for its address, or a Long. A table must be allocated after the tensors it names.
+     */
+    void scenario(FakeDevice device, Map<Tensor, double[]> initial, Map<Tensor, List<Object>> addressTables,
+                  List<RecordingCudaContext.Launch> launches, Map<String, Tensor> printed) {
         Map<Tensor, String> names = new IdentityHashMap<>();
         StringBuilder body = new StringBuilder();
         for (Tensor tensor : device.allocated()) {
@@ -42,7 +57,16 @@ final class HostProgram {
             names.put(tensor, name);
             body.append("    std::vector<").append(cType(tensor.dtype())).append("> ").append(name);
             double[] values = initial.get(tensor);
-            if (values == null) {
+            List<Object> table = addressTables.get(tensor);
+            if (table != null) {
+                body.append(" = {");
+                for (int i = 0; i < table.size(); i++) {
+                    Object entry = table.get(i);
+                    body.append(i == 0 ? "" : ", ").append(entry instanceof Tensor t
+                            ? "(long long) " + names.get(t) + ".data()" : entry + "LL");
+                }
+                body.append("};\n");
+            } else if (values == null) {
                 body.append("(").append(tensor.size()).append(");\n");
             } else {
                 body.append(" = {");
@@ -82,6 +106,58 @@ final class HostProgram {
             program.append("    scenario").append(i).append("();\n");
         }
         return program.append("    return 0;\n}\n").toString();
+    }
+
+    /** Builds the program with g++ in {@code work}, runs it, and returns what it printed, by label. */
+    Map<String, double[]> buildAndRun(Path work) throws IOException, InterruptedException {
+        Path program = work.resolve("emulation.cpp");
+        Files.writeString(program, source());
+        Path header = resourceFolder("/dev/striate/cuda/emulation").resolve("cuda_host.h");
+        Path binary = work.resolve("emulation");
+        String build = run(work, "g++", "-std=c++20", "-O1", "-pthread", "-I", header.getParent().toString(),
+                program.toString(), "-o", binary.toString());
+        String output = run(work, binary.toString());
+        assertFalse(output.isBlank(), "the emulation printed nothing; build log:\n" + build);
+        Map<String, double[]> results = new HashMap<>();
+        for (String line : output.split("\n")) {
+            String[] fields = line.strip().split(" ");
+            String label = fields[0] + " " + fields[1];
+            double[] values = new double[fields.length - 2];
+            for (int i = 2; i < fields.length; i++) {
+                values[i - 2] = Double.parseDouble(fields[i]);
+            }
+            results.put(label, values);
+        }
+        return results;
+    }
+
+    private static String run(Path work, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(3, TimeUnit.MINUTES), command[0] + " did not finish");
+        assertEquals(0, process.exitValue(), String.join(" ", command) + " failed:\n" + output);
+        return output;
+    }
+
+    static boolean gppAvailable() {
+        try {
+            Process process = new ProcessBuilder("g++", "--version").redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Path resourceFolder(String resource) {
+        try {
+            return Path.of(HostProgram.class.getResource(resource).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String cType(DType dtype) {
