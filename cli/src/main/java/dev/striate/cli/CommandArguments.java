@@ -5,12 +5,12 @@ import java.util.List;
 import org.apache.commons.cli.CommandLine;
 
 /** Reading positional arguments and whole-number options, with the user's mistakes named. */
-final class CommandArguments {
+public final class CommandArguments {
     private CommandArguments() {
     }
 
     /** The one positional argument, described as {@code what} when it is missing or doubled. */
-    static String single(CommandLine line, String what) {
+    public static String single(CommandLine line, String what) {
         List<String> arguments = line.getArgList();
         if (arguments.size() != 1) {
             throw new UserException("expected " + what + (arguments.isEmpty() ? "" : ", got " + arguments));
@@ -19,7 +19,7 @@ final class CommandArguments {
     }
 
     /** A whole-number option of at least 1, or {@code fallback} when absent. */
-    static int positive(CommandLine line, String option, int fallback) {
+    public static int positive(CommandLine line, String option, int fallback) {
         String text = line.getOptionValue(option);
         if (text == null) {
             return fallback;

@@ -1,5 +1,6 @@
 package dev.striate.cli;
 
+import dev.striate.cli.inspect.InspectCommand;
 import dev.striate.core.UserException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -29,7 +30,8 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(new GradcheckCommand(), new DatasetCommand(), new TrainCommand(), new EvalCommand(),
-                new PredictCommand(), new DemoCommand(), new SummaryCommand(), new SelftestCommand());
+                new PredictCommand(), new DemoCommand(), new SummaryCommand(), new SelftestCommand(),
+                new InspectCommand());
     }
 
     public static void main(String[] args) {

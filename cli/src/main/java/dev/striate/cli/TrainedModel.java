@@ -26,17 +26,17 @@ import java.util.Map;
  * @param classes    the class names in label order; null when only the data can tell (weights of other origin)
  * @param evaluation the evaluation pipeline the run used; null when the caller must choose one
  */
-record TrainedModel(ModelSpec spec, List<String> classes, Map<String, HostTensor> weights, String source,
+public record TrainedModel(ModelSpec spec, List<String> classes, Map<String, HostTensor> weights, String source,
                     TransformPipeline evaluation) {
 
     /** True when {@code argument} names a run folder or a checkpoint folder rather than a model. */
-    static boolean isRun(String argument) {
+    public static boolean isRun(String argument) {
         Path path = Path.of(argument);
         return Files.isDirectory(path);
     }
 
     /** The model of a run folder ({@code which}: best, last, or null for best if present) or checkpoint folder. */
-    static TrainedModel fromRun(Path folder, String which) {
+    public static TrainedModel fromRun(Path folder, String which) {
         Path checkpoint;
         if (Files.isRegularFile(folder.resolve(Checkpoint.MANIFEST))) {
             checkpoint = folder;
@@ -74,7 +74,7 @@ record TrainedModel(ModelSpec spec, List<String> classes, Map<String, HostTensor
      * A spec (zoo name or file) with a weights file, for data of {@code classes}. A weights file that striate wrote
      * names its classes in its metadata, so that data of other classes, or of the same in another order, is found.
      */
-    static TrainedModel fromWeights(String model, Path weights, List<String> classes) {
+    public static TrainedModel fromWeights(String model, Path weights, List<String> classes) {
         Map<String, HostTensor> tensors = SafeTensors.read(weights);
         List<String> written = Checkpoint.classesOf(SafeTensors.readMetadata(weights));
         ModelSpec spec = ModelSpecs.resolve(model);
@@ -86,7 +86,7 @@ record TrainedModel(ModelSpec spec, List<String> classes, Map<String, HostTensor
     }
 
     /** The saved pipeline, or one of the kind for the spec's input. */
-    TransformPipeline evaluationPipeline(String kind) {
+    public TransformPipeline evaluationPipeline(String kind) {
         if (evaluation != null) {
             return evaluation;
         }

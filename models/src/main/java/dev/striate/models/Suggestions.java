@@ -1,10 +1,12 @@
 package dev.striate.models;
 
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /** "Did you mean" hints: the closest valid name by edit distance, when it is close enough to be a likely typo. */
-final class Suggestions {
+public final class Suggestions {
     private Suggestions() {
     }
 
@@ -21,6 +23,14 @@ final class Suggestions {
             }
         }
         return best != null && bestDistance <= Math.max(2, given.length() / 3) ? best : null;
+    }
+
+    /** Up to {@code limit} of {@code candidates}, nearest to {@code given} first (ties in the candidates' order). */
+    public static List<String> closest(String given, Collection<String> candidates, int limit) {
+        String lowered = given.toLowerCase(Locale.ROOT);
+        return candidates.stream()
+                .sorted(Comparator.comparingInt(candidate -> distance(lowered, candidate.toLowerCase(Locale.ROOT))))
+                .limit(limit).toList();
     }
 
     /** " (did you mean 'x'?)" or an empty string. */
