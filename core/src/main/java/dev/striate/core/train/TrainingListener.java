@@ -30,6 +30,14 @@ public interface TrainingListener {
     default void checkpointWritten(Path directory, int epoch, int batch) {
     }
 
+    /**
+     * Asked after each epoch but the last, once its checkpoints are written: a reason to stop the run here (a sweep's
+     * median pruning), or null to go on.
+     */
+    default String stopReason(EpochMetrics metrics) {
+        return null;
+    }
+
     /** A line worth a user's attention (early stopping). */
     default void notice(String line) {
     }

@@ -130,6 +130,13 @@ public final class TrainingLoop {
                             + " epochs (best " + String.format("%.4f", best) + " at epoch " + bestEpoch + ")");
                 }
             }
+            if (!stoppedEarly && state.epoch() < config.epochs()) {
+                String reason = listener.stopReason(row);
+                if (reason != null) {
+                    stoppedEarly = true;
+                    listener.notice("stopped after epoch " + state.epoch() + ": " + reason);
+                }
+            }
         }
         return new TrainingOutcome(history, validation, state.bestTop1(), state.bestEpoch(), stoppedEarly);
     }

@@ -198,6 +198,27 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aListenerCanStopTheRunAfterAnEpochWithItsCheckpointWritten() throws IOException {
+        Path out = folder.resolve("run");
+        List<Integer> asked = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public String stopReason(EpochMetrics metrics) {
+                asked.add(metrics.epoch());
+                return metrics.epoch() == 2 ? "pruned" : null;
+            }
+        };
+        TrainingOutcome outcome;
+        try (Session session = new Session(config(out, 4, 0, 1), RunDirectory.create(out), listener)) {
+            outcome = session.loop.run(session.loop.initialState());
+        }
+        assertTrue(outcome.stoppedEarly());
+        assertEquals(2, outcome.history().size());
+        assertEquals(List.of(1, 2), asked);
+        assertEquals(2, Checkpoint.read(out.resolve(Checkpoint.LAST)).state().epoch());
+    }
+
+    @Test
     void checkpointOfAnotherClassListIsRefused() throws IOException {
         Path out = folder.resolve("run");
         try (Session session = new Session(config(out, 1, 0, 1), RunDirectory.create(out),
