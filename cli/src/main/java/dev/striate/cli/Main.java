@@ -31,7 +31,7 @@ public final class Main {
     static List<Command> commands() {
         return List.of(new GradcheckCommand(), new DatasetCommand(), new TrainCommand(), new EvalCommand(),
                 new PredictCommand(), new DemoCommand(), new SummaryCommand(), new SelftestCommand(),
-                new InspectCommand(), new LrFindCommand());
+                new InspectCommand(), new LrFindCommand(), new SweepCommand());
     }
 
     public static void main(String[] args) {

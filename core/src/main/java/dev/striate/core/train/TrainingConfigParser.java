@@ -75,6 +75,18 @@ public final class TrainingConfigParser {
         return KEYS.keySet();
     }
 
+    /** Whether a setting holds a number, whole or not (a sweep draws such settings from ranges). */
+    public static boolean isNumeric(String key) {
+        Kind kind = KEYS.get(key);
+        return kind == Kind.NUMBER || isWholeNumber(key);
+    }
+
+    /** Whether a setting holds a whole number. */
+    public static boolean isWholeNumber(String key) {
+        Kind kind = KEYS.get(key);
+        return kind == Kind.WHOLE || kind == Kind.LONG;
+    }
+
     /** A {@code --config} file as a JSON object whose keys and value types are checked. */
     public static ObjectNode readFile(Path file) {
         String text;
