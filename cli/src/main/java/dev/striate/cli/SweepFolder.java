@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -43,17 +45,8 @@ final class SweepFolder {
         SweepFolder folder = new SweepFolder(root);
         if (Files.isRegularFile(file)) {
             JsonNode saved = JSON.readTree(file.toFile());
-            List<String> changed = new ArrayList<>();
-            settings.properties().forEach(e -> {
-                if (!e.getValue().equals(saved.get(e.getKey()))) {
-                    changed.add(e.getKey());
-                }
-            });
-            saved.properties().forEach(e -> {
-                if (!settings.has(e.getKey())) {
-                    changed.add(e.getKey());
-                }
-            });
+            // Compared as read back from text, so that a number is equal to itself whatever its Java type.
+            List<String> changed = differences(JSON.readTree(JSON.writeValueAsString(settings)), saved, "");
             if (!changed.isEmpty()) {
                 throw new UserException("--out " + root + " holds a sweep started with other settings (" + String.join(
                         ", ", changed) + " differ, see " + file + "); rerun it with its own settings to continue it,"
@@ -72,6 +65,24 @@ final class SweepFolder {
         Files.createDirectories(root);
         folder.writeAtomically(file, JSON.writeValueAsString(settings));
         return folder;
+    }
+
+    /** The keys whose values differ, nested objects compared key by key ("settings.lr"). */
+    private static List<String> differences(JsonNode now, JsonNode saved, String prefix) {
+        List<String> changed = new ArrayList<>();
+        Set<String> keys = new TreeSet<>();
+        now.fieldNames().forEachRemaining(keys::add);
+        saved.fieldNames().forEachRemaining(keys::add);
+        for (String key : keys) {
+            JsonNode a = now.get(key);
+            JsonNode b = saved.get(key);
+            if (a != null && b != null && a.isObject() && b.isObject()) {
+                changed.addAll(differences(a, b, prefix + key + "."));
+            } else if (a == null || !a.equals(b)) {
+                changed.add(prefix + key);
+            }
+        }
+        return changed;
     }
 
     Path root() {
