@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.striate.core.train.TrainingConfigParser;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,22 +18,7 @@ class TrainCommandTest {
 
     /** Twelve 6x6 IDX images of two classes (dark and bright) for training and six for validation. */
     private Path tinyIdx() throws IOException {
-        Path idx = Files.createDirectories(dir.resolve("idx"));
-        for (String split : new String[] {"train", "t10k"}) {
-            int count = split.equals("train") ? 12 : 6;
-            ByteBuffer images = ByteBuffer.allocate(16 + 36 * count).putInt(0x803).putInt(count).putInt(6).putInt(6);
-            ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(0x801).putInt(count);
-            for (int i = 0; i < count; i++) {
-                for (int p = 0; p < 36; p++) {
-                    images.put((byte) (i % 2 == 0 ? 20 + p : 220 - p));
-                }
-                labels.put((byte) (i % 2));
-            }
-            Files.write(idx.resolve(split + "-images-idx3-ubyte"), images.array());
-            Files.write(idx.resolve(split + "-labels-idx1-ubyte"), labels.array());
-        }
-        Files.writeString(idx.resolve("classes.txt"), "dark\nbright\n");
-        return idx;
+        return TinyIdx.write(dir.resolve("idx"), 12, 6);
     }
 
     @Test
