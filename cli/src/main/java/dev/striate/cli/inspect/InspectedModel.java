@@ -97,7 +97,7 @@ final class InspectedModel implements AutoCloseable {
     }
 
     Executor executor(int batch) {
-        return new Executor(batch == 1 ? graph : graph.withBatch(batch), backend, store);
+        return backend.compile(batch == 1 ? graph : graph.withBatch(batch), store);
     }
 
     /** The node called {@code name}; an unknown name is the user's mistake, answered with the closest names. */

@@ -45,7 +45,7 @@ class ActivationMaximizerTest {
         try (CpuBackend backend = new CpuBackend();
              ParameterStore store = ParameterStore.initialize(graph, backend, 0)) {
             store.write("conv.weight", w);
-            try (Executor executor = new Executor(graph, backend, store)) {
+            try (Executor executor = backend.compile(graph, store)) {
                 executor.requireInputGradient("input");
                 AscentResult result = ActivationMaximizer.maximize(executor, "input", AscentGoal.featureMap("conv", 0),
                         60, 0.05, l2, 3);

@@ -47,7 +47,7 @@ class SaliencyTest {
              ParameterStore store = ParameterStore.initialize(graph, backend, 0)) {
             store.write("fc.weight", weights);
             store.write("fc.bias", new double[] {0, 0, -1.5});
-            try (Executor executor = new Executor(graph, backend, store)) {
+            try (Executor executor = backend.compile(graph, store)) {
                 executor.requireInputGradient("input");
                 SaliencyMap predicted = Saliency.of(executor, "input", "fc", image, -1);
                 assertEquals(1, predicted.predictedClass(), "scores 6/7, 12/7, 18/7 - 1.5");
