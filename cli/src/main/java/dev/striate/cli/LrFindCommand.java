@@ -27,6 +27,7 @@ import dev.striate.core.train.TrainingConfigParser;
 import dev.striate.core.train.TrainingTransforms;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -100,7 +101,8 @@ final class LrFindCommand implements Command {
         if (end <= start) {
             throw new UserException("--end must be above --start, got " + start + " and " + end);
         }
-        Path chart = Path.of(line.getOptionValue("out", ".")).resolve(CHART);
+        Path folder = Path.of(line.getOptionValue("out", "."));
+        Path chart = folder.resolve(CHART);
         if (Files.exists(chart)) {
             throw new UserException(chart + " exists; refusing to overwrite it: remove it or give another --out");
         }
@@ -135,7 +137,11 @@ final class LrFindCommand implements Command {
                 range = LearningRateFinder.run(executors, optimizer, batches, start, end, steps, config.seed());
             }
         }
-        Files.createDirectories(chart.getParent() == null ? Path.of(".") : chart.getParent());
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UserException("cannot create --out " + folder + ": " + e.getMessage());
+        }
         Path temporary = chart.resolveSibling(CHART + ".partial");
         Files.write(temporary, LearningRateChart.png(range));
         Files.move(temporary, chart, StandardCopyOption.ATOMIC_MOVE);

@@ -21,7 +21,7 @@ record SweepTrial(int number, Map<String, String> values, List<Double> validatio
     static final String DIVERGED = "diverged";
 
     SweepTrial {
-        values = Map.copyOf(new LinkedHashMap<>(values));
+        values = Map.copyOf(values);
         validationTop1 = List.copyOf(validationTop1);
     }
 
