@@ -12,7 +12,10 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** One histogram per layer, titled with its mean, standard deviation and fraction of zeros, in a grid of charts. */
+/**
+ * One histogram per layer, titled with its name, op type, mean, standard deviation and fraction of zeros, in a grid of
+ * charts.
+ */
 final class DistributionsChart {
     static final int COLUMNS = 3;
     private static final int WIDTH = 400;
@@ -21,13 +24,15 @@ final class DistributionsChart {
     private DistributionsChart() {
     }
 
-    static byte[] png(List<LayerDistribution> layers) throws IOException {
+    /** {@code types}: the op type of each layer, in the same order. */
+    static byte[] png(List<LayerDistribution> layers, List<String> types) throws IOException {
         System.setProperty("java.awt.headless", "true");
         List<XYChart> charts = new ArrayList<>();
-        for (LayerDistribution layer : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            LayerDistribution layer = layers.get(i);
             XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                    .title(String.format(Locale.ROOT, "%s: mean %.3g, std %.3g, zeros %.1f%%", layer.node(),
-                            layer.mean(), layer.standardDeviation(), 100 * layer.zeroFraction()))
+                    .title(String.format(Locale.ROOT, "%s (%s): mean %.3g, std %.3g, zeros %.1f%%", layer.node(),
+                            types.get(i), layer.mean(), layer.standardDeviation(), 100 * layer.zeroFraction()))
                     .xAxisTitle("activation").yAxisTitle("fraction").build();
             chart.getStyler().setLegendVisible(false).setChartTitleFont(chart.getStyler().getChartTitleFont()
                     .deriveFont(12f));
@@ -35,9 +40,9 @@ final class DistributionsChart {
             int bins = layer.counts().length;
             double[] x = new double[bins + 1];
             double[] y = new double[bins + 1];
-            for (int i = 0; i <= bins; i++) {
-                x[i] = layer.edges()[i];
-                y[i] = layer.counts()[Math.min(i, bins - 1)] / (double) layer.count();
+            for (int edge = 0; edge <= bins; edge++) {
+                x[edge] = layer.edges()[edge];
+                y[edge] = layer.counts()[Math.min(edge, bins - 1)] / (double) layer.count();
             }
             if (layer.max() == layer.min()) {
                 x[bins] = layer.min() + 1;

@@ -90,15 +90,16 @@ final class DistributionsView implements InspectView {
             }
         }
         List<LayerDistribution> layers = tallies.stream().map(DistributionTally::result).toList();
-        out.writeBytes(file, DistributionsChart.png(layers));
+        out.writeBytes(file, DistributionsChart.png(layers, nodes.stream().map(n -> n.op().typeName()).toList()));
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("data", arguments.line().getOptionValue("data"));
         json.put("images", images);
         json.put("file", file.toString());
         ArrayNode array = json.putArray("layers");
-        for (LayerDistribution layer : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            LayerDistribution layer = layers.get(i);
             ObjectNode entry = array.addObject();
-            entry.put("layer", layer.node()).put("values", layer.count()).put("mean", layer.mean())
+            entry.put("layer", layer.node()).put("type", nodes.get(i).op().typeName()).put("values", layer.count()).put("mean", layer.mean())
                     .put("std", layer.standardDeviation()).put("zeroFraction", layer.zeroFraction())
                     .put("min", layer.min()).put("max", layer.max());
             ArrayNode edges = entry.putArray("edges");
