@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.cli.inspect.OutputFolder;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackendOptions;
@@ -27,10 +28,7 @@ import dev.striate.core.train.TrainingConfigParser;
 import dev.striate.core.train.TrainingTransforms;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -101,11 +99,12 @@ final class LrFindCommand implements Command {
         if (end <= start) {
             throw new UserException("--end must be above --start, got " + start + " and " + end);
         }
-        Path folder = Path.of(line.getOptionValue("out", "."));
-        Path chart = folder.resolve(CHART);
-        if (Files.exists(chart)) {
-            throw new UserException(chart + " exists; refusing to overwrite it: remove it or give another --out");
+        int maxSteps = CommandArguments.positive(line, "steps", DEFAULT_STEPS);
+        if (maxSteps < 2) {
+            throw new UserException("--steps must be at least 2: the range test needs a first and a last rate");
         }
+        OutputFolder folder = OutputFolder.create(line.getOptionValue("out", "."));
+        Path chart = folder.claim(CHART);
         ModelSpec spec = ModelSpecs.resolve(config.model());
         DatasetSplits data = Datasets.open(config.data(), config.valSplit(), config.seed());
         if (spec.classes() != data.train().classes().size()) {
@@ -121,7 +120,7 @@ final class LrFindCommand implements Command {
                 throw new UserException("--data " + config.data() + " has too few training images for two batches"
                         + " of " + config.batch() + "; lower --batch");
             }
-            int steps = Math.min(CommandArguments.positive(line, "steps", DEFAULT_STEPS), loader.batchesPerEpoch());
+            int steps = Math.min(maxSteps, loader.batchesPerEpoch());
             Graph graph = ClassifierGraphs.training(spec.toGraph(config.batch()), config.labelSmoothing());
             try (ParameterStore store = ParameterStore.initialize(graph, backend, config.seed());
                  ExecutorCache executors = new ExecutorCache(graph, backend, store);
@@ -137,14 +136,7 @@ final class LrFindCommand implements Command {
                 range = LearningRateFinder.run(executors, optimizer, batches, start, end, steps, config.seed());
             }
         }
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            throw new UserException("cannot create --out " + folder + ": " + e.getMessage());
-        }
-        Path temporary = chart.resolveSibling(CHART + ".partial");
-        Files.write(temporary, LearningRateChart.png(range));
-        Files.move(temporary, chart, StandardCopyOption.ATOMIC_MOVE);
+        folder.writeBytes(chart, LearningRateChart.png(range));
         report(range, chart, line.hasOption("json"), console);
         return Main.OK;
     }

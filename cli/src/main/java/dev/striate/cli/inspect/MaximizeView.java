@@ -60,6 +60,10 @@ final class MaximizeView implements InspectView {
             result = ActivationMaximizer.maximize(executor, ClassifierGraphs.IMAGES, goal, steps, stepSize, l2,
                     arguments.seed());
         }
+        if (!Arrays.stream(result.images()).allMatch(Double::isFinite)) {
+            throw new UserException("the ascent left the range of numbers (the image grew without bound): lower"
+                    + " --step-size (" + stepSize + ") or raise --l2 (" + l2 + ")");
+        }
         Shape shape = model.graph().input(ClassifierGraphs.IMAGES).shape();
         int item = (int) shape.sizePerItem();
         List<Tile> tiles = new ArrayList<>();

@@ -3,19 +3,21 @@ package dev.striate.cli.inspect;
 import dev.striate.core.UserException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * The {@code --out} folder of an inspection. Every file a view writes is claimed first (before the work, where its
+ * The {@code --out} folder of an inspection (or of {@code lr-find}'s chart). Every file a view writes is claimed first (before the work, where its
  * name is known in advance), so that a name already taken stops the command and nothing the user had is
  * overwritten; files are written beside their place and renamed, so a picture is whole or absent.
  */
-final class OutputFolder {
+public final class OutputFolder {
     private final Path root;
     private final List<Path> written = new ArrayList<>();
 
@@ -23,7 +25,7 @@ final class OutputFolder {
         this.root = root;
     }
 
-    static OutputFolder create(String folder) {
+    public static OutputFolder create(String folder) {
         Path root = Path.of(folder);
         if (Files.exists(root) && !Files.isDirectory(root)) {
             throw new UserException("--out " + root + " is a file; give a folder for the pictures");
@@ -31,13 +33,16 @@ final class OutputFolder {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
-            throw new UserException("cannot create --out " + root + ": " + e.getMessage());
+            throw new UserException("cannot create --out " + root + ": " + (e instanceof FileSystemException failure
+                    && failure.getReason() != null ? failure.getReason() : e.getClass().getSimpleName()
+                    .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT))
+                    + " (" + root.toAbsolutePath() + ")");
         }
         return new OutputFolder(root);
     }
 
     /** The path of a new file, refused when something of that name is already there. */
-    Path claim(String fileName) {
+    public Path claim(String fileName) {
         Path file = root.resolve(fileName);
         if (Files.exists(file)) {
             throw new UserException(file + " exists; refusing to overwrite it: remove it or give another --out");
@@ -58,7 +63,7 @@ final class OutputFolder {
         move(temporary, file);
     }
 
-    void writeBytes(Path file, byte[] bytes) throws IOException {
+    public void writeBytes(Path file, byte[] bytes) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".partial");
         Files.write(temporary, bytes);
         move(temporary, file);
