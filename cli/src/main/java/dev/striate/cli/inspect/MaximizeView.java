@@ -62,7 +62,8 @@ final class MaximizeView implements InspectView {
         }
         if (!Arrays.stream(result.images()).allMatch(Double::isFinite)) {
             throw new UserException("the ascent left the range of numbers (the image grew without bound): lower"
-                    + " --step-size (" + stepSize + ") or raise --l2 (" + l2 + ")");
+                    + " --step-size (" + stepSize + "), and with --l2 keep 2 x step size x l2 below 1 (it is "
+                    + 2 * stepSize * l2 + ")");
         }
         Shape shape = model.graph().input(ClassifierGraphs.IMAGES).shape();
         int item = (int) shape.sizePerItem();
