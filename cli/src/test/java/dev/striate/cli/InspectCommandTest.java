@@ -121,6 +121,10 @@ class InspectCommandTest {
         assertError(inspect("maximize", run.toString(), "--layer", "0", "--channel", "6", "--out", out.toString()),
                 "--channel 6 is out of range: '0' has 6 channels (0 to 5)");
         assertError(inspect("saliency", run.toString(), "--out", out.toString()), "takes one IMAGE after the model");
+        // x ← x(1 − 2γλ) + γ∇f with 2γλ = 2e10 flips and multiplies the image by about 2e10 each step
+        assertError(inspect("maximize", run.toString(), "--class", "0", "--step-size", "1e10", "--l2", "1",
+                "--steps", "50", "--out", out.toString()), "the ascent left the range of numbers");
+        assertFalse(Files.exists(out.resolve("maximize-class-0.png")));
         assertFalse(Files.exists(out.resolve("filters-0.png")));
     }
 
