@@ -29,7 +29,8 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(new GradcheckCommand(), new DatasetCommand(), new TrainCommand(), new EvalCommand(),
-                new PredictCommand(), new DemoCommand(), new SummaryCommand(), new SelftestCommand());
+                new PredictCommand(), new DemoCommand(), new SummaryCommand(), new SelftestCommand(),
+                new DoctorCommand(), new MemcheckCommand());
     }
 
     public static void main(String[] args) {

@@ -48,10 +48,6 @@ public final class Backends {
             }
         }
         String installed = providers.stream().map(BackendProvider::name).collect(Collectors.joining(", "));
-        if (device.equals("cuda")) {
-            throw new BackendUnavailableException("--device cuda: this build has no CUDA backend yet (installed: "
-                    + installed + "); use --device cpu or --device auto");
-        }
         throw new BackendUnavailableException("unknown device '" + device + "'; available: auto, " + installed);
     }
 }

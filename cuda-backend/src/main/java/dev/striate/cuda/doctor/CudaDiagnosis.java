@@ -113,16 +113,16 @@ public final class CudaDiagnosis {
 
     /** Doctor's report for people. */
     public String text() {
+        if (driver.problem() != null && driver.library() == null) {
+            // Nothing else can be checked without a driver: one line says what is missing.
+            return "CUDA training cannot run here: " + driver.problem() + "\n";
+        }
         StringBuilder out = new StringBuilder();
-        if (driver.library() == null) {
-            out.append("driver:  ").append(driver.problem()).append('\n');
-        } else {
-            out.append("driver:  CUDA ").append(DriverReport.versionText(driver.version())).append(" (")
-                    .append(driver.library()).append(")\n");
-            for (DriverReport.Gpu gpu : driver.gpus()) {
-                out.append(String.format(Locale.ROOT, "gpu %d:   %s, compute capability %s, %.1f GiB%n", gpu.index(),
-                        gpu.name(), gpu.computeCapability(), gpu.memoryBytes() / (1024.0 * 1024 * 1024)));
-            }
+        out.append("driver:  CUDA ").append(DriverReport.versionText(driver.version())).append(" (")
+                .append(driver.library()).append(")\n");
+        for (DriverReport.Gpu gpu : driver.gpus()) {
+            out.append(String.format(Locale.ROOT, "gpu %d:   %s, compute capability %s, %.1f GiB%n", gpu.index(),
+                    gpu.name(), gpu.computeCapability(), gpu.memoryBytes() / (1024.0 * 1024 * 1024)));
         }
         for (Library library : libraries) {
             out.append(String.format(Locale.ROOT, "%-8s ", library.name() + ":"));
