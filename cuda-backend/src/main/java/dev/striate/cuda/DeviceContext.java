@@ -14,6 +14,7 @@ import dev.striate.cuda.device.DevicePointer;
 import dev.striate.cuda.device.LoadedCudnn;
 import dev.striate.cuda.doctor.CudaDiagnosis;
 import dev.striate.cuda.memory.CachingAllocator;
+import dev.striate.cuda.natives.CudaLibraryLoader;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import jcuda.Pointer;
@@ -159,6 +160,9 @@ final class DeviceContext implements CudaContext {
     public synchronized CudnnLibrary cudnn() {
         if (cudnn == null) {
             device.makeCurrent();
+            // cuDNN's engine sub-libraries need cuBLASLt and NVRTC: opened first, they bind by soname.
+            CudaLibraryLoader.openCublas(libraries.found("cuBLAS"));
+            CudaLibraryLoader.openNvrtc(libraries.found("NVRTC"));
             cudnn = LoadedCudnn.open(libraries.found("cuDNN"), streamAddress());
         }
         return cudnn;
