@@ -11,6 +11,7 @@ import dev.striate.core.optim.UpdateRule;
 import dev.striate.core.train.Trainer;
 import dev.striate.core.train.TrainerSettings;
 import dev.striate.cuda.CudaBackend;
+import dev.striate.cuda.device.StreamTimer;
 import dev.striate.cuda.memory.MemoryStatistics;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
@@ -84,19 +85,18 @@ final class MemcheckCommand implements Command {
                 new ConstantSchedule(0.01), 0);
         Batch batch = randomBatch(spec, batchSize);
         MemoryStatistics afterWarmUp = null;
-        long started = System.nanoTime();
-        try (Trainer trainer = new Trainer(spec.toGraph(batchSize), cuda, settings)) {
+        try (Trainer trainer = new Trainer(spec.toGraph(batchSize), cuda, settings);
+             StreamTimer timer = cuda.timer()) {
             for (int step = 1; step <= steps; step++) {
                 trainer.step(batch, 0, steps);
                 if (step == WARM_UP) {
                     cuda.synchronize();
                     afterWarmUp = cuda.memory();
-                    started = System.nanoTime();
+                    timer.start();
                 }
                 if (step == 1 || step == WARM_UP || step % 100 == 0 || step == steps) {
-                    cuda.synchronize();
-                    double milliseconds = step <= WARM_UP ? 0
-                            : (System.nanoTime() - started) / 1e6 / (step - WARM_UP);
+                    // GPU time per step since the warm-up, between two CUDA events on the stream.
+                    double milliseconds = step <= WARM_UP ? 0 : timer.stopMilliseconds() / (step - WARM_UP);
                     MemoryStatistics now = cuda.memory();
                     console.out().println(String.format(Locale.ROOT, "%8d %14d %14d %14d %10d %10.2f", step,
                             now.bytesInUse(), now.bytesCached(), now.peakBytesInUse(), now.driverAllocations(),

@@ -15,6 +15,7 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.device.CudaDevice;
 import dev.striate.cuda.device.DevicePointer;
+import dev.striate.cuda.device.StreamTimer;
 import dev.striate.cuda.doctor.CudaDiagnosis;
 import dev.striate.cuda.memory.MemoryStatistics;
 import java.nio.file.Path;
@@ -51,6 +52,12 @@ public final class CudaBackend implements Backend {
     /** The caching allocator's counters (the memory check reads them every step). */
     public MemoryStatistics memory() {
         return context.allocator().statistics();
+    }
+
+    /** A timer of work on this backend's stream (CUDA events); close it when done. */
+    public StreamTimer timer() {
+        context.device().makeCurrent();
+        return new StreamTimer(context.device());
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.striate.core.backend.BackendProvider;
 import dev.striate.core.backend.BackendUnavailableException;
 import dev.striate.core.backend.Precision;
 import dev.striate.cuda.device.CudaDevice;
+import dev.striate.cuda.device.CudaException;
 import dev.striate.cuda.doctor.CudaDiagnosis;
 import dev.striate.cuda.natives.CacheFolder;
 import dev.striate.cuda.natives.LibraryDiscovery;
@@ -60,7 +61,12 @@ public final class CudaBackendProvider implements BackendProvider {
                     + " machine has " + gpus + " GPU" + (gpus == 1 ? "" : "s") + " (cuda:0"
                     + (gpus > 1 ? " to cuda:" + (gpus - 1) : "") + ")");
         }
-        return new CudaBackend(options.precision(), CudaDevice.open(options.deviceIndex()), diagnosis(),
-                CacheFolder.ofThisUser());
+        try {
+            return new CudaBackend(options.precision(), CudaDevice.open(options.deviceIndex()), diagnosis(),
+                    CacheFolder.ofThisUser());
+        } catch (CudaException e) {
+            throw new UserException("CUDA could not start on cuda:" + options.deviceIndex() + ": "
+                    + e.getMessage() + " (striate doctor shows the set-up; --debug the cause)", e);
+        }
     }
 }

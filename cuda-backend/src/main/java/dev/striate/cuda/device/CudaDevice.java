@@ -122,6 +122,8 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
         if (pointer == null) {
             throw new IllegalStateException("device block 0x" + Long.toHexString(address) + " is not the driver's");
         }
+        // A cached block may still be read by work queued before it was freed; the driver frees only idle memory.
+        synchronize();
         check(JCudaDriver.cuMemFree(pointer), "cuMemFree");
     }
 

@@ -28,7 +28,7 @@ final class DriverProbe {
 
     static DriverReport probe(LibraryDiscovery discovery) {
         Optional<NativeLibrary> opened = NativeLibrary.openByName("libcuda.so.1");
-        String location = "libcuda.so.1 (loader path)";
+        String location = "libcuda.so.1 on the loader's path";
         if (opened.isEmpty()) {
             Optional<LibraryDiscovery.Found> found = discovery.find("libcuda.so", List.of(1));
             if (found.isEmpty()) {
