@@ -29,9 +29,12 @@ public final class StandIns {
         return false;
     }
 
-    /** Builds {@code folder/soname} from C {@code source}, its symbols under {@code version} when not null. */
-    public static Path build(Path folder, String soname, String source, String version) throws IOException,
-            InterruptedException {
+    /**
+     * Builds {@code folder/soname} from C {@code source}, its symbols under {@code version} when not null, linked
+     * against the libraries of {@code folder} named in {@code needed}.
+     */
+    public static Path build(Path folder, String soname, String source, String version, String... needed)
+            throws IOException, InterruptedException {
         Files.createDirectories(folder);
         Path c = Files.writeString(folder.resolve(soname + ".c"), source);
         List<String> command = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-Wl,-soname," + soname));
@@ -40,7 +43,10 @@ public final class StandIns {
             command.add("-Wl,--version-script=" + map);
         }
         Path library = folder.resolve(soname);
-        command.addAll(List.of("-o", library.toString(), c.toString()));
+        command.addAll(List.of("-o", library.toString(), c.toString(), "-L" + folder));
+        for (String other : needed) {
+            command.add("-l:" + other);
+        }
         run(command, Map.of());
         Files.delete(c);
         return library;
