@@ -28,7 +28,7 @@ step() {  # step NAME SECONDS COMMAND...: runs it with a time limit, output to O
 step doctor 20 "${java[@]}" -jar "$jar" doctor
 step doctor-json 20 "${java[@]}" -jar "$jar" doctor --json
 if [ -f "$here/junit-console.jar" ] && [ -f "$here/cuda-gpu-tests.jar" ]; then
-    step gpu-unit-tests 75 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner \
+    step gpu-unit-tests 75 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
         --details=tree --class-path "$jar:$here/cuda-gpu-tests.jar" --select-package dev.striate.cuda \
         --include-tag gpu
 fi

@@ -13,6 +13,8 @@ jar="$HOME/.m2/repository/org/junit/platform/junit-platform-console-standalone/1
 [ -f "$jar" ] || mvn -B -ntp -q dependency:get -Dartifact="$console"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$JAVA_HOME/bin/jar" cf "$work/cuda-gpu-tests.jar" -C cuda-backend/target/test-classes .
+# The CUDA tests, and the reference backend's test helpers that parity tests use.
+"$JAVA_HOME/bin/jar" cf "$work/cuda-gpu-tests.jar" -C cuda-backend/target/test-classes . \
+    -C cpu-reference-backend/target/test-classes .
 cp "$jar" "$work/junit-console.jar"
 ../shared/gpu/stage.sh cli/target/striate.jar tools/gpu-check.sh "$work/cuda-gpu-tests.jar" "$work/junit-console.jar"
