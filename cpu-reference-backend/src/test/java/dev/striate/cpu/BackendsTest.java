@@ -30,6 +30,17 @@ class BackendsTest {
     }
 
     @Test
+    void anIndexNamesTheDeviceOfThatKind() {
+        List<String> notices = new ArrayList<>();
+        try (Backend backend = Backends.open("cpu:2", BackendOptions.defaults(), notices::add)) {
+            assertEquals("cpu", backend.name());
+        }
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> Backends.open("tpu:1", BackendOptions.defaults(), notice -> { }));
+        assertEquals("unknown device 'tpu'; available: auto, cpu", e.getMessage());
+    }
+
+    @Test
     void unknownDeviceListsTheChoices() {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> Backends.open("tpu", BackendOptions.defaults(), notice -> { }));
