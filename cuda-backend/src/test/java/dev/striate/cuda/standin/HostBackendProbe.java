@@ -1,5 +1,6 @@
 package dev.striate.cuda.standin;
 
+import dev.striate.core.UserException;
 import dev.striate.core.backend.BackendOptions;
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.TensorRole;
@@ -8,9 +9,13 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaBackend;
 import dev.striate.cuda.CudaBackendProvider;
+import dev.striate.cuda.device.CudaException;
 import dev.striate.cuda.device.StreamTimer;
 import dev.striate.cuda.memory.DeviceOutOfMemoryException;
 import java.util.Arrays;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
 
 /**
  * Run in its own JVM by {@link HostStandInTest}, with a stand-in {@code libcuda.so.1} on {@code LD_LIBRARY_PATH}
@@ -50,6 +55,23 @@ public final class HostBackendProbe {
         try (StreamTimer timer = backend.timer()) {
             timer.start();
             System.out.println("timer " + timer.stopMilliseconds());
+        }
+        CUmodule module = new CUmodule();
+        CudaException.check(JCudaDriver.cuModuleLoadData(module, new byte[] {1}), "cuModuleLoadData");
+        CUfunction record = new CUfunction();
+        CudaException.check(JCudaDriver.cuModuleGetFunction(record, module, "record"), "cuModuleGetFunction");
+        Tensor recorded = backend.allocate(Shape.of(7), DType.F32, TensorRole.SCRATCH);
+        backend.context().launch(record, 3, 128, recorded, 5L, 1.5f, 7, 2.25);
+        System.out.println("launch " + Arrays.toString(backend.read(recorded)));
+        try {
+            backend.context().launch(record, 1, 1, recorded, "five");
+        } catch (IllegalArgumentException e) {
+            System.out.println(e.getMessage());
+        }
+        try {
+            new CudaBackendProvider().open(new BackendOptions(Precision.FP32, 1));
+        } catch (UserException e) {
+            System.out.println(e.getMessage());
         }
         backend.close();
         System.out.println("closed");

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The CUDA backend through JCuda's real driver native against a stand-in {@code libcuda.so.1} (gcc, the driver's
  * documented C signatures) whose device memory is host memory and whose capacity is 64 MiB: context, stream,
  * allocation through the caching allocator, zero fill, copies of every stored type both ways at the raw addresses
- * the backend hands JCuda, fills, out of memory, events, close. The stand-in checks that the context and stream it
+ * the backend hands JCuda, fills, out of memory, events, a kernel launch whose arguments the stand-in decodes as the
+ * C signature {@code record(float *x, long long n, float f, int i, double d)} would, a missing GPU index, close. The stand-in checks that the context and stream it
  * gets back are the ones it handed out.
  */
 class HostStandInTest {
@@ -80,6 +81,29 @@ class HostStandInTest {
             int cuEventSynchronize(void *event) { return 0; }
             int cuEventElapsedTime(float *milliseconds, void *start, void *stop) { *milliseconds = 1.5f; return 0; }
             int cuEventDestroy_v2(void *event) { free(event); return 0; }
+            static int module_token, function_token;
+            int cuModuleLoadData(void **module, const void *image) { *module = &module_token; return 0; }
+            int cuModuleUnload(void *module) { return 0; }
+            int cuModuleGetFunction(void **function, void *module, const char *name) {
+                if (module != &module_token || strcmp(name, "record") != 0) return 500;
+                *function = &function_token;
+                return 0;
+            }
+            /* "record(float *x, long long n, float f, int i, double d)" writes what it was given into x. */
+            int cuLaunchKernel(void *function, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx,
+                               unsigned int by, unsigned int bz, unsigned int shared, void *stream, void **parameters,
+                               void **extra) {
+                if (function != &function_token || stream != &stream_token || extra != NULL) return 400;
+                float *x = *(float **) parameters[0];
+                x[0] = (float) *(long long *) parameters[1];
+                x[1] = *(float *) parameters[2];
+                x[2] = (float) *(int *) parameters[3];
+                x[3] = (float) *(double *) parameters[4];
+                x[4] = (float) gx;
+                x[5] = (float) bx;
+                x[6] = (float) (gy * gz * by * bz * (shared + 1));
+                return 0;
+            }
             """;
 
     @TempDir
@@ -110,6 +134,9 @@ class HostStandInTest {
                         + " use a smaller --batch (or a smaller model or input size)",
                 "after MemoryStatistics[bytesInUse=0, bytesCached=0, peakBytesInUse=1536, driverAllocations=3]",
                 "timer 1.5",
+                "launch [5.0, 1.5, 7.0, 2.25, 3.0, 128.0, 1.0]",
+                "kernel argument 1 is a String; expected a Tensor, Integer, Long, Float or Double",
+                "--device cuda:1 does not exist: this machine has 1 GPU (cuda:0)",
                 "closed"), output.lines().toList());
     }
 }
