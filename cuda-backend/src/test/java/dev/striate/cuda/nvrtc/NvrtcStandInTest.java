@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the program is created from the source and name, compiled with the options, and the image, the PTX (with its NUL)
  * or the log come back; the architecture falls back to PTX for a GPU newer than NVRTC knows.
  */
-class NvrtcStandInTest {
-    private static final String NVRTC = """
+public class NvrtcStandInTest {
+    /** A stand-in NVRTC: the "image" it compiles names the program, the source length and the options. */
+    public static final String NVRTC = """
             #include <stdio.h>
             #include <stdlib.h>
             #include <string.h>

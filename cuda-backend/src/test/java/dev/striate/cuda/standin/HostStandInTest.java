@@ -20,67 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * gets back are the ones it handed out.
  */
 class HostStandInTest {
-    private static final String DRIVER = """
-            #include <stdio.h>
-            #include <stdlib.h>
-            #include <string.h>
-            typedef unsigned long long CUdeviceptr;
-            static const size_t capacity = (size_t) 64 << 20;
-            static size_t used;
-            static int context_token, stream_token;
-            int cuDriverGetVersion(int *version) { *version = 13000; return 0; }
-            int cuInit(unsigned int flags) { return 0; }
-            int cuDeviceGetCount(int *count) { *count = 1; return 0; }
-            int cuDeviceGet(int *device, int ordinal) { *device = 0; return ordinal == 0 ? 0 : 101; }
-            int cuDeviceGetName(char *name, int length, int device) { snprintf(name, length, "Host stand-in"); return 0; }
-            int cuDeviceGetAttribute(int *value, int attribute, int device) {
-                *value = attribute == 75 ? 9 : 0;
-                return 0;
-            }
-            int cuDeviceTotalMem_v2(size_t *bytes, int device) { *bytes = capacity; return 0; }
-            int cuGetErrorName(int error, const char **name) { *name = "CUDA_ERROR_STAND_IN"; return 0; }
-            int cuDevicePrimaryCtxRetain(void **context, int device) { *context = &context_token; return 0; }
-            int cuDevicePrimaryCtxRelease_v2(int device) { return 0; }
-            int cuCtxSetCurrent(void *context) { return context == &context_token ? 0 : 201; }
-            int cuStreamCreate(void **stream, unsigned int flags) { *stream = &stream_token; return 0; }
-            int cuStreamSynchronize(void *stream) { return stream == &stream_token ? 0 : 400; }
-            int cuStreamDestroy_v2(void *stream) { return stream == &stream_token ? 0 : 400; }
-            int cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
-                if (used + bytes > capacity) return 2;
-                size_t *block = malloc(bytes + 16);
-                block[0] = bytes;
-                used += bytes;
-                *pointer = (CUdeviceptr) (block + 2);
-                return 0;
-            }
-            int cuMemFree_v2(CUdeviceptr pointer) {
-                size_t *block = (size_t *) pointer - 2;
-                used -= block[0];
-                free(block);
-                return 0;
-            }
-            int cuMemGetInfo_v2(size_t *free, size_t *total) { *free = capacity - used; *total = capacity; return 0; }
-            int cuMemsetD8Async(CUdeviceptr to, unsigned char value, size_t n, void *stream) {
-                memset((void *) to, value, n);
-                return stream == &stream_token ? 0 : 400;
-            }
-            int cuMemsetD32Async(CUdeviceptr to, unsigned int value, size_t n, void *stream) {
-                for (size_t i = 0; i < n; i++) ((unsigned int *) to)[i] = value;
-                return stream == &stream_token ? 0 : 400;
-            }
-            int cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t n, void *stream) {
-                memcpy((void *) to, from, n);
-                return stream == &stream_token ? 0 : 400;
-            }
-            int cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t n, void *stream) {
-                memcpy(to, (const void *) from, n);
-                return stream == &stream_token ? 0 : 400;
-            }
-            int cuEventCreate(void **event, unsigned int flags) { *event = malloc(8); return 0; }
-            int cuEventRecord(void *event, void *stream) { return stream == &stream_token ? 0 : 400; }
-            int cuEventSynchronize(void *event) { return 0; }
-            int cuEventElapsedTime(float *milliseconds, void *start, void *stop) { *milliseconds = 1.5f; return 0; }
-            int cuEventDestroy_v2(void *event) { free(event); return 0; }
+    private static final String DRIVER = StandIns.HOST_DRIVER + """
             static int module_token, function_token;
             int cuModuleLoadData(void **module, const void *image) { *module = &module_token; return 0; }
             int cuModuleUnload(void *module) { return 0; }
