@@ -26,7 +26,9 @@ step() {  # step NAME SECONDS COMMAND...: runs it with a time limit, output to O
 
 { nvidia-smi; echo; env | grep -E '^(LD_LIBRARY_PATH|CUDA_HOME|CUDA_PATH)=' ; } > "$out/host.log" 2>&1
 step doctor 20 "${java[@]}" -jar "$jar" doctor
-step doctor-json 20 "${java[@]}" -jar "$jar" doctor --json
+step doctor-json 15 "${java[@]}" -jar "$jar" doctor --json
+# The same without the loader path run.sh sets: the libraries must be found by the project's own discovery.
+step doctor-own-discovery 15 env -u LD_LIBRARY_PATH "${java[@]}" -jar "$jar" doctor
 if [ -f "$here/junit-console.jar" ] && [ -f "$here/cuda-gpu-tests.jar" ]; then
     step gpu-unit-tests 75 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
         --details=tree --class-path "$jar:$here/cuda-gpu-tests.jar" --select-package dev.striate.cuda \
@@ -37,6 +39,6 @@ step selftest-tf32 60 "${java[@]}" -jar "$jar" selftest --device cuda --precisio
 step memcheck-lenet5 40 "${java[@]}" -jar "$jar" memcheck lenet5 --steps 1000 --batch 64
 step memcheck-resnet18 40 "${java[@]}" -jar "$jar" memcheck resnet18 --steps 100 --batch 32
 step export-fashion 25 "${java[@]}" -jar "$jar" dataset export-folder fashion-mnist-subset "$out/fashion"
-step train-resnet18 110 "${java[@]}" -jar "$jar" train resnet18 --data "$out/fashion" --epochs 1 --batch 128 \
+step train-resnet18 100 "${java[@]}" -jar "$jar" train resnet18 --data "$out/fashion" --epochs 1 --batch 128 \
     --device cuda --precision tf32 --out "$out/run-resnet18"
 rm -rf "$out/fashion"
