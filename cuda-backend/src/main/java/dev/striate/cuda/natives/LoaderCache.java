@@ -31,6 +31,7 @@ final class LoaderCache {
             }
             return new String(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
+            // ldconfig could not run: the other places of library discovery still apply.
             return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
