@@ -31,7 +31,8 @@ public final class Main {
     static List<Command> commands() {
         return List.of(new GradcheckCommand(), new DatasetCommand(), new TrainCommand(), new EvalCommand(),
                 new PredictCommand(), new DemoCommand(), new SummaryCommand(), new SelftestCommand(),
-                new InspectCommand(), new LrFindCommand(), new SweepCommand());
+                new DoctorCommand(), new MemcheckCommand(), new InspectCommand(), new LrFindCommand(),
+                new SweepCommand());
     }
 
     public static void main(String[] args) {

@@ -2,7 +2,6 @@ package dev.striate.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackendOptions;
@@ -24,10 +23,21 @@ class BackendsTest {
     }
 
     @Test
-    void cudaWithoutACudaBackendIsAnErrorNotAFallback() {
+    void cudaWithoutTheCudaBackendOnTheClassPathIsAnErrorNotAFallback() {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> Backends.open("cuda", BackendOptions.defaults(), notice -> { }));
-        assertTrue(e.getMessage().startsWith("--device cuda: this build has no CUDA backend"), e.getMessage());
+        assertEquals("unknown device 'cuda'; available: auto, cpu", e.getMessage());
+    }
+
+    @Test
+    void anIndexNamesTheDeviceOfThatKind() {
+        List<String> notices = new ArrayList<>();
+        try (Backend backend = Backends.open("cpu:2", BackendOptions.defaults(), notices::add)) {
+            assertEquals("cpu", backend.name());
+        }
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> Backends.open("tpu:1", BackendOptions.defaults(), notice -> { }));
+        assertEquals("unknown device 'tpu'; available: auto, cpu", e.getMessage());
     }
 
     @Test

@@ -5,10 +5,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Finds backends on the class path; {@code core} never names one. */
 public final class Backends {
+    private static final Pattern INDEXED = Pattern.compile("([a-z]+):(\\d{1,4})");
+
     private Backends() {
     }
 
@@ -22,8 +26,14 @@ public final class Backends {
     /**
      * Opens the named device, or with {@code auto} the most preferred usable one, telling {@code notice} which it
      * chose and why. A named device that is unusable is an error carrying its diagnosis, never a silent fallback.
+     * {@code NAME:N} ({@code cuda:1}) opens device N of that kind; the index replaces the one in {@code options}.
      */
     public static Backend open(String device, BackendOptions options, Consumer<String> notice) {
+        Matcher indexed = INDEXED.matcher(device);
+        if (indexed.matches()) {
+            return open(indexed.group(1), new BackendOptions(options.precision(),
+                    Integer.parseInt(indexed.group(2))), notice);
+        }
         List<BackendProvider> providers = providers();
         if (device.equals("auto")) {
             List<String> skipped = new ArrayList<>();
@@ -48,10 +58,6 @@ public final class Backends {
             }
         }
         String installed = providers.stream().map(BackendProvider::name).collect(Collectors.joining(", "));
-        if (device.equals("cuda")) {
-            throw new BackendUnavailableException("--device cuda: this build has no CUDA backend yet (installed: "
-                    + installed + "); use --device cpu or --device auto");
-        }
         throw new BackendUnavailableException("unknown device '" + device + "'; available: auto, " + installed);
     }
 }

@@ -1,0 +1,180 @@
+package dev.striate.cuda;
+
+import static dev.striate.cuda.device.CudaException.check;
+
+import dev.striate.core.backend.ParameterUpdate;
+import dev.striate.core.optim.UpdateRule;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.device.DevicePointer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.Pointer;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The backend's own device work over whole tensors (scale, Σx², optimizer steps, top-k), launched from the kernels
+ * of {@code elementwise.cu}, {@code reduce.cu}, {@code optimizer.cu} and {@code topk.cu}, whose signatures are
+ * documented at the top of each file.
+ */
+final class BackendKernels {
+    private static final int THREADS = 256;
+    private static final int MAX_BLOCKS = 4096;
+    private static final int TABLE_FIELDS = 7;
+
+    private final DeviceContext context;
+    private Tensor scalar;
+    private Tensor table;
+
+    BackendKernels(DeviceContext context) {
+        this.context = context;
+    }
+
+    private static int blocks(long elements) {
+        return (int) Math.max(1, Math.min(MAX_BLOCKS, (elements + THREADS - 1) / THREADS));
+    }
+
+    void scale(Tensor tensor, double factor) {
+        requireF32(tensor, "scale");
+        context.launch(context.function("elementwise", "scale_f32"), blocks(tensor.size()), THREADS, tensor,
+                tensor.size(), (float) factor);
+    }
+
+    /** Σ x² over all tensors: every launch adds into one double on the device, which is read once. */
+    double sumOfSquares(List<Tensor> tensors) {
+        if (scalar == null) {
+            scalar = context.allocate(Shape.of(1), DType.F64);
+        }
+        DevicePointer out = DevicePointer.at(context.address(scalar));
+        check(JCudaDriver.cuMemsetD8Async(out, (byte) 0, Double.BYTES, context.stream()), "cuMemsetD8Async");
+        for (Tensor tensor : tensors) {
+            requireF32(tensor, "sumOfSquares");
+            context.launch(context.function("reduce", "sum_of_squares_f32"), blocks(tensor.size()), THREADS, tensor,
+                    tensor.size(), scalar);
+        }
+        double[] total = new double[1];
+        check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(total), out, Double.BYTES, context.stream()),
+                "cuMemcpyDtoHAsync");
+        context.device().synchronize();
+        return total[0];
+    }
+
+    /**
+     * One launch per group of parameters that share a rule apart from weight decay (usually one or two groups per
+     * model), each over a device table of the group's tensors.
+     */
+    void applyUpdates(double learningRate, long step, List<ParameterUpdate> updates) {
+        if (step < 1) {
+            throw new IllegalArgumentException("optimizer steps count from 1, got " + step);
+        }
+        Map<UpdateRule, List<ParameterUpdate>> groups = new LinkedHashMap<>();
+        for (ParameterUpdate update : updates) {
+            validate(update);
+            groups.computeIfAbsent(update.rule().withoutWeightDecay(), rule -> new ArrayList<>()).add(update);
+        }
+        for (Map.Entry<UpdateRule, List<ParameterUpdate>> group : groups.entrySet()) {
+            long[] rows = new long[group.getValue().size() * TABLE_FIELDS];
+            long total = 0;
+            int row = 0;
+            for (ParameterUpdate update : group.getValue()) {
+                List<Tensor> state = update.state();
+                rows[row] = context.address(update.param());
+                rows[row + 1] = context.address(update.grad());
+                rows[row + 2] = state.isEmpty() ? 0 : context.address(state.get(0));
+                rows[row + 3] = state.size() < 2 ? 0 : context.address(state.get(1));
+                rows[row + 4] = total;
+                rows[row + 5] = update.param().size();
+                rows[row + 6] = Double.doubleToRawLongBits(update.rule().weightDecay());
+                total += update.param().size();
+                row += TABLE_FIELDS;
+            }
+            Tensor deviceTable = upload(rows);
+            launchUpdate(group.getKey(), deviceTable, group.getValue().size(), total, learningRate, step);
+        }
+    }
+
+    private void launchUpdate(UpdateRule rule, Tensor deviceTable, int rows, long total, double lr, long step) {
+        int blocks = blocks(total);
+        switch (rule) {
+            case UpdateRule.Sgd sgd -> context.launch(context.function("optimizer", "sgd_update"), blocks, THREADS,
+                    deviceTable, rows, total, lr, sgd.momentum(), sgd.dampening(), sgd.nesterov() ? 1 : 0,
+                    step == 1 ? 1 : 0);
+            case UpdateRule.Adam adam -> context.launch(context.function("optimizer", "adam_update"), blocks, THREADS,
+                    deviceTable, rows, total, lr, adam.beta1(), adam.beta2(), adam.eps(),
+                    1 - Math.pow(adam.beta1(), step), 1 - Math.pow(adam.beta2(), step), adam.decoupled() ? 1 : 0);
+            case UpdateRule.RmsProp rms -> context.launch(context.function("optimizer", "rmsprop_update"), blocks,
+                    THREADS, deviceTable, rows, total, lr, rms.alpha(), rms.eps(), rms.momentum());
+            case UpdateRule.AdaGrad adaGrad -> context.launch(context.function("optimizer", "adagrad_update"), blocks,
+                    THREADS, deviceTable, rows, total, lr, adaGrad.eps());
+        }
+    }
+
+    /** The parameter table on the device, in one buffer that grows as needed and is reused every step. */
+    private Tensor upload(long[] rows) {
+        if (table == null || table.size() < rows.length) {
+            if (table != null) {
+                context.release(table);
+            }
+            table = context.allocate(Shape.of(Math.max(rows.length, 64 * TABLE_FIELDS)), DType.I64);
+        }
+        check(JCudaDriver.cuMemcpyHtoDAsync(DevicePointer.at(context.address(table)), Pointer.to(rows),
+                (long) rows.length * Long.BYTES, context.stream()), "cuMemcpyHtoDAsync");
+        return table;
+    }
+
+    private static void validate(ParameterUpdate update) {
+        long n = update.param().size();
+        requireF32(update.param(), "an optimizer update");
+        requireF32(update.grad(), "an optimizer update");
+        if (update.grad().size() != n) {
+            throw new IllegalArgumentException("gradient has " + update.grad().size() + " elements, parameter " + n);
+        }
+        if (update.state().size() != update.rule().stateSlots()) {
+            throw new IllegalArgumentException(update.rule() + " keeps " + update.rule().stateSlots()
+                    + " state tensors, got " + update.state().size());
+        }
+        for (Tensor slot : update.state()) {
+            requireF32(slot, "an optimizer update");
+            if (slot.size() != n) {
+                throw new IllegalArgumentException("optimizer state has " + slot.size() + " elements, parameter " + n);
+            }
+        }
+    }
+
+    int[] topK(Tensor scores, int k) {
+        requireF32(scores, "topK");
+        int rows = scores.shape().dim(0);
+        int cols = scores.shape().dim(1);
+        int kept = Math.min(k, cols);
+        Tensor indices = context.allocate(Shape.of(rows * kept), DType.I32);
+        try {
+            context.launch(context.function("topk", "top_k"), Math.max(1, (rows + 127) / 128), 128, scores, rows, cols,
+                    kept, indices);
+            int[] result = new int[rows * kept];
+            check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(result), DevicePointer.at(context.address(indices)),
+                    (long) result.length * Integer.BYTES, context.stream()), "cuMemcpyDtoHAsync");
+            context.device().synchronize();
+            return result;
+        } finally {
+            context.release(indices);
+        }
+    }
+
+    private static void requireF32(Tensor tensor, String what) {
+        if (DeviceContext.buffer(tensor).dtype() != DType.F32) {
+            throw new IllegalArgumentException(what + " on CUDA needs an F32 tensor, got " + tensor.dtype());
+        }
+    }
+
+    void close() {
+        if (scalar != null) {
+            context.release(scalar);
+        }
+        if (table != null) {
+            context.release(table);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.striate.cuda.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.striate.core.backend.BackendOptions;
+import dev.striate.core.backend.ParameterUpdate;
+import dev.striate.core.backend.Precision;
+import dev.striate.core.backend.TensorRole;
+import dev.striate.core.optim.UpdateRule;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.CudaBackend;
+import dev.striate.cuda.CudaBackendProvider;
+import dev.striate.cuda.CudaContext;
+import dev.striate.cuda.memory.DeviceOutOfMemoryException;
+import dev.striate.cuda.memory.MemoryStatistics;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import jcuda.Pointer;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasOperation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The CUDA backend's own operations on a real GPU, against hand-worked values. */
+@GpuTest
+class CudaBackendGpuTest {
+    private static CudaBackend backend;
+
+    @BeforeAll
+    static void open() {
+        backend = (CudaBackend) new CudaBackendProvider().open(new BackendOptions(Precision.FP32));
+    }
+
+    @AfterAll
+    static void close() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private static Tensor tensor(DType dtype, int... dims) {
+        return backend.allocate(Shape.of(dims), dtype, TensorRole.ACTIVATION);
+    }
+
+    @Test
+    void writesAndReadsEveryStoredType() {
+        Tensor floats = tensor(DType.F32, 3);
+        backend.write(floats, new float[] {1.5f, -2f, 3.25f});
+        assertArrayEquals(new double[] {1.5, -2, 3.25}, backend.read(floats));
+        Tensor ints = tensor(DType.I32, 2);
+        backend.write(ints, new int[] {3, -7});
+        assertArrayEquals(new double[] {3, -7}, backend.read(ints));
+        Tensor longs = tensor(DType.I64, 2);
+        backend.write(longs, new double[] {1L << 40, -5});
+        assertArrayEquals(new double[] {1L << 40, -5}, backend.read(longs));
+        Tensor doubles = tensor(DType.F64, 1);
+        backend.write(doubles, new double[] {0.1});
+        assertEquals(0.1, backend.read(doubles)[0], 0);
+        Tensor zeros = tensor(DType.F32, 1000);
+        for (double x : backend.read(zeros)) {
+            assertEquals(0, x, 0);
+        }
+        List.of(floats, ints, longs, doubles, zeros).forEach(backend::release);
+    }
+
+    @Test
+    void fillsScalesAndSumsSquaresOverManyTensorsInOneRead() {
+        Tensor a = tensor(DType.F32, 3);
+        backend.write(a, new float[] {1, 2, 3});
+        backend.scale(a, 0.5);
+        assertArrayEquals(new double[] {0.5, 1, 1.5}, backend.read(a));
+        Tensor b = tensor(DType.F32, 1_000_000);
+        backend.fill(b, 0.5);
+        Tensor labels = tensor(DType.I32, 4);
+        backend.fill(labels, 7);
+        assertArrayEquals(new double[] {7, 7, 7, 7}, backend.read(labels));
+        // 0.25 + 1 + 2.25 + 10^6 · 0.25
+        assertEquals(250003.5, backend.sumOfSquares(List.of(a, b)), 1e-6);
+        List.of(a, b, labels).forEach(backend::release);
+    }
+
+    @Test
+    void sgdWithMomentumAndPerParameterWeightDecayMatchesHandWorkedSteps() {
+        Tensor param = tensor(DType.F32, 1);
+        Tensor grad = tensor(DType.F32, 1);
+        Tensor buffer = tensor(DType.F32, 1);
+        Tensor bias = tensor(DType.F32, 1);
+        Tensor biasGrad = tensor(DType.F32, 1);
+        Tensor biasBuffer = tensor(DType.F32, 1);
+        backend.write(param, new float[] {1});
+        backend.write(grad, new float[] {0.5f});
+        backend.write(bias, new float[] {1});
+        backend.write(biasGrad, new float[] {0.5f});
+        UpdateRule decayed = new UpdateRule.Sgd(0.9, 0, false, 0.1);
+        List<ParameterUpdate> updates = List.of(new ParameterUpdate(decayed, param, grad, List.of(buffer)),
+                new ParameterUpdate(decayed.withoutWeightDecay(), bias, biasGrad, List.of(biasBuffer)));
+        // step 1: g = 0.5 + 0.1·1 = 0.6, b = g, θ = 1 - 0.1·0.6 = 0.94; bias without decay: θ = 1 - 0.05 = 0.95
+        backend.applyUpdates(0.1, 1, updates);
+        assertEquals(0.94, backend.read(param)[0], 1e-6);
+        assertEquals(0.95, backend.read(bias)[0], 1e-6);
+        // step 2: g = 0.5 + 0.1·0.94 = 0.594, b = 0.9·0.6 + 0.594 = 1.134, θ = 0.94 - 0.1134 = 0.8266
+        // bias: b = 0.9·0.5 + 0.5 = 0.95, θ = 0.95 - 0.095 = 0.855
+        backend.applyUpdates(0.1, 2, updates);
+        assertEquals(0.8266, backend.read(param)[0], 1e-6);
+        assertEquals(1.134, backend.read(buffer)[0], 1e-6);
+        assertEquals(0.855, backend.read(bias)[0], 1e-6);
+        List.of(param, grad, buffer, bias, biasGrad, biasBuffer).forEach(backend::release);
+    }
+
+    @Test
+    void adamFirstStepMovesByTheLearningRate() {
+        Tensor param = tensor(DType.F32, 2);
+        Tensor grad = tensor(DType.F32, 2);
+        Tensor m = tensor(DType.F32, 2);
+        Tensor v = tensor(DType.F32, 2);
+        backend.write(param, new float[] {1, 1});
+        backend.write(grad, new float[] {0.5f, -2f});
+        // t = 1: m̂ = g, v̂ = g², so θ -= lr·g/(|g| + ε) = ±lr
+        backend.applyUpdate(new UpdateRule.Adam(0.9, 0.999, 1e-8, 0, false), 0.01, 1, param, grad, List.of(m, v));
+        assertArrayEquals(new double[] {0.99, 1.01}, backend.read(param), 1e-6);
+        assertArrayEquals(new double[] {0.05, -0.2}, backend.read(m), 1e-7);
+        assertArrayEquals(new double[] {0.00025, 0.004}, backend.read(v), 1e-9);
+        List.of(param, grad, m, v).forEach(backend::release);
+    }
+
+    @Test
+    void topKIsLargestFirstPerRow() {
+        Tensor scores = tensor(DType.F32, 2, 3);
+        backend.write(scores, new float[] {0.1f, 0.9f, 0.5f, 3, 1, 2});
+        assertArrayEquals(new int[] {1, 2, 0, 2}, backend.topK(scores, 2));
+        backend.release(scores);
+    }
+
+    @Test
+    void everyKernelSourceCompilesWithNvrtcAndLoads() throws IOException, URISyntaxException {
+        URI folder = CudaBackend.class.getResource("/dev/striate/cuda/kernels").toURI();
+        // From the build's classes a folder; from the staged jar on a GPU host, a folder inside the jar.
+        try (FileSystem jar = folder.getScheme().equals("jar")
+                ? FileSystems.newFileSystem(folder, Map.of()) : null) {
+            List<Path> sources;
+            try (Stream<Path> files = Files.list(Path.of(folder))) {
+                sources = files.filter(f -> f.toString().endsWith(".cu")).sorted().toList();
+            }
+            assertFalse(sources.isEmpty());
+            Pattern kernel = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(");
+            CudaContext context = backend.context();
+            for (Path source : sources) {
+                String name = source.getFileName().toString().replace(".cu", "");
+                Matcher matcher = kernel.matcher(Files.readString(source));
+                assertTrue(matcher.find(), name + ".cu has no extern \"C\" kernel");
+                do {
+                    assertNotNull(context.function(name, matcher.group(1)), name + "/" + matcher.group(1));
+                } while (matcher.find());
+            }
+        }
+    }
+
+    @Test
+    void cublasRunsATwoByTwoGemmOnTheStream() {
+        CudaContext context = backend.context();
+        Tensor a = tensor(DType.F32, 4);
+        Tensor b = tensor(DType.F32, 4);
+        Tensor c = tensor(DType.F32, 4);
+        // column-major A = [[1, 2], [3, 4]], B = [[5, 6], [7, 8]]; A·B = [[19, 22], [43, 50]]
+        backend.write(a, new float[] {1, 3, 2, 4});
+        backend.write(b, new float[] {5, 7, 6, 8});
+        int status = JCublas2.cublasSgemm(context.cublas(), cublasOperation.CUBLAS_OP_N, cublasOperation.CUBLAS_OP_N,
+                2, 2, 2, Pointer.to(new float[] {1}), context.pointer(a), 2, context.pointer(b), 2,
+                Pointer.to(new float[] {0}), context.pointer(c), 2);
+        assertEquals(0, status);
+        assertArrayEquals(new double[] {19, 43, 22, 50}, backend.read(c), 1e-5);
+        List.of(a, b, c).forEach(backend::release);
+    }
+
+    @Test
+    void cudnnHasAHandleOnTheStreamAndVersionNine() {
+        assertTrue(backend.context().cudnn().version() >= 90000, "cuDNN " + backend.context().cudnn().version());
+        assertNotNull(backend.context().cudnn().handle());
+        assertTrue(backend.context().workspace(1 << 20) != 0);
+    }
+
+    @Test
+    void outOfMemoryIsOneLineThatSaysWhatToChange() {
+        DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
+                () -> tensor(DType.F32, Integer.MAX_VALUE, 64));
+        assertTrue(e.getMessage().startsWith("CUDA out of memory: 512.00 GiB requested"), e.getMessage());
+        assertTrue(e.getMessage().contains("use a smaller --batch"), e.getMessage());
+    }
+
+    @Test
+    void repeatedAllocationsAfterWarmUpAskTheDriverForNothing() {
+        int[][] sizes = {{64, 3, 32, 32}, {1000}, {7}, {512, 512}};
+        MemoryStatistics afterWarmUp = null;
+        for (int step = 0; step < 100; step++) {
+            List<Tensor> tensors = Stream.of(sizes).map(dims -> tensor(DType.F32, dims)).toList();
+            tensors.forEach(backend::release);
+            if (step == 0) {
+                afterWarmUp = backend.memory();
+            }
+        }
+        MemoryStatistics end = backend.memory();
+        assertEquals(afterWarmUp.driverAllocations(), end.driverAllocations());
+        assertEquals(afterWarmUp.bytesInUse(), end.bytesInUse());
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# One run on a GPU host that shows everything about the CUDA backend, each step's log in OUTDIR:
+#   doctor, the GPU unit tests, selftest in fp32 and tf32, the 1,000-step memory check, and one epoch of
+#   resnet18 on Fashion-MNIST exported as an image folder. Each step has its own time limit so the whole run
+#   ends within 8 minutes; OUTDIR/summary.txt has one line per step (exit status, seconds).
+# Staged by tools/gpu-stage.sh; on the host:  bash .gpu/run.sh bash .gpu/gpu-check.sh OUTDIR
+set -uo pipefail
+out=${1:?usage: gpu-check.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$out"
+jar=$here/striate.jar
+[ -f "$jar" ] || jar=$here/../cli/target/striate.jar
+java=(java --enable-native-access=ALL-UNNAMED)
+summary=$out/summary.txt
+: > "$summary"
+
+step() {  # step NAME SECONDS COMMAND...: runs it with a time limit, output to OUTDIR/NAME.log
+    local name=$1 limit=$2
+    shift 2
+    local start=$SECONDS
+    timeout --kill-after=10 "$limit" "$@" > "$out/$name.log" 2>&1
+    local status=$?
+    printf '%-22s exit %3d  %4ds\n' "$name" "$status" $((SECONDS - start)) | tee -a "$summary"
+    return 0
+}
+
+{ nvidia-smi; echo; env | grep -E '^(LD_LIBRARY_PATH|CUDA_HOME|CUDA_PATH)=' ; } > "$out/host.log" 2>&1
+step doctor 20 "${java[@]}" -jar "$jar" doctor
+step doctor-json 15 "${java[@]}" -jar "$jar" doctor --json
+# The same without the loader path run.sh sets: the libraries must be found by the project's own discovery.
+step doctor-own-discovery 15 env -u LD_LIBRARY_PATH "${java[@]}" -jar "$jar" doctor
+if [ -f "$here/junit-console.jar" ] && [ -f "$here/cuda-gpu-tests.jar" ]; then
+    step gpu-unit-tests 75 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
+        --details=tree --class-path "$jar:$here/cuda-gpu-tests.jar" --select-package dev.striate.cuda \
+        --include-tag gpu
+fi
+step selftest-fp32 90 "${java[@]}" -jar "$jar" selftest --device cuda --precision fp32
+step selftest-tf32 60 "${java[@]}" -jar "$jar" selftest --device cuda --precision tf32
+step memcheck-lenet5 40 "${java[@]}" -jar "$jar" memcheck lenet5 --steps 1000 --batch 64
+step memcheck-resnet18 40 "${java[@]}" -jar "$jar" memcheck resnet18 --steps 100 --batch 32
+step export-fashion 25 "${java[@]}" -jar "$jar" dataset export-folder fashion-mnist-subset "$out/fashion"
+step train-resnet18 100 "${java[@]}" -jar "$jar" train resnet18 --data "$out/fashion" --epochs 1 --batch 128 \
+    --device cuda --precision tf32 --out "$out/run-resnet18"
+rm -rf "$out/fashion"

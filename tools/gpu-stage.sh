@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds everything a GPU host run needs and stages it into .gpu/ (see ../shared/gpu/README.md):
+# the runnable jar, the CUDA backend's GPU tests with JUnit's console launcher, and tools/gpu-check.sh.
+#   tools/gpu-stage.sh            then, on the GPU host:   bash .gpu/run.sh bash .gpu/gpu-check.sh OUTDIR
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. tools/find-jdk.sh
+export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
+mvn -B -ntp -q -DskipTests package
+console=org.junit.platform:junit-platform-console-standalone:1.11.4
+jar="$HOME/.m2/repository/org/junit/platform/junit-platform-console-standalone/1.11.4/junit-platform-console-standalone-1.11.4.jar"
+[ -f "$jar" ] || mvn -B -ntp -q dependency:get -Dartifact="$console"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# The CUDA tests, and the reference backend's test helpers that parity tests use.
+"$JAVA_HOME/bin/jar" cf "$work/cuda-gpu-tests.jar" -C cuda-backend/target/test-classes . \
+    -C cpu-reference-backend/target/test-classes .
+cp "$jar" "$work/junit-console.jar"
+../shared/gpu/stage.sh cli/target/striate.jar tools/gpu-check.sh "$work/cuda-gpu-tests.jar" "$work/junit-console.jar"
