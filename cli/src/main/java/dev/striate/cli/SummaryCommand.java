@@ -1,11 +1,11 @@
 package dev.striate.cli;
 
-import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackendOptions;
 import dev.striate.core.backend.Backends;
 import dev.striate.core.exec.ParameterStore;
 import dev.striate.core.io.StateDicts;
+import dev.striate.core.train.InputShape;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
 import dev.striate.models.ModelSummary;
@@ -48,8 +48,8 @@ final class SummaryCommand implements Command {
         ModelSpec spec = ModelSpecs.resolve(CommandArguments.single(line, "one MODEL: a zoo name ("
                 + String.join(", ", ModelSpecs.zooNames()) + ") or a spec file"));
         if (line.hasOption("input")) {
-            int[] chw = inputShape(line.getOptionValue("input"));
-            spec = spec.withInput(chw[0], chw[1], chw[2]);
+            InputShape input = InputShape.parse(line.getOptionValue("input"));
+            spec = spec.withInput(input.channels(), input.height(), input.width());
         }
         if (line.hasOption("weights")) {
             checkWeights(spec, Path.of(line.getOptionValue("weights")), console);
@@ -66,26 +66,5 @@ final class SummaryCommand implements Command {
             StateDicts.loadFile(store, file, spec.name());
         }
         console.err().println("weights " + file + ": every tensor fits " + spec.name());
-    }
-
-    private static int[] inputShape(String text) {
-        String[] parts = text.split(",");
-        int[] chw = new int[parts.length];
-        try {
-            for (int i = 0; i < parts.length; i++) {
-                chw[i] = Integer.parseInt(parts[i].strip());
-            }
-        } catch (NumberFormatException e) {
-            throw badInput(text);
-        }
-        if (chw.length != 3 || chw[0] < 1 || chw[1] < 1 || chw[2] < 1) {
-            throw badInput(text);
-        }
-        return chw;
-    }
-
-    private static UserException badInput(String text) {
-        return new UserException("--input must be three positive whole numbers C,H,W such as 3,224,224, got '"
-                + text + "'");
     }
 }

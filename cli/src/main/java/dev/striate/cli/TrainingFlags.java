@@ -2,7 +2,7 @@ package dev.striate.cli;
 
 import dev.striate.core.optim.Schedules;
 import dev.striate.core.optim.UpdateRules;
-import dev.striate.core.train.TrainingConfigParser;
+import dev.striate.core.train.TrainingSettingKeys;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
@@ -62,7 +62,7 @@ final class TrainingFlags {
     /** The settings given as flags, keyed by flag name, as text; switches given are "true". */
     static Map<String, String> read(CommandLine line) {
         Map<String, String> flags = new LinkedHashMap<>();
-        for (String key : TrainingConfigParser.keyNames()) {
+        for (String key : TrainingSettingKeys.names()) {
             if (line.hasOption(key)) {
                 String value = line.getOptionValue(key);
                 flags.put(key, value == null ? "true" : value);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.striate.core.train.TrainingConfigParser;
+import dev.striate.core.train.TrainingSettingKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ class TrainCommandTest {
     void helpListsEveryFlagAConfigFileMayAlsoSet() {
         CliRun help = CliRun.of("train", "--help");
         assertEquals(Main.OK, help.status());
-        for (String key : TrainingConfigParser.keyNames()) {
+        for (String key : TrainingSettingKeys.names()) {
             if (!key.equals("model")) {
                 assertTrue(help.out().contains("--" + key), key + " missing from\n" + help.out());
             }

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +127,51 @@ class StateDictsTest {
     }
 
     @Test
+    void aStateDictWithoutBatchesTrackedLoadsAndKeepsTheCount() {
+        try (ParameterStore source = store(1); ParameterStore target = store(2)) {
+            target.write("bn1.num_batches_tracked", new double[] {3});
+            Map<String, HostTensor> tensors = new LinkedHashMap<>(StateDicts.capture(source));
+            tensors.remove("bn1.num_batches_tracked");
+
+            StateDicts.load(target, tensors, "old.safetensors", "tiny");
+
+            assertArrayEquals(source.read("bn1.running_var"), target.read("bn1.running_var"), 0);
+            assertArrayEquals(new double[] {3}, target.read("bn1.num_batches_tracked"), 0);
+        }
+    }
+
+    @Test
+    void fineTuningKeepsAFreshClassifierWhereTheFileDoesNotFitAndLoadsTheRest() {
+        try (ParameterStore source = store(1); ParameterStore target = store(2)) {
+            double[] freshBias = target.read("fc.bias");
+            Map<String, HostTensor> tensors = new LinkedHashMap<>(StateDicts.capture(source));
+            tensors.put("fc.weight", new HostTensor(DType.F32, Shape.of(1000, 4), new double[4000]));
+            tensors.remove("fc.bias");
+
+            List<String> fresh = StateDicts.loadExcept(target, tensors, "imagenet.safetensors", "tiny",
+                    Set.of("fc.weight", "fc.bias"));
+
+            assertEquals(List.of("fc.weight", "fc.bias"), fresh);
+            assertArrayEquals(freshBias, target.read("fc.bias"), 0);
+            assertArrayEquals(source.read("conv1.weight"), target.read("conv1.weight"), 0);
+            assertArrayEquals(source.read("bn1.running_mean"), target.read("bn1.running_mean"), 0);
+        }
+    }
+
+    @Test
+    void fineTuningStillRefusesAMismatchOutsideTheClassifier() {
+        try (ParameterStore source = store(1); ParameterStore target = store(2)) {
+            Map<String, HostTensor> tensors = new LinkedHashMap<>(StateDicts.capture(source));
+            tensors.put("conv1.weight", new HostTensor(DType.F32, Shape.of(4, 3, 1, 1), new double[12]));
+
+            UserException e = assertThrows(UserException.class, () -> StateDicts.loadExcept(target, tensors, "w",
+                    "tiny", Set.of("fc.weight", "fc.bias")));
+            assertEquals("w does not fit model tiny: conv1.weight is [4, 3, 1, 1], model wants [4, 3, 3, 3]",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void longListsOfMismatchesAreCut() {
         try (ParameterStore store = store(1)) {
             Map<String, HostTensor> tensors = new LinkedHashMap<>();
@@ -135,7 +181,8 @@ class StateDictsTest {
             UserException e = assertThrows(UserException.class, () -> StateDicts.load(store, tensors, "x.st"));
             assertTrue(e.getMessage().startsWith("x.st does not fit the model: missing conv1.weight;"),
                     e.getMessage());
-            assertTrue(e.getMessage().endsWith("; and 26 more"), "8 missing + 30 unexpected, 12 listed: "
+            assertTrue(e.getMessage().endsWith("; and 25 more"), "7 missing (num_batches_tracked may be absent) + 30"
+                    + " unexpected, 12 listed: "
                     + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.striate.models;
 
+import dev.striate.core.Suggestions;
 import dev.striate.core.op.Initializer;
 import java.util.List;
 import java.util.function.Function;

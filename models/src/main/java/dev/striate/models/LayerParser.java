@@ -3,6 +3,7 @@ package dev.striate.models;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.Suggestions;
 import dev.striate.core.op.Conv2d;
 import dev.striate.core.op.Initializer;
 import java.util.ArrayList;

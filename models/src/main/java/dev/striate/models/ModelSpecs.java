@@ -1,5 +1,6 @@
 package dev.striate.models;
 
+import dev.striate.core.Suggestions;
 import dev.striate.core.UserException;
 import java.io.IOException;
 import java.io.InputStream;

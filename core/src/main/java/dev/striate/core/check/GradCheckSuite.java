@@ -108,6 +108,8 @@ public final class GradCheckSuite {
         cases.add(single("training, not affine", Shape.of(2, 3, 3, 3), new BatchNorm(1e-5, 0.1, false)));
         cases.add(new GradCheckCase("batch_norm", "evaluation (running statistics)",
                 singleGraph(Shape.of(2, 3, 3, 3), new BatchNorm(1e-5, 0.5, true)), Map.of(), false, 1));
+        cases.add(new GradCheckCase("batch_norm", "frozen in training (running statistics)",
+                singleGraph(Shape.of(2, 3, 3, 3), new BatchNorm(1e-5, 0.5, true).freeze()), Map.of(), true, 1));
         cases.add(single("size 5 (AlexNet)", Shape.of(2, 7, 3, 3), new Lrn(5, 1e-2, 0.75, 2.0)));
         cases.add(single("size 4, k 1, beta 0.5", Shape.of(1, 5, 3, 2), new Lrn(4, 0.3, 0.5, 1.0)));
         cases.add(single("p 0.5, training", Shape.of(2, 3, 4, 4), new Dropout(0.5)));

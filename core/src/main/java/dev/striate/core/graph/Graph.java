@@ -1,5 +1,6 @@
 package dev.striate.core.graph;
 
+import dev.striate.core.op.Op;
 import dev.striate.core.tensor.Shape;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** An immutable DAG of named nodes in topological order, with named inputs and outputs. */
@@ -109,6 +111,18 @@ public final class Graph {
     /** The same graph for another batch size: every input's first dimension replaced, shapes inferred again. */
     public Graph withBatch(int batch) {
         return rebuild(shape -> shape.rank() == 0 ? shape : shape.withDim(0, batch)).build(outputs.toArray(String[]::new));
+    }
+
+    /** The same graph with each node's op replaced by {@code replacement}'s answer (the node's own op to keep it). */
+    public Graph withOps(Function<Node, Op> replacement) {
+        GraphBuilder builder = new GraphBuilder();
+        for (GraphInput in : inputs) {
+            builder.input(in.name(), in.shape(), in.dtype());
+        }
+        for (Node node : nodes) {
+            builder.add(node.name(), replacement.apply(node), node.inputs());
+        }
+        return builder.build(outputs.toArray(String[]::new));
     }
 
     /** This graph with more nodes to append (a loss on top of a model); the new nodes may read any existing name. */

@@ -22,6 +22,8 @@ public final class StateDicts {
 
     private static final Set<DType> FLOAT_SOURCES = Set.of(DType.F32, DType.F16, DType.BF16, DType.F64);
     private static final Set<DType> INTEGER_SOURCES = Set.of(DType.I64, DType.I32);
+    /** The batch-norm buffer that PyTorch state dicts before version 0.4.1 lack. */
+    private static final String BATCHES_TRACKED = ".num_batches_tracked";
 
     private StateDicts() {
     }
@@ -43,19 +45,36 @@ public final class StateDicts {
 
     /**
      * Writes the tensors into the store's parameters and buffers. Float parameters accept F32, F16, BF16 and F64
-     * values; integer buffers (num_batches_tracked) accept I64 and I32. Every parameter must be present and
-     * nothing else; otherwise a {@link UserException} lists what is missing, unexpected or of the wrong shape or
-     * dtype, and the store is left as it was.
+     * values; integer buffers (num_batches_tracked) accept I64 and I32, and may be absent, as PyTorch allows for
+     * state dicts of older versions (they keep their count). Every other parameter must be present and nothing else;
+     * otherwise a {@link UserException} lists what is missing, unexpected or of the wrong shape or dtype, and the
+     * store is left as it was.
      */
     public static void load(ParameterStore store, Map<String, HostTensor> tensors, String source, String model) {
+        loadExcept(store, tensors, source, model, Set.of());
+    }
+
+    /**
+     * {@link #load(ParameterStore, Map, String, String)} for fine-tuning: the tensors named in {@code drawnAfresh}
+     * (a classifier's, when the data has other classes than the file's) that are missing or of another shape keep
+     * the store's values. Returns their names; any other mismatch is an error as in {@code load}.
+     */
+    public static List<String> loadExcept(ParameterStore store, Map<String, HostTensor> tensors, String source,
+                                          String model, Set<String> drawnAfresh) {
         List<String> missing = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
         for (String name : store.names()) {
             HostTensor tensor = tensors.get(name);
             ParamSpec spec = store.spec(name).spec();
-            if (tensor == null) {
+            boolean fits = tensor != null && tensor.shape().equals(spec.shape());
+            if (!fits && drawnAfresh.contains(name)) {
+                kept.add(name);
+            } else if (tensor == null && name.endsWith(BATCHES_TRACKED)) {
+                continue;
+            } else if (tensor == null) {
                 missing.add("missing " + name);
-            } else if (!tensor.shape().equals(spec.shape())) {
+            } else if (!fits) {
                 wrong.add(name + " is " + tensor.shape() + ", model wants " + spec.shape());
             } else if (!accepted(spec.dtype()).contains(tensor.dtype())) {
                 wrong.add(name + " is " + tensor.dtype() + ", model wants " + (spec.dtype().isFloatingPoint()
@@ -72,8 +91,11 @@ public final class StateDicts {
                     + ": " + listing(problems));
         }
         for (String name : store.names()) {
-            store.write(name, tensors.get(name).values());
+            if (tensors.containsKey(name) && !kept.contains(name)) {
+                store.write(name, tensors.get(name).values());
+            }
         }
+        return List.copyOf(kept);
     }
 
     /** Reads a safetensors file and loads it, as {@link #load(ParameterStore, Map, String, String)}. */

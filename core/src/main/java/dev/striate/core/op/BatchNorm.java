@@ -8,16 +8,33 @@ import java.util.List;
 /**
  * Batch normalization over N (and H, W for rank 4), per channel. Training normalizes with the batch mean and
  * biased variance and updates running_mean and running_var (unbiased) with {@code momentum}, as PyTorch;
- * evaluation normalizes with the running statistics. Parameters, in kernel order: {@code weight}, {@code bias}
- * (only when affine), then the buffers {@code running_mean}, {@code running_var}, {@code num_batches_tracked}.
+ * evaluation normalizes with the running statistics. A {@code frozen} batch norm (inside a frozen part of a fine-tuned
+ * model) normalizes with its running statistics and leaves them alone in training too, as Keras does: statistics of
+ * a few small fine-tuning batches would otherwise replace those learned on the large data set. Parameters, in kernel
+ * order: {@code weight}, {@code bias} (only when affine), then the buffers {@code running_mean}, {@code running_var},
+ * {@code num_batches_tracked}.
  */
-public record BatchNorm(double eps, double momentum, boolean affine) implements Op {
+public record BatchNorm(double eps, double momentum, boolean affine, boolean frozen) implements Op {
     public static final int RUNNING_MEAN = 0;
     public static final int RUNNING_VAR = 1;
     public static final int BATCHES_TRACKED = 2;
 
+    public BatchNorm(double eps, double momentum, boolean affine) {
+        this(eps, momentum, affine, false);
+    }
+
     public static BatchNorm standard() {
         return new BatchNorm(1e-5, 0.1, true);
+    }
+
+    /** This batch norm frozen: running statistics in training as in evaluation. */
+    public BatchNorm freeze() {
+        return new BatchNorm(eps, momentum, affine, true);
+    }
+
+    /** True when a pass normalizes with the batch's statistics (and updates the running ones). */
+    public boolean usesBatchStatistics(boolean training) {
+        return training && !frozen;
     }
 
     @Override

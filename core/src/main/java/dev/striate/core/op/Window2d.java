@@ -79,7 +79,11 @@ public record Window2d(int kernelH, int kernelW, int strideH, int strideW,
         return new int[] {outputHeight(h, ceilMode), outputWidth(w, ceilMode)};
     }
 
-    /** Warnings for input rows or columns that no window reads (floor mode drops them silently otherwise). */
+    /**
+     * Warnings for input rows or columns that no window reads (floor mode drops them silently otherwise). A window
+     * narrower than its stride (a 1x1 convolution of stride 2, every ResNet's downsampling) skips the rows between
+     * windows by design, so trailing rows are reported only when more are skipped than between two windows.
+     */
     public List<String> unreadWarnings(Shape input, boolean ceilMode) {
         List<String> warnings = new ArrayList<>();
         int[] out = outputSpatial(input, ceilMode);
@@ -87,10 +91,10 @@ public record Window2d(int kernelH, int kernelW, int strideH, int strideW,
         int lastCol = (out[1] - 1) * strideW + extentW() - 1 - padLeft;
         int h = input.height();
         int w = input.width();
-        if (lastRow < h - 1) {
+        if (h - 1 - lastRow > Math.max(0, strideH - extentH())) {
             warnings.add(unread("rows", lastRow + 1, h - 1, h, w));
         }
-        if (lastCol < w - 1) {
+        if (w - 1 - lastCol > Math.max(0, strideW - extentW())) {
             warnings.add(unread("columns", lastCol + 1, w - 1, h, w));
         }
         return warnings;

@@ -35,11 +35,17 @@ public final class Optimizer implements AutoCloseable {
     private final Map<String, List<Tensor>> state = new LinkedHashMap<>();
     private long stepCount;
 
+    public Optimizer(UpdateRule rule, ParameterStore store, Set<String> noWeightDecay) {
+        this(rule, store, noWeightDecay, Set.of());
+    }
+
     /**
      * @param noWeightDecay trainable parameter names stepped with {@link UpdateRule#withoutWeightDecay()}
      *                      (see {@link #biasAndNormParameters(Graph)}); every name must be a trainable parameter
+     * @param frozen        parameter (and buffer) names left as they are: no update, no state, no part in the
+     *                      gradient norm
      */
-    public Optimizer(UpdateRule rule, ParameterStore store, Set<String> noWeightDecay) {
+    public Optimizer(UpdateRule rule, ParameterStore store, Set<String> noWeightDecay, Set<String> frozen) {
         this.rule = rule;
         this.store = store;
         Set<String> unknown = new TreeSet<>(noWeightDecay);
@@ -49,6 +55,9 @@ public final class Optimizer implements AutoCloseable {
         }
         Backend backend = store.backend();
         for (String name : store.trainableNames()) {
+            if (frozen.contains(name)) {
+                continue;
+            }
             rules.put(name, noWeightDecay.contains(name) ? rule.withoutWeightDecay() : rule);
             Tensor value = store.value(name);
             List<Tensor> slots = new ArrayList<>();
@@ -82,7 +91,12 @@ public final class Optimizer implements AutoCloseable {
         return stepCount;
     }
 
-    /** One update of every trainable parameter from its current gradient. */
+    /** The names this optimizer updates: the store's trainable parameters less the frozen ones, in graph order. */
+    public Set<String> updatedNames() {
+        return Collections.unmodifiableSet(rules.keySet());
+    }
+
+    /** One update of every parameter it updates, from its current gradient. */
     public void step(double learningRate) {
         if (!Double.isFinite(learningRate) || learningRate < 0) {
             throw new IllegalArgumentException("learning rate must be finite and not negative, got " + learningRate);

@@ -3,10 +3,13 @@ package dev.striate.core.train;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.GraphBuilder;
 import dev.striate.core.graph.GraphException;
+import dev.striate.core.graph.Node;
+import dev.striate.core.graph.Parameter;
 import dev.striate.core.op.LogSoftmax;
 import dev.striate.core.op.SoftmaxCrossEntropy;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
+import java.util.List;
 
 /**
  * The graphs a classifier is run as: for training and evaluation, the model plus an input of labels and a
@@ -42,6 +45,22 @@ public final class ClassifierGraphs {
         requireFree(builder, LOG_PROBABILITIES);
         builder.add(LOG_PROBABILITIES, new LogSoftmax(), model.output());
         return builder.build(LOG_PROBABILITIES, model.output());
+    }
+
+    /**
+     * The parameters of the model's classifier, the last node with trainable parameters ({@code fc} of a ResNet,
+     * {@code classifier.6} of a VGG): the tensors whose shapes follow the number of classes, and that fine-tuning on
+     * other classes draws afresh.
+     */
+    public static List<String> classifierParameters(Graph model) {
+        List<Node> nodes = model.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            List<Parameter> parameters = nodes.get(i).parameters();
+            if (parameters.stream().anyMatch(Parameter::trainable)) {
+                return parameters.stream().map(Parameter::name).toList();
+            }
+        }
+        return List.of();
     }
 
     /** The name of the logits node of a graph made here (the model's output). */

@@ -8,8 +8,7 @@ import dev.striate.core.exec.ParameterStore;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.optim.LearningRateSchedule;
 import dev.striate.core.optim.Optimizer;
-import dev.striate.core.tensor.Tensor;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -19,6 +18,8 @@ import java.util.Set;
  * global norm, and the optimizer's update at the schedule's rate. The loss and the gradients' global norm are checked
  * every step: a NaN or infinite one stops before the update, so the trainable parameters stay those of the last good
  * step (batch-norm running statistics have moved in its forward pass; the run stops without writing a checkpoint).
+ * Frozen parameters ({@link TrainerSettings#freeze()}) are never updated, and batch norms among them keep their
+ * running statistics.
  */
 public final class Trainer implements AutoCloseable {
     private final ExecutorCache executors;
@@ -29,11 +30,14 @@ public final class Trainer implements AutoCloseable {
     private long globalStep;
 
     public Trainer(Graph model, Backend backend, TrainerSettings settings) {
-        Graph graph = ClassifierGraphs.training(model, settings.labelSmoothing());
+        Set<String> frozen = FrozenParameters.resolve(model, settings.freeze());
+        Graph graph = ClassifierGraphs.training(FrozenParameters.apply(model, frozen), settings.labelSmoothing());
         ParameterStore store = ParameterStore.initialize(graph, backend, settings.initSeed());
         this.executors = new ExecutorCache(graph, backend, store);
-        Set<String> noDecay = settings.noDecayBiasBn() ? Optimizer.biasAndNormParameters(graph) : Set.of();
-        this.optimizer = new Optimizer(settings.rule(), store, noDecay);
+        Set<String> noDecay = new LinkedHashSet<>(settings.noDecayBiasBn() ? Optimizer.biasAndNormParameters(graph)
+                : Set.of());
+        noDecay.removeAll(frozen);
+        this.optimizer = new Optimizer(settings.rule(), store, noDecay, frozen);
         this.schedule = settings.schedule();
         this.settings = settings;
         this.logits = ClassifierGraphs.logits(graph);
@@ -105,9 +109,10 @@ public final class Trainer implements AutoCloseable {
         return new StepResult(loss, correct, batch.size(), rate);
     }
 
-    /** The global L2 norm of all gradients, checked every step so that a NaN never reaches the weights. */
+    /** The global L2 norm of the gradients applied, checked every step so that a NaN never reaches the weights. */
     private double gradientNorm() {
-        return Math.sqrt(executors.backend().sumOfSquares(List.copyOf(executors.store().gradients().values())));
+        return Math.sqrt(executors.backend().sumOfSquares(optimizer.updatedNames().stream()
+                .map(executors.store()::gradient).toList()));
     }
 
     @Override

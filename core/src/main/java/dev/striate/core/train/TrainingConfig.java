@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.backend.Precision;
+import java.util.List;
 
 /**
  * Every setting of a training run, after {@code --config} and the flags are merged ({@link TrainingConfigParser}).
  * Keys of the JSON form are the flag names, so a {@code train.json} reads like a command line. {@code momentum}
- * and {@code lr} are resolved against the optimizer, so this record holds the values actually used.
+ * and {@code lr} are resolved against the optimizer, so this record holds the values actually used. {@code input}
+ * (null: the spec's) replaces the model's input size; {@code freeze} holds {@code --freeze}'s prefixes.
  */
 public record TrainingConfig(
         String model,
         String data,
+        InputShape input,
         int epochs,
         int batch,
         double lr,
@@ -32,17 +35,22 @@ public record TrainingConfig(
         double valSplit,
         String out,
         String weights,
+        List<String> freeze,
         int patience,
         int checkpointEvery,
         String transforms,
         JsonNode trainTransform,
         JsonNode evalTransform) {
+    public TrainingConfig {
+        freeze = List.copyOf(freeze);
+    }
 
     /** The JSON form, keyed by flag name: what {@code RUN_DIR/config.json} records and {@code --config} reads. */
     public ObjectNode toJson() {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("model", model);
         json.put("data", data);
+        json.put("input", input == null ? null : input.toString());
         json.put("epochs", epochs);
         json.put("batch", batch);
         json.put("lr", lr);
@@ -62,6 +70,7 @@ public record TrainingConfig(
         json.put("val-split", valSplit);
         json.put("out", out);
         json.put("weights", weights);
+        json.put("freeze", freeze.isEmpty() ? null : String.join(",", freeze));
         json.put("patience", patience);
         json.put("checkpoint-every", checkpointEvery);
         json.put("transforms", transforms);

@@ -51,6 +51,24 @@ class OutputSizeTest {
     }
 
     @Test
+    void oneByOneAtStride2SkipsEveryOtherRowByDesignWithoutAWarning() {
+        // ResNet's downsampling on 56x56: windows read rows 0, 2, ..., 54; row 55 is skipped like rows 1, 3, ...
+        Graph graph = graphOf(Conv2d.of(1, 1, 2, 0), Shape.of(1, 1, 56, 56));
+        assertEquals(Shape.of(1, 1, 28, 28), graph.shapeOf("layer"));
+        assertEquals(List.of(), graph.node("layer").warnings());
+    }
+
+    @Test
+    void oneByOneAtStride3WarnsWhenMoreTrailingRowsAreSkippedThanBetweenWindows() {
+        // On 6x6: windows read rows 0 and 3; rows 4 and 5 are two, the gap between windows is two: by design.
+        assertEquals(List.of(), graphOf(Conv2d.of(1, 1, 3, 0), Shape.of(1, 1, 6, 6)).node("layer").warnings());
+        // On 9x9 with a 2x2 window at stride 4: windows read rows 0-1 and 4-5; rows 6..8 are three, the gap two.
+        List<String> warnings = graphOf(Conv2d.of(1, 2, 4, 0), Shape.of(1, 1, 9, 9)).node("layer").warnings();
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("rows 6..8 are never read"), warnings.get(0));
+    }
+
+    @Test
     void resNetStemHalvesTwice() {
         assertEquals(Shape.of(1, 64, 112, 112), outputOf(Conv2d.of(64, 7, 2, 3), Shape.of(1, 3, 224, 224)));
         assertEquals(Shape.of(1, 64, 56, 56), outputOf(MaxPool2d.of(3, 2, 1), Shape.of(1, 64, 112, 112)));

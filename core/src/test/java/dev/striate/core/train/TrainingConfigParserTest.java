@@ -27,7 +27,7 @@ class TrainingConfigParserTest {
         Path file = folder.resolve("train.json");
         Files.writeString(file, fileJson);
         ObjectNode settings = TrainingConfigParser.overlay(TrainingConfigParser.overlay(
-                JsonNodeFactory.instance.objectNode(), TrainingConfigParser.readFile(file)), flags);
+                JsonNodeFactory.instance.objectNode(), TrainingConfigFile.read(file)), flags);
         return TrainingConfigParser.resolve(settings, "stamp");
     }
 
@@ -76,7 +76,7 @@ class TrainingConfigParserTest {
         TrainingConfig config = merged("{\"model\": \"m\", \"data\": \"d\", \"train-transform\": {\"flip\": 0}}",
                 flags("seed", "12345678901", "checkpoint-every", "50"));
         ObjectNode json = config.toJson();
-        assertEquals(config, TrainingConfigParser.resolve(TrainingConfigParser.checked(json, "config.json"), "x"));
+        assertEquals(config, TrainingConfigParser.resolve(TrainingSettingKeys.checked(json, "config.json"), "x"));
         assertEquals(12345678901L, config.seed());
         assertEquals(50, config.checkpointEvery());
     }
@@ -84,8 +84,33 @@ class TrainingConfigParserTest {
     @Test
     void unknownKeyInTheFileIsNamed() {
         UserException e = assertThrows(UserException.class, () -> merged("{\"epoch\": 3}", flags()));
-        assertTrue(e.getMessage().contains("unknown setting 'epoch'") && e.getMessage().contains("epochs"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("unknown setting 'epoch' (did you mean 'epochs'?)"), e.getMessage());
+    }
+
+    @Test
+    void aRunsOwnConfigJsonIsAcceptedWithoutItsRunFolder() throws IOException {
+        TrainingConfig original = merged("{\"model\": \"resnet18\", \"data\": \"d\"}", flags("input", "3, 64,64",
+                "freeze", "backbone", "lr", "0.05", "out", "runs/first", "device", "CUDA:1"));
+        ObjectNode record = JsonNodeFactory.instance.objectNode();
+        record.set("settings", original.toJson());
+        record.putArray("classes").add("cat");
+
+        TrainingConfig again = merged(record.toString(), flags("out", "runs/second"));
+
+        assertEquals(new InputShape(3, 64, 64), again.input());
+        assertEquals(List.of("backbone"), again.freeze());
+        assertEquals("cuda:1", again.device());
+        assertEquals("runs/second", again.out());
+        assertEquals(original.toJson().without("out"), again.toJson().without("out"));
+        assertEquals(Path.of("runs", "resnet18-stamp").toString(), merged(record.toString(), flags()).out(),
+                "the new run gets a folder of its own");
+    }
+
+    @Test
+    void freezeListsPrefixesSeparatedByCommas() throws IOException {
+        TrainingConfig config = merged("{\"model\": \"m\", \"data\": \"d\", \"freeze\": \"conv1, layer1,,\"}", flags());
+        assertEquals(List.of("conv1", "layer1"), config.freeze());
+        assertEquals("conv1,layer1", config.toJson().get("freeze").asText());
     }
 
     @Test
@@ -108,7 +133,8 @@ class TrainingConfigParserTest {
                 flags("precision", "fp8"), flags("val-split", "1"), flags("label-smoothing", "1"),
                 flags("schedule", "step"), flags("warmup-epochs", "20"), flags("transforms", "fancy"),
                 flags("train-transform", "[1]"), flags("nesterov", "maybe"), flags("patience", "-1"),
-                flags("workers", "0"), flags("clip-grad-norm", "-1"));
+                flags("workers", "0"), flags("clip-grad-norm", "-1"), flags("input", "3,64"),
+                flags("input", "3,0,64"), flags("device", "cuda:x"), flags("device", "cuda:-1"));
         for (Map<String, String> flag : bad) {
             UserException e = assertThrows(UserException.class, () -> merged(base, flag), flag.toString());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());

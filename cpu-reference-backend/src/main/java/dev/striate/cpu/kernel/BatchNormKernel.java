@@ -16,7 +16,8 @@ import java.util.List;
  * Batch normalization per channel c, over the m = N·H·W values x of that channel:
  * x̂ = (x - μ) / √(σ² + eps), y = γ·x̂ + β (γ = 1, β = 0 when not affine).
  * Training uses the batch's μ and biased σ², and moves the running statistics toward them by {@code momentum}
- * (running_var toward the unbiased σ²·m/(m-1), as PyTorch); evaluation uses the running statistics.
+ * (running_var toward the unbiased σ²·m/(m-1), as PyTorch); evaluation, and a frozen batch norm, use the running
+ * statistics.
  */
 public final class BatchNormKernel implements Kernel<BatchNorm> {
     private static final int WEIGHT = 0;
@@ -30,7 +31,7 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
     public Object forward(BatchNorm op, ForwardCall call) {
         ChannelLayout layout = ChannelLayout.of(call.input().shape());
         double[] x = data(call.input());
-        Statistics statistics = call.context().training()
+        Statistics statistics = op.usesBatchStatistics(call.context().training())
                 ? batchStatistics(op, call.params(), call.input().shape(), x)
                 : runningStatistics(op, call.params(), layout);
         double[] gamma = weight(op, call.params(), layout);

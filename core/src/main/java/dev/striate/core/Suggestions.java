@@ -1,4 +1,4 @@
-package dev.striate.models;
+package dev.striate.core;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -11,7 +11,7 @@ public final class Suggestions {
     }
 
     /** The nearest of {@code candidates} to {@code given}, or null when none is within a third of its length. */
-    static String nearest(String given, Collection<String> candidates) {
+    public static String nearest(String given, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         String lowered = given.toLowerCase(Locale.ROOT);
@@ -34,7 +34,7 @@ public final class Suggestions {
     }
 
     /** " (did you mean 'x'?)" or an empty string. */
-    static String didYouMean(String given, Collection<String> candidates) {
+    public static String didYouMean(String given, Collection<String> candidates) {
         String nearest = nearest(given, candidates);
         return nearest == null ? "" : " (did you mean '" + nearest + "'?)";
     }
