@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.striate.core.UserException;
 import dev.striate.core.data.Batch;
 import dev.striate.core.data.DecodedImage;
 import dev.striate.core.data.TransformPipeline;
@@ -60,6 +61,45 @@ class TrainerTest {
             assertEquals(30, trainer.optimizer().stepCount());
             assertEquals(0.05, last.learningRate(), 0);
             assertEquals(12, last.size());
+        }
+    }
+
+    @Test
+    void aFrozenBackboneKeepsItsWeightsAndRunningStatisticsWhileTheClassifierLearns()
+            throws UnreadableImageException {
+        TrainerSettings frozen = new TrainerSettings(0, 5, 6, new UpdateRule.Sgd(0.9, 0.01, false, 0), false,
+                new ConstantSchedule(0.05), 0, List.of("backbone"));
+        try (CpuBackend backend = new CpuBackend();
+             Trainer trainer = new Trainer(TinyModels.stripes(12), backend, frozen)) {
+            Map<String, HostTensor> before = StateDicts.capture(trainer.parameters());
+            for (int step = 0; step < 3; step++) {
+                trainer.step(batch(0, 12, 0), 0, 1);
+            }
+            Map<String, HostTensor> after = StateDicts.capture(trainer.parameters());
+            for (String name : List.of("conv.weight", "conv.bias", "bn.weight", "bn.bias", "bn.running_mean",
+                    "bn.running_var", "bn.num_batches_tracked")) {
+                assertArrayEquals(before.get(name).values(), after.get(name).values(), 0, name);
+            }
+            for (String name : List.of("fc.weight", "fc.bias")) {
+                double change = 0;
+                for (int i = 0; i < before.get(name).values().length; i++) {
+                    change += Math.abs(before.get(name).values()[i] - after.get(name).values()[i]);
+                }
+                assertTrue(change > 1e-6, name + " changed by " + change);
+            }
+            assertEquals(Set.of("fc.weight", "fc.bias"), trainer.optimizer().updatedNames());
+        }
+    }
+
+    @Test
+    void aFreezePrefixThatMatchesNothingIsNamedWithTheModelsPrefixes() {
+        TrainerSettings frozen = new TrainerSettings(0, 5, 6, new UpdateRule.Sgd(0.9, 0, false, 0), false,
+                new ConstantSchedule(0.05), 0, List.of("cnv"));
+        try (CpuBackend backend = new CpuBackend()) {
+            UserException e = assertThrows(UserException.class,
+                    () -> new Trainer(TinyModels.stripes(12), backend, frozen));
+            assertEquals("--freeze cnv matches no parameter of the model (did you mean 'conv'?); prefixes of its"
+                    + " parameters: conv, bn, fc, or backbone for all but the classifier", e.getMessage());
         }
     }
 
