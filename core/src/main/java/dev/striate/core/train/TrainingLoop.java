@@ -17,7 +17,9 @@ import java.util.Set;
  * end-of-epoch step, a metrics row, {@code best/} when validation top-1 improved, and {@code last/}; with
  * {@code --checkpoint-every K} also {@code last/} after every K-th batch, so that a kill in the middle of an epoch
  * loses at most K batches. A run resumed from {@code last/} computes exactly what the uninterrupted run would have:
- * every random stream is a function of a seed and a position that the checkpoint records.
+ * every random stream is a function of a seed and a position that the checkpoint records. {@link #requestStop()}
+ * (Ctrl-C) ends the run after the current batch with {@code last/} at that position, as {@code --checkpoint-every}
+ * writes it, so that {@code --resume} continues from there.
  */
 public final class TrainingLoop {
     private final Trainer trainer;
@@ -33,6 +35,12 @@ public final class TrainingLoop {
     private final Set<String> reportedSkips = new HashSet<>();
     /** The learning rate of the latest step, which the epoch's metrics row reports. */
     private double lastRate = Double.NaN;
+    /** Set from a signal handler's thread; read between batches. */
+    private volatile boolean stopRequested;
+
+    /** The sums of an epoch's batches, and the position saved when a stop request ended it early (else null). */
+    private record EpochResult(EpochProgress progress, CheckpointState stoppedAt) {
+    }
 
     /**
      * @param specJson   the model spec, stored in every checkpoint so it can be rebuilt without the original file
@@ -93,15 +101,31 @@ public final class TrainingLoop {
         return "(" + String.join(", ", shown) + (names.size() > shown.size() ? ", ..." : "") + ")";
     }
 
-    /** Trains from {@code start} to {@code --epochs} or until early stopping. */
+    /**
+     * Asks the run to stop after the batch it is training (or, in validation, after the epoch's checkpoint); safe to
+     * call from any thread.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Trains from {@code start} to {@code --epochs}, until early stopping, or until {@link #requestStop()}. */
     public TrainingOutcome run(CheckpointState start) throws IOException {
         List<EpochMetrics> history = new ArrayList<>(run.metrics().keepFirst(start.epoch()));
         CheckpointState state = start;
         Evaluation validation = null;
         boolean stoppedEarly = false;
         while (state.epoch() < config.epochs() && !stoppedEarly) {
+            if (stopRequested) {
+                return new TrainingOutcome(history, validation, state.bestTop1(), state.bestEpoch(), false, state);
+            }
             int epoch = state.epoch();
-            EpochProgress progress = trainEpoch(state);
+            EpochResult trained = trainEpoch(state);
+            if (trained.stoppedAt() != null) {
+                return new TrainingOutcome(history, validation, state.bestTop1(), state.bestEpoch(), false,
+                        trained.stoppedAt());
+            }
+            EpochProgress progress = trained.progress();
             long validationStarted = System.nanoTime();
             listener.validationStarted(epoch, valLoader.batchesPerEpoch());
             validation = trainer.evaluator().evaluate(valLoader.epoch(0, 0), classes,
@@ -138,11 +162,11 @@ public final class TrainingLoop {
                 }
             }
         }
-        return new TrainingOutcome(history, validation, state.bestTop1(), state.bestEpoch(), stoppedEarly);
+        return new TrainingOutcome(history, validation, state.bestTop1(), state.bestEpoch(), stoppedEarly, null);
     }
 
-    /** The batches of one epoch from the state's position; returns the epoch's sums. */
-    private EpochProgress trainEpoch(CheckpointState state) throws IOException {
+    /** The batches of one epoch from the state's position, or up to a requested stop. */
+    private EpochResult trainEpoch(CheckpointState state) throws IOException {
         int epoch = state.epoch();
         int batches = trainLoader.batchesPerEpoch();
         EpochProgress progress = state.progress();
@@ -163,13 +187,18 @@ public final class TrainingLoop {
             lastRate = step.learningRate();
             listener.batchFinished(epoch, batch.index(), batches, progress, step);
             int done = batch.index() + 1;
-            if (config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0 && done < batches) {
-                writeCheckpoint(run.last(), stateAt(epoch, done, progress, state.bestTop1(), state.bestEpoch(),
-                        state.epochsWithoutImprovement()));
+            boolean stop = stopRequested && done < batches;
+            if (stop || config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0 && done < batches) {
+                CheckpointState position = stateAt(epoch, done, progress, state.bestTop1(), state.bestEpoch(),
+                        state.epochsWithoutImprovement());
+                writeCheckpoint(run.last(), position);
+                if (stop) {
+                    return new EpochResult(progress, position);
+                }
                 before = System.nanoTime();
             }
         }
-        return progress;
+        return new EpochResult(progress, null);
     }
 
     private CheckpointState stateAt(int epoch, int batch, EpochProgress progress, double bestTop1, int bestEpoch,

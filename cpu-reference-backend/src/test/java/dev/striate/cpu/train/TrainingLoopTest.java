@@ -16,8 +16,10 @@ import dev.striate.core.train.Checkpoint;
 import dev.striate.core.train.CheckpointContents;
 import dev.striate.core.train.CheckpointState;
 import dev.striate.core.train.EpochMetrics;
+import dev.striate.core.train.EpochProgress;
 import dev.striate.core.train.MetricsLog;
 import dev.striate.core.train.RunDirectory;
+import dev.striate.core.train.StepResult;
 import dev.striate.core.train.Trainer;
 import dev.striate.core.train.TrainerSettings;
 import dev.striate.core.train.TrainingConfig;
@@ -133,6 +135,45 @@ class TrainingLoopTest {
         }
         assertEquals(expected.history(), readBack(whole));
         assertSameMetrics(expected.history().getLast(), readBack(interrupted).getLast());
+    }
+
+    @Test
+    void aStopRequestEndsTheRunAfterTheCurrentBatchWithACheckpointThatResumesExactly() throws IOException {
+        Path whole = folder.resolve("whole");
+        Map<String, HostTensor> expectedWeights;
+        try (Session session = new Session(config(whole, 2, 0, 1), RunDirectory.create(whole),
+                new TrainingListener() { })) {
+            session.loop.run(session.loop.initialState());
+            expectedWeights = StateDicts.capture(session.trainer.parameters());
+        }
+
+        Path stopped = folder.resolve("stopped");
+        TrainingOutcome outcome;
+        TrainingLoop[] current = new TrainingLoop[1];
+        TrainingListener ctrlC = new TrainingListener() {
+            @Override
+            public void batchFinished(int epoch, int batch, int batches, EpochProgress progress, StepResult step) {
+                if (epoch == 0 && batch == 2) {
+                    current[0].requestStop();
+                }
+            }
+        };
+        try (Session session = new Session(config(stopped, 2, 0, 1), RunDirectory.create(stopped), ctrlC)) {
+            current[0] = session.loop;
+            outcome = session.loop.run(session.loop.initialState());
+        }
+        assertEquals(0, outcome.interruptedAt().epoch());
+        assertEquals(3, outcome.interruptedAt().batch(), "stopped after the batch in progress, the third");
+        assertEquals(List.of(), outcome.history());
+        CheckpointState saved = Checkpoint.read(stopped.resolve(Checkpoint.LAST)).state();
+        assertEquals(3, saved.batch());
+
+        RunDirectory resumed = RunDirectory.existing(stopped);
+        try (Session session = new Session(config(stopped, 2, 0, 1), resumed, new TrainingListener() { })) {
+            TrainingOutcome rest = session.loop.run(session.loop.restore(Checkpoint.read(resumed.last()), "last"));
+            assertEquals(null, rest.interruptedAt());
+            assertSameWeights(expectedWeights, StateDicts.capture(session.trainer.parameters()));
+        }
     }
 
     @Test
