@@ -21,21 +21,31 @@ final class CurvesChart {
     private CurvesChart() {
     }
 
-    /** Draws the history into {@code file}, replacing it whole (written beside it, then renamed). */
-    static void write(Path file, List<EpochMetrics> history) throws IOException {
+    /**
+     * Draws the history into {@code file}, replacing it whole (written beside it, then renamed); top-5 only when
+     * {@code topFive} (more than five classes, else it is always 1).
+     */
+    static void write(Path file, List<EpochMetrics> history, boolean topFive) throws IOException {
         System.setProperty("java.awt.headless", "true");
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(charts(history, topFive), 1, 2, png, BitmapEncoder.BitmapFormat.PNG);
+        Path temporary = file.resolveSibling(file.getFileName() + ".partial");
+        Files.write(temporary, png.toByteArray());
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The loss chart and the accuracy chart. */
+    static List<XYChart> charts(List<EpochMetrics> history, boolean topFive) {
         XYChart loss = chart("loss");
         series(loss, "train", history, EpochMetrics::trainLoss);
         series(loss, "validation", history, EpochMetrics::valLoss);
         XYChart accuracy = chart("accuracy");
         series(accuracy, "train top-1", history, EpochMetrics::trainAccuracy);
         series(accuracy, "validation top-1", history, EpochMetrics::valTop1);
-        series(accuracy, "validation top-5", history, EpochMetrics::valTop5);
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        BitmapEncoder.saveBitmap(List.of(loss, accuracy), 1, 2, png, BitmapEncoder.BitmapFormat.PNG);
-        Path temporary = file.resolveSibling(file.getFileName() + ".partial");
-        Files.write(temporary, png.toByteArray());
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (topFive) {
+            series(accuracy, "validation top-5", history, EpochMetrics::valTop5);
+        }
+        return List.of(loss, accuracy);
     }
 
     private static XYChart chart(String quantity) {

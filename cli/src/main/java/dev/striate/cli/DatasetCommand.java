@@ -31,7 +31,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
@@ -64,10 +63,7 @@ final class DatasetCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
-                .addOption(Option.builder().longOpt("json").desc("info: print JSON instead of a table").build())
-                .addOption(Option.builder().longOpt("workers").hasArg().argName("N")
-                        .desc("info: threads decoding the files (default: the number of cores)").build());
+        return CommonOptions.addWorkers(CommonOptions.addJson(new Options()));
     }
 
     @Override
@@ -79,7 +75,7 @@ final class DatasetCommand implements Command {
         return switch (args.getFirst()) {
             case "info" -> {
                 requireArguments(args, 2, "info DIR");
-                yield info(args.get(1), workers(line), line.hasOption("json"), console);
+                yield info(args.get(1), CommonOptions.workers(line), CommonOptions.json(line), console);
             }
             case "export-folder" -> {
                 requireArguments(args, 3, "export-folder IDX_DIR OUT");
@@ -94,23 +90,6 @@ final class DatasetCommand implements Command {
         if (args.size() != count) {
             throw new UserException("expected " + usage + ", got " + String.join(" ", args));
         }
-    }
-
-    private static int workers(CommandLine line) {
-        String value = line.getOptionValue("workers");
-        if (value == null) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        int workers;
-        try {
-            workers = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            workers = 0;
-        }
-        if (workers < 1) {
-            throw new UserException("--workers must be a positive whole number, got '" + value + "'");
-        }
-        return workers;
     }
 
     private int info(String data, int workers, boolean json, Console console) throws Exception {

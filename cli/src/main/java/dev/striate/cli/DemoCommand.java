@@ -45,25 +45,23 @@ final class DemoCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--epochs N] [--data fashion-mnist] [--device auto|cpu|cuda] [--json]";
+        return "[--epochs N] [--data fashion-mnist] [--device auto|cpu|cuda|cuda:N] [--json]";
     }
 
     @Override
     public Options options() {
-        return new Options()
+        Options options = new Options()
                 .addOption(Option.builder().longOpt("data").hasArg().argName("NAME")
                         .desc(Datasets.DEMO_SUBSET_NAME + " (default, shipped) or " + Datasets.FASHION_MNIST_NAME
                                 + " (the full set of the Debian package dataset-fashion-mnist)").build())
                 .addOption(Option.builder().longOpt("epochs").hasArg().argName("N")
                         .desc("epochs to train (default " + EPOCHS + ")").build())
-                .addOption(Option.builder().longOpt("device").hasArg().argName("DEVICE")
-                        .desc("cpu, cuda or auto (default auto: the GPU when one is usable)").build())
-                .addOption(Option.builder().longOpt("workers").hasArg().argName("N")
-                        .desc("image decoding threads (default: the number of cores)").build())
                 .addOption(Option.builder().longOpt("seed").hasArg().argName("N").desc("seed (default 0)").build())
                 .addOption(Option.builder().longOpt("out").hasArg().argName("RUN_DIR")
-                        .desc("run folder (default: a new temporary folder)").build())
-                .addOption(Option.builder().longOpt("json").desc("print JSON").build());
+                        .desc("run folder (default: a new temporary folder)").build());
+        CommonOptions.addDevice(options);
+        CommonOptions.addWorkers(options);
+        return CommonOptions.addJson(options);
     }
 
     @Override
@@ -90,13 +88,13 @@ final class DemoCommand implements Command {
         try (TrainingSession session = TrainingSession.open(config, null, console, reporter)) {
             device = session.backend().description();
             console.err().println("demo: training " + session.spec() + " on " + config.data() + " for "
-                    + config.epochs() + " epochs on " + device);
+                    + Plural.of(config.epochs(), "epoch") + " on " + device);
             outcome = session.train();
             reporter.endBar();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         Evaluation test = outcome.lastValidation();
-        if (line.hasOption("json")) {
+        if (CommonOptions.json(line)) {
             ObjectNode json = new ObjectMapper().createObjectNode();
             json.put("testAccuracy", test.top1()).put("testTop5", test.top5()).put("testLoss", test.loss())
                     .put("testImages", test.images()).put("model", MODEL).put("epochs", outcome.history().size())
@@ -104,8 +102,9 @@ final class DemoCommand implements Command {
             console.out().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
         } else {
             console.out().printf(Locale.ROOT, "test accuracy: %.4f%n", test.top1());
-            console.out().printf(Locale.ROOT, "(%s, %d epochs, %.0f s; test top-5 %.4f on %d images; run folder %s)%n",
-                    MODEL, outcome.history().size(), seconds, test.top5(), test.images(), config.out());
+            console.out().printf(Locale.ROOT, "(%s, %s, %.0f s; test top-5 %.4f on %s; run folder %s)%n",
+                    MODEL, Plural.of(outcome.history().size(), "epoch"), seconds, test.top5(),
+                    Plural.of(test.images(), "image"), config.out());
         }
         return Main.OK;
     }

@@ -1,13 +1,8 @@
 package dev.striate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
-import dev.striate.core.backend.BackendOptions;
-import dev.striate.core.backend.Precision;
-import dev.striate.core.backend.Backends;
 import dev.striate.core.data.DataSource;
 import dev.striate.core.data.Dataset;
 import dev.striate.core.data.Datasets;
@@ -19,10 +14,9 @@ import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.core.train.Evaluation;
 import dev.striate.core.train.Evaluator;
 import dev.striate.core.train.ExecutorCache;
-import java.io.PrintStream;
+import dev.striate.core.train.InputShape;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -38,7 +32,7 @@ final class EvalCommand implements Command {
 
     @Override
     public String summary() {
-        return "evaluate a trained model: loss, top-1, top-5, per-class accuracy, confusion matrix";
+        return "evaluate a trained model: loss, top-1, top-5, per-class precision, recall and F1, confusion matrix";
     }
 
     @Override
@@ -48,7 +42,7 @@ final class EvalCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        Options options = new Options()
                 .addOption(Option.builder().longOpt("data").hasArg().argName("DIR")
                         .desc("labelled images: an image folder, an IDX folder, or fashion-mnist-subset").build())
                 .addOption(Option.builder().longOpt("split").hasArg().argName("PART")
@@ -61,13 +55,12 @@ final class EvalCommand implements Command {
                         .desc("auto, imagenet or plain, for a spec with --weights (default auto)").build())
                 .addOption(Option.builder().longOpt("batch").hasArg().argName("N")
                         .desc("images per batch (default " + DEFAULT_BATCH + ")").build())
-                .addOption(Option.builder().longOpt("device").hasArg().argName("DEVICE")
-                        .desc("cpu, cuda or auto (default auto)").build())
-                .addOption(Option.builder().longOpt("precision").hasArg().argName("P")
-                        .desc("fp32, tf32 or bf16 (default fp32)").build())
-                .addOption(Option.builder().longOpt("workers").hasArg().argName("N")
-                        .desc("image decoding threads (default: the number of cores)").build())
-                .addOption(Option.builder().longOpt("json").desc("print JSON instead of tables").build());
+                .addOption(Option.builder().longOpt("input").hasArg().argName("C,H,W")
+                        .desc("input image shape instead of the spec's, for a MODEL with --weights").build());
+        CommonOptions.addDevice(options);
+        CommonOptions.addPrecision(options);
+        CommonOptions.addWorkers(options);
+        return CommonOptions.addJson(options);
     }
 
     @Override
@@ -87,7 +80,8 @@ final class EvalCommand implements Command {
             if (!line.hasOption("weights")) {
                 throw new UserException("evaluating " + target + " needs --weights FILE (or give a run folder)");
             }
-            model = TrainedModel.fromWeights(target, Path.of(line.getOptionValue("weights")), data.classes());
+            model = TrainedModel.fromWeights(target, Path.of(line.getOptionValue("weights")), data.classes(),
+                    line.hasOption("input") ? InputShape.parse(line.getOptionValue("input")) : null);
         }
         if (model.classes() != null && !model.classes().equals(data.classes())) {
             throw new UserException(model.source() + " was trained on " + model.classes().size()
@@ -95,10 +89,9 @@ final class EvalCommand implements Command {
                     data.classes()) + "); evaluate on data with the same classes");
         }
         int batch = CommandArguments.positive(line, "batch", DEFAULT_BATCH);
-        int workers = CommandArguments.positive(line, "workers", Runtime.getRuntime().availableProcessors());
+        int workers = CommonOptions.workers(line);
         Evaluation result;
-        try (Backend backend = Backends.open(line.getOptionValue("device", "auto"),
-                new BackendOptions(Precision.parse(line.getOptionValue("precision", "fp32"))), console.err()::println);
+        try (Backend backend = CommonOptions.openBackend(line, console);
              Loader loader = new Loader(data, model.evaluationPipeline(line.getOptionValue("transforms", "auto")),
                      batch, false, false, workers, 0)) {
             Graph graph = ClassifierGraphs.training(model.spec().toGraph(batch), 0);
@@ -111,11 +104,11 @@ final class EvalCommand implements Command {
         for (String skipped : result.skipped()) {
             console.err().println("warning: skipped unreadable file " + skipped);
         }
-        if (line.hasOption("json")) {
+        if (CommonOptions.json(line)) {
             console.out().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(
-                    json(result)));
+                    EvaluationReport.json(result)));
         } else {
-            print(result, console.out());
+            EvaluationReport.print(result, console.out());
         }
         return Main.OK;
     }
@@ -142,75 +135,5 @@ final class EvalCommand implements Command {
         }
         return (missing.isEmpty() ? "" : "missing " + missing) + (missing.isEmpty() || extra.isEmpty() ? "" : ", ")
                 + (extra.isEmpty() ? "" : "not trained on " + extra);
-    }
-
-    static ObjectNode json(Evaluation result) {
-        ObjectNode root = new ObjectMapper().createObjectNode();
-        root.put("images", result.images());
-        root.put("loss", result.loss());
-        root.put("top1", result.top1());
-        root.put("top5", result.top5());
-        result.classes().forEach(root.putArray("classes")::add);
-        ObjectNode perClass = root.putObject("perClassAccuracy");
-        for (int k = 0; k < result.classes().size(); k++) {
-            double accuracy = result.perClassAccuracy()[k];
-            if (Double.isNaN(accuracy)) {
-                perClass.putNull(result.classes().get(k));
-            } else {
-                perClass.put(result.classes().get(k), accuracy);
-            }
-        }
-        ArrayNode confusion = root.putArray("confusion");
-        for (long[] row : result.confusion()) {
-            ArrayNode out = confusion.addArray();
-            for (long count : row) {
-                out.add(count);
-            }
-        }
-        result.skipped().forEach(root.putArray("skipped")::add);
-        return root;
-    }
-
-    static void print(Evaluation result, PrintStream out) {
-        out.printf(Locale.ROOT, "images %d  loss %.4f  top-1 %.4f  top-5 %.4f%n", result.images(), result.loss(),
-                result.top1(), result.top5());
-        List<String> classes = result.classes();
-        int width = Math.max(5, classes.stream().mapToInt(String::length).max().orElse(5));
-        out.println();
-        out.println("accuracy per class:");
-        for (int k = 0; k < classes.size(); k++) {
-            long images = 0;
-            for (long count : result.confusion()[k]) {
-                images += count;
-            }
-            out.printf(Locale.ROOT, "  %3d  %-" + width + "s  %s  (%d images)%n", k, classes.get(k),
-                    Double.isNaN(result.perClassAccuracy()[k]) ? "  -   "
-                            : String.format(Locale.ROOT, "%.4f", result.perClassAccuracy()[k]), images);
-        }
-        long largest = 1;
-        for (long[] row : result.confusion()) {
-            for (long count : row) {
-                largest = Math.max(largest, count);
-            }
-        }
-        int cell = Math.max(3, Long.toString(largest).length()) + 1;
-        out.println();
-        out.println("confusion matrix (rows: true class, columns: predicted class, by number above):");
-        StringBuilder header = new StringBuilder("     ");
-        for (int k = 0; k < classes.size(); k++) {
-            header.append(String.format("%" + cell + "d", k));
-        }
-        out.println(header);
-        for (int k = 0; k < classes.size(); k++) {
-            StringBuilder row = new StringBuilder(String.format("  %3d", k));
-            for (long count : result.confusion()[k]) {
-                row.append(String.format("%" + cell + "d", count));
-            }
-            out.println(row);
-        }
-        if (!result.skipped().isEmpty()) {
-            out.println();
-            out.println("skipped " + result.skipped().size() + " unreadable files");
-        }
     }
 }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
-import dev.striate.core.backend.BackendOptions;
-import dev.striate.core.backend.Backends;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.data.DecodedImage;
 import dev.striate.core.data.ImageDecoder;
@@ -17,21 +15,26 @@ import dev.striate.core.exec.ParameterStore;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.io.StateDicts;
 import dev.striate.core.train.ClassifierGraphs;
-import java.nio.file.Files;
+import dev.striate.core.train.InputShape;
+import dev.striate.models.ClassNames;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code striate predict RUN_DIR IMAGE...}: the most likely classes of each image with their probabilities. The graph
- * ends in log-softmax; the backend picks the top k, and only those k values are exponentiated here.
+ * {@code striate predict RUN_DIR IMAGE...} or {@code striate predict MODEL --weights FILE IMAGE...}: the most likely
+ * classes of each image (folders are walked) with their probabilities. Class names come from {@code --classes}, the
+ * run or the weights file; a 1000-way head without names gets ImageNet-1k's. The graph ends in log-softmax; the
+ * backend picks the top k, and only those k values are exponentiated here.
  */
 final class PredictCommand implements Command {
-    private static final int TOP = 5;
+    private static final int DEFAULT_TOP = 5;
     /** Images per forward pass, so that many images do not need memory for all at once. */
     private static final int CHUNK = 32;
 
@@ -42,54 +45,65 @@ final class PredictCommand implements Command {
 
     @Override
     public String summary() {
-        return "classify images with a trained model: the top-5 classes and their probabilities";
+        return "classify images with a trained model or any model with weights: the top classes and probabilities";
     }
 
     @Override
     public String usage() {
-        return "RUN_DIR IMAGE... [--json]";
+        return "RUN_DIR IMAGE_OR_FOLDER... | MODEL --weights FILE IMAGE_OR_FOLDER... [--top K] [--classes FILE]"
+                + " [--json]";
     }
 
     @Override
     public Options options() {
-        return new Options()
+        Options options = new Options()
+                .addOption(Option.builder().longOpt("weights").hasArg().argName("FILE")
+                        .desc("safetensors weights (e.g. torchvision's), when MODEL is a zoo name or spec file").build())
                 .addOption(Option.builder().longOpt("checkpoint").hasArg().argName("WHICH")
-                        .desc("best (default when present) or last").build())
-                .addOption(Option.builder().longOpt("device").hasArg().argName("DEVICE")
-                        .desc("cpu, cuda or auto (default auto)").build())
-                .addOption(Option.builder().longOpt("json").desc("print JSON").build());
+                        .desc("best (default when present) or last, for a run folder").build())
+                .addOption(Option.builder().longOpt("top").hasArg().argName("K")
+                        .desc("classes shown per image (default " + DEFAULT_TOP + ")").build())
+                .addOption(Option.builder().longOpt("classes").hasArg().argName("FILE")
+                        .desc("class names, one per line in the model's output order").build())
+                .addOption(Option.builder().longOpt("input").hasArg().argName("C,H,W")
+                        .desc("input image shape instead of the spec's, for a MODEL with --weights").build());
+        CommonOptions.addDevice(options);
+        return CommonOptions.addJson(options);
     }
 
     @Override
     public int run(CommandLine line, Console console) throws Exception {
         List<String> arguments = line.getArgList();
         if (arguments.size() < 2) {
-            throw new UserException("expected a run folder and at least one image");
+            throw new UserException("expected a run folder (or a MODEL with --weights FILE) and at least one image or"
+                    + " folder of images");
         }
-        Path runFolder = Path.of(arguments.getFirst());
-        if (!Files.isDirectory(runFolder)) {
-            throw new UserException(runFolder + " is not a run folder (striate train --out); give the folder first,"
-                    + " then the images");
+        TrainedModel model = model(arguments.getFirst(), line);
+        ImageFiles images = ImageFiles.of(arguments.subList(1, arguments.size()));
+        if (images.files().isEmpty()) {
+            throw new UserException("no files found in " + String.join(", ", arguments.subList(1, arguments.size())));
         }
-        TrainedModel model = TrainedModel.fromRun(runFolder, line.getOptionValue("checkpoint"));
-        List<Path> images = arguments.subList(1, arguments.size()).stream().map(Path::of).toList();
+        List<String> classes = classNames(model, line);
+        int k = Math.min(CommandArguments.positive(line, "top", DEFAULT_TOP), classes.size());
         TransformPipeline pipeline = model.evaluationPipeline("auto");
-        List<String> classes = model.classes();
-        int k = Math.min(TOP, classes.size());
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode results = mapper.createArrayNode();
-        try (Backend backend = Backends.open(line.getOptionValue("device", "auto"), BackendOptions.defaults(),
-                console.err()::println)) {
+        try (Backend backend = CommonOptions.openBackend(line, console)) {
             Graph predictionGraph = ClassifierGraphs.prediction(model.spec().toGraph(1));
             try (ParameterStore store = ParameterStore.initialize(predictionGraph, backend, 0)) {
                 StateDicts.load(store, model.weights(), model.source(), model.spec().name());
-                for (int from = 0; from < images.size(); from += CHUNK) {
-                    List<Path> chunk = images.subList(from, Math.min(images.size(), from + CHUNK));
-                    predict(chunk, pipeline, predictionGraph.withBatch(chunk.size()), store, k, classes, results);
+                List<Path> files = images.files();
+                for (int from = 0; from < files.size(); from += CHUNK) {
+                    List<Path> chunk = files.subList(from, Math.min(files.size(), from + CHUNK));
+                    List<Decoded> decoded = decode(chunk, images, console);
+                    if (!decoded.isEmpty()) {
+                        predict(decoded, pipeline, predictionGraph.withBatch(decoded.size()), store, k, classes,
+                                results);
+                    }
                 }
             }
         }
-        if (line.hasOption("json")) {
+        if (CommonOptions.json(line)) {
             console.out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(results));
         } else {
             for (var result : results) {
@@ -103,17 +117,61 @@ final class PredictCommand implements Command {
         return Main.OK;
     }
 
-    private static void predict(List<Path> images, TransformPipeline pipeline, Graph graph, ParameterStore store,
+    private static TrainedModel model(String target, CommandLine line) {
+        if (TrainedModel.isRun(target)) {
+            if (line.hasOption("weights") || line.hasOption("input")) {
+                throw new UserException("--weights and --input go with a MODEL; " + target
+                        + " is a run folder with its own weights and input");
+            }
+            return TrainedModel.fromRun(Path.of(target), line.getOptionValue("checkpoint"));
+        }
+        if (!line.hasOption("weights")) {
+            throw new UserException(target + " is not a run folder; to predict with a model, give its weights:"
+                    + " striate predict " + target + " --weights FILE IMAGE...");
+        }
+        InputShape input = line.hasOption("input") ? InputShape.parse(line.getOptionValue("input")) : null;
+        return TrainedModel.fromWeights(target, Path.of(line.getOptionValue("weights")), null, input);
+    }
+
+    /** {@code --classes}, else the model's own names, else ImageNet's for 1000 outputs, else "class 0", ... */
+    private static List<String> classNames(TrainedModel model, CommandLine line) {
+        int count = model.spec().classes();
+        if (line.hasOption("classes")) {
+            return ClassNames.read(Path.of(line.getOptionValue("classes")), count);
+        }
+        if (model.classes() != null) {
+            return model.classes();
+        }
+        if (count == ClassNames.IMAGENET_CLASSES) {
+            return ClassNames.imageNet();
+        }
+        return IntStream.range(0, count).mapToObj(i -> "class " + i).toList();
+    }
+
+    /** An image ready for the model. */
+    private record Decoded(Path file, DecodedImage image) {
+    }
+
+    private static List<Decoded> decode(List<Path> files, ImageFiles images, Console console) {
+        List<Decoded> decoded = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                decoded.add(new Decoded(file, ImageDecoder.decode(file)));
+            } catch (UnreadableImageException e) {
+                if (!images.fromFolder().contains(file)) {
+                    throw new UserException(file + " is not a readable image: " + e.getMessage());
+                }
+                console.err().println("warning: skipped " + file + ": " + e.getMessage());
+            }
+        }
+        return decoded;
+    }
+
+    private static void predict(List<Decoded> images, TransformPipeline pipeline, Graph graph, ParameterStore store,
                                 int k, List<String> classes, ArrayNode results) {
         float[] batch = new float[images.size() * pipeline.itemSize()];
         for (int i = 0; i < images.size(); i++) {
-            DecodedImage image;
-            try {
-                image = ImageDecoder.decode(images.get(i));
-            } catch (UnreadableImageException e) {
-                throw new UserException(images.get(i) + " is not a readable image: " + e.getMessage());
-            }
-            pipeline.apply(image, new SplittableRandom(0), batch, i * pipeline.itemSize());
+            pipeline.apply(images.get(i).image(), new SplittableRandom(0), batch, i * pipeline.itemSize());
         }
         try (Executor executor = store.backend().compile(graph, store)) {
             executor.feed(ClassifierGraphs.IMAGES, batch);
@@ -122,7 +180,7 @@ final class PredictCommand implements Command {
             double[] logProbabilities = executor.read(ClassifierGraphs.LOG_PROBABILITIES);
             for (int i = 0; i < images.size(); i++) {
                 ObjectNode result = results.addObject();
-                result.put("image", images.get(i).toString());
+                result.put("image", images.get(i).file().toString());
                 ArrayNode predictions = result.putArray("predictions");
                 for (int j = 0; j < k; j++) {
                     int label = top[i * k + j];

@@ -33,14 +33,14 @@ final class SummaryCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        Options options = new Options()
                 .addOption(Option.builder().longOpt("input").hasArg().argName("C,H,W")
                         .desc("input image shape instead of the spec's, e.g. 3,64,64").build())
                 .addOption(Option.builder().longOpt("batch").hasArg().argName("N")
                         .desc("batch size for shapes, MACs and sizes (default 1)").build())
-                .addOption(Option.builder().longOpt("json").desc("print JSON instead of a table").build())
                 .addOption(Option.builder().longOpt("weights").hasArg().argName("FILE")
                         .desc("check that a safetensors file fits the model: every name, shape and dtype").build());
+        return CommonOptions.addJson(options);
     }
 
     @Override
@@ -55,7 +55,7 @@ final class SummaryCommand implements Command {
             checkWeights(spec, Path.of(line.getOptionValue("weights")), console);
         }
         ModelSummary summary = ModelSummary.of(spec, CommandArguments.positive(line, "batch", 1));
-        console.out().print(line.hasOption("json") ? summary.toJson() + System.lineSeparator() : summary.toText());
+        console.out().print(CommonOptions.json(line) ? summary.toJson() + System.lineSeparator() : summary.toText());
         return Main.OK;
     }
 

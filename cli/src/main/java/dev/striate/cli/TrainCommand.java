@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.UserException;
 import dev.striate.core.train.Checkpoint;
+import dev.striate.core.train.CheckpointState;
 import dev.striate.core.train.EpochMetrics;
 import dev.striate.core.train.RunDirectory;
 import dev.striate.core.train.TrainingConfig;
+import dev.striate.core.train.TrainingConfigFile;
 import dev.striate.core.train.TrainingConfigParser;
 import dev.striate.core.train.TrainingDivergedException;
 import dev.striate.core.train.TrainingOutcome;
+import dev.striate.core.train.TrainingSettingKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +29,8 @@ import org.apache.commons.cli.Options;
 /**
  * {@code striate train MODEL --data DIR}: trains with validation each epoch, writing metrics, curves and
  * checkpoints into the run folder; {@code --resume RUN_DIR} continues a run exactly where its last checkpoint left it.
+ * Ctrl-C or SIGTERM stops after the current batch with {@code last/} written there, and prints the command that
+ * resumes (exit status 130).
  */
 final class TrainCommand implements Command {
     @Override
@@ -53,19 +58,23 @@ final class TrainCommand implements Command {
         String resume = line.getOptionValue("resume");
         RunDirectory resumed = resume == null ? null : RunDirectory.existing(Path.of(resume));
         TrainingConfig config = settings(line, resumed);
+        if (resumed != null && !resumed.hasCheckpoint()) {
+            console.err().println("notice: " + resumed.root() + " was stopped before its first checkpoint; starting"
+                    + " the run over");
+        }
         TrainingReporter reporter = new TrainingReporter(console, console.interactive(),
                 Path.of(config.out()).resolve(RunDirectory.CURVES));
         try (TrainingSession session = TrainingSession.open(config, resumed, console, reporter)) {
             RunDirectory run = session.runDirectory();
             if (session.start().epoch() >= config.epochs()) {
                 console.out().println("nothing to train: " + run.root() + " has finished its "
-                        + session.start().epoch() + " epochs; raise --epochs to go on");
+                        + Plural.of(session.start().epoch(), "epoch") + "; raise --epochs to go on");
                 return Main.OK;
             }
             console.err().println("training " + session.spec() + " on " + session.backend().description()
                     + "; run folder " + run.root());
             TrainingOutcome outcome;
-            try {
+            try (StopOnSignal signals = new StopOnSignal(session::requestStop, console)) {
                 outcome = session.train();
             } catch (TrainingDivergedException e) {
                 reporter.endBar();
@@ -73,6 +82,13 @@ final class TrainCommand implements Command {
                         ? "; the last good checkpoint is " + run.last() : "; no checkpoint had been written yet"), e);
             }
             reporter.endBar();
+            if (outcome.interruptedAt() != null) {
+                CheckpointState at = outcome.interruptedAt();
+                console.err().println("stopped: " + run.last() + " holds epoch " + (at.epoch() + 1) + (at.batch() > 0
+                        ? " at batch " + at.batch() : " from its start") + "; continue with: striate train --resume "
+                        + run.root());
+                return StopOnSignal.INTERRUPTED_STATUS;
+            }
             report(outcome, run, console);
         }
         return Main.OK;
@@ -103,7 +119,7 @@ final class TrainCommand implements Command {
         ObjectNode settings = base;
         if (line.hasOption("config")) {
             settings = TrainingConfigParser.overlay(settings,
-                    TrainingConfigParser.readFile(Path.of(line.getOptionValue("config"))));
+                    TrainingConfigFile.read(Path.of(line.getOptionValue("config"))));
         }
         settings = TrainingConfigParser.overlay(settings, flags);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
@@ -122,14 +138,16 @@ final class TrainCommand implements Command {
 
     private static ObjectNode savedSettings(RunDirectory run) throws IOException {
         JsonNode record = new ObjectMapper().readTree(run.config().toFile());
-        return TrainingConfigParser.checked(record.get("settings"), run.config().toString());
+        return TrainingSettingKeys.checked(record.get(TrainingConfigFile.SETTINGS), run.config().toString());
     }
 
     private static void report(TrainingOutcome outcome, RunDirectory run, Console console) {
         EpochMetrics last = outcome.history().getLast();
-        console.out().printf(Locale.ROOT, "trained %d epochs%s: val top-1 %.4f, top-5 %.4f (best top-1 %.4f at epoch"
-                        + " %d)%n", last.epoch(), outcome.stoppedEarly() ? " (stopped early)" : "", last.valTop1(),
-                last.valTop5(), outcome.bestTop1(), outcome.bestEpoch());
+        boolean topFive = outcome.lastValidation().classes().size() > 5;
+        console.out().printf(Locale.ROOT, "trained %s%s: val top-1 %.4f%s (best top-1 %.4f at epoch %d)%n",
+                Plural.of(last.epoch(), "epoch"), outcome.stoppedEarly() ? " (stopped early)" : "", last.valTop1(),
+                topFive ? String.format(Locale.ROOT, ", top-5 %.4f", last.valTop5()) : "", outcome.bestTop1(),
+                outcome.bestEpoch());
         console.out().println("run folder " + run.root() + ": checkpoints best/ and last/, metrics.jsonl, metrics.csv,"
                 + " curves.png, config.json");
     }

@@ -9,6 +9,8 @@ import dev.striate.core.io.HostTensor;
 import dev.striate.core.io.SafeTensors;
 import dev.striate.core.train.Checkpoint;
 import dev.striate.core.train.CheckpointContents;
+import dev.striate.core.train.ClassifierGraphs;
+import dev.striate.core.train.InputShape;
 import dev.striate.core.train.RunDirectory;
 import dev.striate.core.train.TrainingTransforms;
 import dev.striate.models.ModelSpec;
@@ -27,7 +29,7 @@ import java.util.Map;
  * @param evaluation the evaluation pipeline the run used; null when the caller must choose one
  */
 public record TrainedModel(ModelSpec spec, List<String> classes, Map<String, HostTensor> weights, String source,
-                    TransformPipeline evaluation) {
+                           TransformPipeline evaluation) {
 
     /** True when {@code argument} names a run folder or a checkpoint folder rather than a model. */
     public static boolean isRun(String argument) {
@@ -71,18 +73,30 @@ public record TrainedModel(ModelSpec spec, List<String> classes, Map<String, Hos
     }
 
     /**
-     * A spec (zoo name or file) with a weights file, for data of {@code classes}. A weights file that striate wrote
-     * names its classes in its metadata, so that data of other classes, or of the same in another order, is found.
+     * A spec (zoo name or file) with a weights file, at {@code input} (null: the spec's). The class count comes from
+     * the file's metadata when striate wrote it (it names its classes, so that data of other classes, or of the same
+     * in another order, is found), else from {@code classes} (the data's; null when there is no data), else from the
+     * file's classifier ({@code fc.weight} of [1000, 512] means 1000 classes).
      */
-    public static TrainedModel fromWeights(String model, Path weights, List<String> classes) {
+    public static TrainedModel fromWeights(String model, Path weights, List<String> classes, InputShape input) {
         Map<String, HostTensor> tensors = SafeTensors.read(weights);
         List<String> written = Checkpoint.classesOf(SafeTensors.readMetadata(weights));
         ModelSpec spec = ModelSpecs.resolve(model);
-        int count = written == null ? classes.size() : written.size();
+        if (input != null) {
+            spec = spec.withInput(input.channels(), input.height(), input.width());
+        }
+        int count = written != null ? written.size() : classes != null ? classes.size() : headSize(spec, tensors);
         if (spec.classes() != count) {
             spec = spec.withClasses(count);
         }
         return new TrainedModel(spec, written, tensors, weights.toString(), null);
+    }
+
+    /** The rows of the file's first classifier tensor, or the spec's class count when the file lacks it. */
+    private static int headSize(ModelSpec spec, Map<String, HostTensor> tensors) {
+        List<String> classifier = ClassifierGraphs.classifierParameters(spec.toGraph(1));
+        HostTensor weight = classifier.isEmpty() ? null : tensors.get(classifier.getFirst());
+        return weight == null || weight.shape().rank() == 0 ? spec.classes() : weight.shape().dim(0);
     }
 
     /** The saved pipeline, or one of the kind for the spec's input. */

@@ -121,13 +121,15 @@ final class TrainingReporter implements TrainingListener {
     @Override
     public void epochFinished(EpochMetrics m, Evaluation validation, List<EpochMetrics> history) {
         endBar();
-        err.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.4f  val loss %.4f top-1 %.4f top-5 %.4f  lr %.4g"
+        boolean topFive = validation.classes().size() > 5;
+        err.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.4f  val loss %.4f top-1 %.4f%s  lr %.4g"
                         + "  %.0f img/s  %.1f s%s%n", m.epoch(), epochs, m.trainLoss(), m.trainAccuracy(), m.valLoss(),
-                m.valTop1(), m.valTop5(), m.learningRate(), m.imagesPerSecond(), m.seconds(),
-                m.skippedFiles() > 0 ? "  skipped " + m.skippedFiles() + " files" : "");
+                m.valTop1(), topFive ? String.format(Locale.ROOT, " top-5 %.4f", m.valTop5()) : "",
+                m.learningRate(), m.imagesPerSecond(), m.seconds(),
+                m.skippedFiles() > 0 ? "  skipped " + Plural.of(m.skippedFiles(), "file") : "");
         if (curves != null) {
             try {
-                CurvesChart.write(curves, history);
+                CurvesChart.write(curves, history, topFive);
             } catch (IOException | RuntimeException e) {
                 err.println("warning: cannot draw " + curves + ": " + e.getMessage());
             }

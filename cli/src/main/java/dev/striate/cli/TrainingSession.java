@@ -5,17 +5,19 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
-import dev.striate.core.backend.BackendOptions;
-import dev.striate.core.backend.Backends;
+import dev.striate.core.backend.DeviceSelection;
 import dev.striate.core.data.DatasetSplits;
 import dev.striate.core.data.Datasets;
 import dev.striate.core.data.Loader;
 import dev.striate.core.data.TransformPipeline;
+import dev.striate.core.graph.Graph;
 import dev.striate.core.io.HostTensor;
 import dev.striate.core.io.SafeTensors;
 import dev.striate.core.io.StateDicts;
 import dev.striate.core.train.Checkpoint;
 import dev.striate.core.train.CheckpointState;
+import dev.striate.core.train.ClassifierGraphs;
+import dev.striate.core.train.InputShape;
 import dev.striate.core.train.RunDirectory;
 import dev.striate.core.train.Trainer;
 import dev.striate.core.train.TrainerSettings;
@@ -30,8 +32,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One training run put together from its settings: the model spec (its classes set from the data), the data and
@@ -63,14 +67,15 @@ final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * Prepares a run. {@code resumed} is the run folder of {@code --resume} (its spec is read from its last
-     * checkpoint), or null for a new run in {@code config.out()}.
+     * Prepares a run. {@code resumed} is the run folder of {@code --resume}: its spec is read from its last
+     * checkpoint, or, for a run stopped before its first checkpoint, the run starts over in it. Null: a new run in
+     * {@code config.out()}.
      */
     static TrainingSession open(TrainingConfig config, RunDirectory resumed, Console console,
                                 TrainingListener listener) throws IOException {
-        ModelSpec spec = resumed == null ? ModelSpecs.resolve(config.model())
-                : ModelSpecs.parse(Files.readString(resumed.last().resolve(Checkpoint.SPEC)),
-                resumed.last().resolve(Checkpoint.SPEC).toString());
+        boolean restoring = resumed != null && resumed.hasCheckpoint();
+        ModelSpec spec = restoring ? ModelSpecs.parse(Files.readString(resumed.last().resolve(Checkpoint.SPEC)),
+                resumed.last().resolve(Checkpoint.SPEC).toString()) : specOf(config);
         DatasetSplits data = Datasets.open(config.data(), config.valSplit(), config.seed());
         if (data.val().size() == 0) {
             throw new UserException("--data " + config.data() + ": the validation part is empty; raise --val-split or"
@@ -81,19 +86,20 @@ final class TrainingSession implements AutoCloseable {
             spec = spec.withClasses(classes.size());
         }
         // Read before the run folder is made, so that a missing or damaged file leaves nothing behind.
-        Map<String, HostTensor> initialWeights = resumed == null && config.weights() != null
+        Map<String, HostTensor> initialWeights = !restoring && config.weights() != null
                 ? SafeTensors.read(Path.of(config.weights())) : null;
         int[] input = spec.inputShape();
         TransformPipeline trainTransform = TrainingTransforms.training(config, input[0], input[1], input[2]);
         TransformPipeline evalTransform = TrainingTransforms.evaluation(config, input[0], input[1], input[2]);
         RunDirectory run = resumed != null ? resumed : RunDirectory.create(Path.of(config.out()));
-        Backend backend = Backends.open(config.device(), new BackendOptions(config.precision()),
-                console.err()::println);
+        Backend backend = CommonOptions.openBackend(DeviceSelection.parse(config.device()), config.precision(),
+                console);
         Trainer trainer = null;
         Loader trainLoader = null;
         Loader valLoader = null;
         try {
-            trainer = new Trainer(spec.toGraph(config.batch()), backend, TrainerSettings.from(config));
+            Graph model = spec.toGraph(config.batch());
+            trainer = new Trainer(model, backend, TrainerSettings.from(config));
             trainLoader = new Loader(data.train(), trainTransform, config.batch(), true, false, config.workers(),
                     config.seed());
             valLoader = new Loader(data.val(), evalTransform, config.batch(), false, false, config.workers(),
@@ -103,12 +109,13 @@ final class TrainingSession implements AutoCloseable {
             TrainingLoop loop = new TrainingLoop(trainer, trainLoader, valLoader, classes, run, config, spec.name(),
                     spec.json(), recordJson, listener);
             CheckpointState start;
-            if (resumed != null) {
+            if (restoring) {
                 start = loop.restore(Checkpoint.read(run.last()), run.last().toString());
             } else {
                 start = loop.initialState();
                 if (initialWeights != null) {
-                    StateDicts.load(trainer.parameters(), initialWeights, config.weights(), spec.name());
+                    loadPretrained(trainer, model, initialWeights, config.weights(), spec.name(), classes.size(),
+                            console);
                 }
             }
             run.writeAtomically(run.config(), recordJson.getBytes(StandardCharsets.UTF_8));
@@ -116,6 +123,27 @@ final class TrainingSession implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             closeAll(trainLoader, valLoader, trainer, backend);
             throw e;
+        }
+    }
+
+    /** The spec of {@code model}, at {@code --input} when given. */
+    private static ModelSpec specOf(TrainingConfig config) {
+        ModelSpec spec = ModelSpecs.resolve(config.model());
+        InputShape input = config.input();
+        return input == null ? spec : spec.withInput(input.channels(), input.height(), input.width());
+    }
+
+    /**
+     * Loads {@code --weights} for fine-tuning: every tensor that fits; the classifier's, when they do not fit the
+     * data's classes (or are missing), keep their fresh values, and one notice line names them.
+     */
+    private static void loadPretrained(Trainer trainer, Graph model, Map<String, HostTensor> weights, String file,
+                                       String modelName, int classes, Console console) {
+        Set<String> classifier = new LinkedHashSet<>(ClassifierGraphs.classifierParameters(model));
+        List<String> fresh = StateDicts.loadExcept(trainer.parameters(), weights, file, modelName, classifier);
+        if (!fresh.isEmpty()) {
+            console.err().println("notice: " + String.join(", ", fresh) + " of " + file + " do not fit the "
+                    + classes + " classes of --data; they start from fresh values, everything else is loaded");
         }
     }
 
@@ -138,6 +166,11 @@ final class TrainingSession implements AutoCloseable {
 
     TrainingOutcome train() throws IOException {
         return loop.run(start);
+    }
+
+    /** Asks the run to stop after its current batch, with {@code last/} written there (any thread). */
+    void requestStop() {
+        loop.requestStop();
     }
 
     @Override

@@ -27,12 +27,15 @@ public final class RunDirectory {
         this.root = root;
     }
 
-    /** A fresh run's folder: created if needed, refused if it holds files, probed for writing. */
+    /**
+     * A fresh run's folder: created if needed, probed for writing, and refused if it holds files, except a run stopped
+     * before its first checkpoint, which had nothing to lose and is reused.
+     */
     public static RunDirectory create(Path out) {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserException("--out " + out + " is a file; give a folder for the run");
         }
-        if (Files.isDirectory(out) && !isEmpty(out)) {
+        if (Files.isDirectory(out) && !isEmpty(out) && !new RunDirectory(out).isUnstarted()) {
             boolean run = Files.exists(out.resolve(CONFIG)) || Files.exists(out.resolve(Checkpoint.LAST));
             throw new UserException("--out " + out + (run ? " holds a training run" : " is not empty")
                     + "; refusing to overwrite it: choose a new folder" + (run ? ", or continue it with --resume "
@@ -50,7 +53,8 @@ public final class RunDirectory {
 
     /**
      * An existing run's folder for {@code --resume}: a checkpoint interrupted while being written is recovered
-     * first, and the folder must then hold {@code last/} and {@code config.json}.
+     * first, and the folder must then hold {@code config.json}, and {@code last/} unless the run was stopped before
+     * its first checkpoint ({@link #hasCheckpoint()} false: the run starts over).
      */
     public static RunDirectory existing(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -63,9 +67,9 @@ public final class RunDirectory {
         } catch (IOException e) {
             throw new UserException("--resume " + dir + ": cannot tidy an interrupted checkpoint: " + reason(e));
         }
-        if (!Files.isDirectory(run.last()) || !Files.isRegularFile(run.config())) {
-            throw new UserException("--resume " + dir + " is not a training run with a checkpoint (no "
-                    + Checkpoint.LAST + "/ or " + CONFIG + "); nothing to resume");
+        if (!Files.isRegularFile(run.config())) {
+            throw new UserException("--resume " + dir + " is not a training run (no " + CONFIG + "); nothing to"
+                    + " resume");
         }
         run.probeWritable("--resume " + dir);
         return run;
@@ -83,6 +87,16 @@ public final class RunDirectory {
         }
         throw new UserException(dir + " holds no checkpoint (no " + Checkpoint.BEST + "/ or " + Checkpoint.LAST
                 + "/): train first, or give a model and --weights");
+    }
+
+    /** True when the run has written {@code last/}, the checkpoint {@code --resume} continues from. */
+    public boolean hasCheckpoint() {
+        return Files.isDirectory(last());
+    }
+
+    /** A run folder with its settings recorded but no checkpoint yet: stopped before its first one. */
+    private boolean isUnstarted() {
+        return Files.isRegularFile(config()) && !hasCheckpoint() && !Files.exists(best());
     }
 
     public Path root() {

@@ -151,7 +151,7 @@ public final class TrainingLoop {
                 stoppedEarly = state.epoch() < config.epochs();
                 if (stoppedEarly) {
                     listener.notice("early stopping: validation top-1 has not improved for " + withoutImprovement
-                            + " epochs (best " + String.format("%.4f", best) + " at epoch " + bestEpoch + ")");
+                            + (withoutImprovement == 1 ? " epoch" : " epochs") + " (best " + String.format("%.4f", best) + " at epoch " + bestEpoch + ")");
                 }
             }
             if (!stoppedEarly && state.epoch() < config.epochs()) {

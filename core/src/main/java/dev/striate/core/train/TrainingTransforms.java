@@ -1,6 +1,7 @@
 package dev.striate.core.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.striate.core.UserException;
 import dev.striate.core.data.TransformPipeline;
 
 /**
@@ -17,11 +18,28 @@ public final class TrainingTransforms {
     }
 
     public static TransformPipeline training(TrainingConfig config, int channels, int height, int width) {
-        return training(config.transforms(), config.trainTransform(), channels, height, width);
+        return requireFits(training(config.transforms(), config.trainTransform(), channels, height, width),
+                "--train-transform", channels, height, width);
     }
 
     public static TransformPipeline evaluation(TrainingConfig config, int channels, int height, int width) {
-        return evaluation(config.transforms(), config.evalTransform(), channels, height, width);
+        return requireFits(evaluation(config.transforms(), config.evalTransform(), channels, height, width),
+                "--eval-transform", channels, height, width);
+    }
+
+    /**
+     * The pipeline, when its images have the model's input shape; otherwise a user error naming the flag, since a
+     * transform's {@code size} or {@code channels} cannot change what the model takes ({@code --input} does).
+     */
+    public static TransformPipeline requireFits(TransformPipeline pipeline, String flag, int channels, int height,
+                                                int width) {
+        if (pipeline.channels() != channels || pipeline.height() != height || pipeline.width() != width) {
+            throw new UserException(flag + " makes images of " + pipeline.channels() + "x" + pipeline.height() + "x"
+                    + pipeline.width() + " but the model takes " + channels + "x" + height + "x" + width
+                    + "; give the model that input with --input " + pipeline.channels() + "," + pipeline.height()
+                    + "," + pipeline.width() + ", or leave 'size' and 'channels' out of the transform");
+        }
+        return pipeline;
     }
 
     /** The training pipeline of a kind (auto, imagenet, plain) with JSON overrides (may be null). */

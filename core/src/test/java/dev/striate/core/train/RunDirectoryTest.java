@@ -1,6 +1,7 @@
 package dev.striate.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,11 +26,20 @@ class RunDirectoryTest {
     @Test
     void existingRunIsNeverOverwritten() throws IOException {
         Path out = folder.resolve("run");
-        Files.createDirectories(out);
+        Files.createDirectories(out.resolve(Checkpoint.LAST));
         Files.writeString(out.resolve(RunDirectory.CONFIG), "{}");
         UserException e = assertThrows(UserException.class, () -> RunDirectory.create(out));
         assertTrue(e.getMessage().contains("refusing to overwrite") && e.getMessage().contains("--resume"),
                 e.getMessage());
+    }
+
+    @Test
+    void aRunStoppedBeforeItsFirstCheckpointIsReusedByOutAndStartsOverWithResume() throws IOException {
+        Path out = Files.createDirectories(folder.resolve("stopped-early"));
+        Files.writeString(out.resolve(RunDirectory.CONFIG), "{}");
+        assertEquals(out, RunDirectory.create(out).root());
+        RunDirectory resumed = RunDirectory.existing(out);
+        assertFalse(resumed.hasCheckpoint());
     }
 
     @Test
