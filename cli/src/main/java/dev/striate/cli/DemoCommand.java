@@ -80,12 +80,12 @@ final class DemoCommand implements Command {
                 .put("optimizer", OPTIMIZER).put("lr", LEARNING_RATE).put("schedule", SCHEDULE)
                 .put("transforms", "plain");
         TrainingConfig config = TrainingConfigParser.resolve(TrainingConfigParser.overlay(defaults, flags), "demo");
-        TrainingReporter reporter = new TrainingReporter(console, console.interactive(),
-                Path.of(config.out()).resolve(RunDirectory.CURVES));
         long started = System.nanoTime();
         TrainingOutcome outcome;
         String device;
-        try (TrainingSession session = TrainingSession.open(config, null, console, reporter)) {
+        try (TrainingReporter reporter = new TrainingReporter(console, console.interactive(),
+                Path.of(config.out()).resolve(RunDirectory.CURVES));
+             TrainingSession session = TrainingSession.open(config, null, console, reporter)) {
             device = session.backend().description();
             console.err().println("demo: training " + session.spec() + " on " + config.data() + " for "
                     + Plural.of(config.epochs(), "epoch") + " on " + device);

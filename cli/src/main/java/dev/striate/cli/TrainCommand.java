@@ -62,9 +62,9 @@ final class TrainCommand implements Command {
             console.err().println("notice: " + resumed.root() + " was stopped before its first checkpoint; starting"
                     + " the run over");
         }
-        TrainingReporter reporter = new TrainingReporter(console, console.interactive(),
+        try (TrainingReporter reporter = new TrainingReporter(console, console.interactive(),
                 Path.of(config.out()).resolve(RunDirectory.CURVES));
-        try (TrainingSession session = TrainingSession.open(config, resumed, console, reporter)) {
+             TrainingSession session = TrainingSession.open(config, resumed, console, reporter)) {
             RunDirectory run = session.runDirectory();
             if (session.start().epoch() >= config.epochs()) {
                 console.out().println("nothing to train: " + run.root() + " has finished its "

@@ -8,118 +8,139 @@ import dev.striate.core.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Shows a run as it goes, on stderr: a live progress bar (rate, ETA, running loss) on a terminal, or a plain line
- * every {@value #PLAIN_INTERVAL_SECONDS} seconds when stderr is a file or a pipe; a line per epoch, per skipped
- * file and per checkpoint; and {@code curves.png} redrawn after each epoch.
+ * Shows a run as it goes, on stderr: on a terminal, one progress line ({@link ProgressLine}, 80 columns) redrawn in
+ * place twice a second, so that the clock moves before the first batch ends; otherwise a plain line at least every
+ * {@value #PLAIN_INTERVAL_SECONDS} seconds, whether or not a batch finished. A line per epoch, per skipped file and per
+ * checkpoint (not on a terminal), and {@code curves.png} redrawn after each epoch. The progress line is erased, never
+ * printed a second time, before any other line, so that messages and errors start on a line of their own.
  */
-final class TrainingReporter implements TrainingListener {
-    static final long PLAIN_INTERVAL_SECONDS = 10;
+final class TrainingReporter implements TrainingListener, AutoCloseable {
+    static final long PLAIN_INTERVAL_SECONDS = 30;
+    private static final long REDRAW_MILLIS = 500;
+    private static final String ERASE_LINE = "\r\033[K";
 
     private final PrintStream err;
     private final boolean live;
     private final Path curves;
-    private ProgressBar bar;
+    private final long plainIntervalNanos;
+    private final ScheduledExecutorService ticker;
     private int epochs;
-    private int batches;
-    private int startBatch;
-    private int validationBatches;
-    private long epochStarted;
-    private long lastLine;
+    /** What the progress line shows now; null between phases. */
+    private Phase phase;
+    private boolean drawn;
+    private long lastPlainLine;
+
+    /** The phase being shown: an epoch's training or a validation pass. */
+    private static final class Phase {
+        final String task;
+        final int total;
+        final int startBatch;
+        final long started = System.nanoTime();
+        long lastBatchAt = started;
+        int done;
+        String metrics = "";
+        double imagesPerSecond = Double.NaN;
+        double secondsPerBatch = Double.NaN;
+
+        Phase(String task, int startBatch, int total) {
+            this.task = task;
+            this.startBatch = startBatch;
+            this.total = total;
+            this.done = startBatch;
+        }
+
+        ProgressLine line() {
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            int ran = done - startBatch;
+            double left = ran == 0 ? Double.NaN : elapsed / ran * (total - done);
+            return new ProgressLine(task, done, total, metrics, imagesPerSecond, secondsPerBatch, elapsed, left);
+        }
+    }
 
     /**
-     * {@code live}: draw a progress bar ({@link Console#interactive()} says when a person is watching);
+     * {@code live}: draw a progress line in place ({@link Console#interactive()} says when a person is watching);
      * {@code curves}: the chart to redraw after each epoch, or null for none.
      */
     TrainingReporter(Console console, boolean live, Path curves) {
+        this(console, live, curves, PLAIN_INTERVAL_SECONDS * 1_000_000_000L, true);
+    }
+
+    /** For tests: {@code ticking} false leaves {@link #tick()} to the caller. */
+    TrainingReporter(Console console, boolean live, Path curves, long plainIntervalNanos, boolean ticking) {
         this.err = console.err();
         this.live = live;
         this.curves = curves;
+        this.plainIntervalNanos = plainIntervalNanos;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "striate-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (ticking) {
+            long period = live ? REDRAW_MILLIS : 1000;
+            ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
-    public void epochStarted(int epoch, int epochs, int startBatch, int batches) {
+    public synchronized void epochStarted(int epoch, int epochs, int startBatch, int batches) {
         this.epochs = epochs;
-        this.batches = batches;
-        this.startBatch = startBatch;
-        epochStarted = System.nanoTime();
-        lastLine = epochStarted;
+        endBar();
         if (startBatch > 0) {
             err.printf("epoch %d/%d: resuming at batch %d of %d%n", epoch + 1, epochs, startBatch + 1, batches);
         }
-        if (live) {
-            bar = new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/" + epochs)
-                    .setInitialMax(batches).startsFrom(startBatch, Duration.ZERO).setStyle(ProgressBarStyle.ASCII)
-                    .setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(250)
-                    .setUnit(" batches", 1).showSpeed().build();
-        }
+        start(new Phase("epoch " + (epoch + 1) + "/" + epochs, startBatch, batches));
     }
 
     @Override
-    public void batchFinished(int epoch, int batch, int batches, EpochProgress progress, StepResult step) {
-        String running = String.format(Locale.ROOT, "loss %.4f acc %.4f", progress.meanLoss(), progress.accuracy());
-        if (bar != null) {
-            bar.stepTo(batch + 1);
-            bar.setExtraMessage(" " + running);
+    public synchronized void batchFinished(int epoch, int batch, int batches, EpochProgress progress,
+                                           StepResult step) {
+        if (phase == null) {
             return;
         }
+        phase.done = batch + 1;
+        phase.metrics = String.format(Locale.ROOT, "loss %.4f acc %.4f", progress.meanLoss(), progress.accuracy());
+        phase.imagesPerSecond = progress.images() / progress.seconds();
         long now = System.nanoTime();
-        if (now - lastLine >= PLAIN_INTERVAL_SECONDS * 1_000_000_000L) {
-            lastLine = now;
-            double seconds = (now - epochStarted) / 1e9;
-            int done = batch + 1 - startBatch;
-            double eta = seconds / done * (batches - batch - 1);
-            err.printf(Locale.ROOT, "epoch %d/%d  batch %d/%d (%.0f%%)  %s  %.0f img/s  ETA %s%n", epoch + 1, epochs,
-                    batch + 1, batches, 100.0 * (batch + 1) / batches, running,
-                    progress.images() / progress.seconds(), clock(eta));
+        phase.secondsPerBatch = (now - phase.lastBatchAt) / 1e9;
+        phase.lastBatchAt = now;
+        if (live) {
+            draw();
         }
     }
 
     @Override
-    public void fileSkipped(String reason) {
-        if (bar != null) {
-            // Clear the bar's line; it draws itself again below the warning.
-            err.print("\r\033[K");
-        }
+    public synchronized void fileSkipped(String reason) {
+        erase();
         err.println("warning: skipped unreadable file " + reason);
     }
 
     @Override
-    public void validationStarted(int epoch, int batches) {
+    public synchronized void validationStarted(int epoch, int batches) {
         endBar();
-        validationBatches = batches;
-        lastLine = System.nanoTime();
-        if (live) {
-            bar = new ProgressBarBuilder().setTaskName("validation").setInitialMax(batches)
-                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(err))
-                    .setUpdateIntervalMillis(250).setUnit(" batches", 1).showSpeed().build();
-        }
+        start(new Phase("validation", 0, batches));
     }
 
     @Override
-    public void validationBatchFinished(int batch) {
-        if (bar != null) {
-            bar.stepTo(batch + 1);
+    public synchronized void validationBatchFinished(int batch) {
+        if (phase == null) {
             return;
         }
-        long now = System.nanoTime();
-        if (now - lastLine >= PLAIN_INTERVAL_SECONDS * 1_000_000_000L) {
-            lastLine = now;
-            err.printf(Locale.ROOT, "validation  batch %d/%d (%.0f%%)%n", batch + 1, validationBatches,
-                    100.0 * (batch + 1) / validationBatches);
+        phase.done = batch + 1;
+        if (live) {
+            draw();
         }
     }
 
     @Override
-    public void epochFinished(EpochMetrics m, Evaluation validation, List<EpochMetrics> history) {
+    public synchronized void epochFinished(EpochMetrics m, Evaluation validation, List<EpochMetrics> history) {
         endBar();
         boolean topFive = validation.classes().size() > 5;
         err.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.4f  val loss %.4f top-1 %.4f%s  lr %.4g"
@@ -137,31 +158,76 @@ final class TrainingReporter implements TrainingListener {
     }
 
     @Override
-    public void checkpointWritten(Path directory, int epoch, int batch) {
+    public synchronized void checkpointWritten(Path directory, int epoch, int batch) {
         if (live) {
             return;
         }
         err.println("checkpoint " + directory + ": " + (batch == 0 ? "end of epoch " + epoch
-                : "epoch " + (epoch + 1) + " batch " + batch + "/" + batches));
+                : "epoch " + (epoch + 1) + " batch " + batch + (phase == null ? "" : "/" + phase.total)));
     }
 
     @Override
-    public void notice(String line) {
-        endBar();
+    public synchronized void notice(String line) {
+        erase();
         err.println(line);
     }
 
-    /** Ends a live bar (training of the epoch done, or a line must be printed). */
-    void endBar() {
-        if (bar != null) {
-            bar.close();
-            bar = null;
+    /** Erases the progress line until the next phase (epoch or validation) starts. */
+    synchronized void endBar() {
+        erase();
+        phase = null;
+    }
+
+    /** Erases the progress line and stops the ticker. */
+    @Override
+    public synchronized void close() {
+        endBar();
+        ticker.shutdownNow();
+    }
+
+    /** Erases the progress line, so that the next line starts at the left; the ticker draws it again. */
+    private void erase() {
+        if (drawn) {
+            err.print(ERASE_LINE);
+            err.flush();
+            drawn = false;
         }
     }
 
-    private static String clock(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                : String.format("%d:%02d", s / 60, s % 60);
+    private void start(Phase next) {
+        phase = next;
+        lastPlainLine = System.nanoTime();
+        if (live) {
+            draw();
+        }
+    }
+
+    /** Redraws the line, or prints a plain line when the interval has passed; the ticker calls it. */
+    synchronized void tick() {
+        if (phase == null) {
+            return;
+        }
+        if (live) {
+            draw();
+        } else if (System.nanoTime() - lastPlainLine >= plainIntervalNanos) {
+            plainLine();
+        }
+    }
+
+    private void draw() {
+        err.print(ERASE_LINE + phase.line().render(ProgressLine.WIDTH));
+        err.flush();
+        drawn = true;
+    }
+
+    private void plainLine() {
+        lastPlainLine = System.nanoTime();
+        ProgressLine line = phase.line();
+        err.printf(Locale.ROOT, "%s  batch %d/%d (%.0f%%)%s%s  elapsed %s%s%n", line.task(), line.done(),
+                line.total(), 100.0 * line.done() / line.total(), line.metrics().isEmpty() ? "" : "  " + line.metrics(),
+                Double.isNaN(line.imagesPerSecond()) ? ""
+                        : String.format(Locale.ROOT, "  %.0f img/s", line.imagesPerSecond()),
+                ProgressLine.clock(line.elapsedSeconds()),
+                Double.isNaN(line.secondsLeft()) ? "" : "  ETA " + ProgressLine.clock(line.secondsLeft()));
     }
 }
