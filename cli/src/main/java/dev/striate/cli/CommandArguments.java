@@ -1,10 +1,16 @@
 package dev.striate.cli;
 
+import dev.striate.core.Suggestions;
 import dev.striate.core.UserException;
 import java.util.List;
+import java.util.Objects;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
 
-/** Reading positional arguments and whole-number options, with the user's mistakes named. */
+/** Reading positional arguments and whole-number options, with the user's mistakes named (and unknown options' nearest). */
 public final class CommandArguments {
     private CommandArguments() {
     }
@@ -34,6 +40,17 @@ public final class CommandArguments {
             throw notPositive(option, text);
         }
         return value;
+    }
+
+    /** " (did you mean '--epochs'?)" for an unknown option close to one of the command's, else "". */
+    static String didYouMean(ParseException e, Options options) {
+        if (!(e instanceof UnrecognizedOptionException unknown)) {
+            return "";
+        }
+        String given = unknown.getOption().replaceFirst("^-+", "").replaceFirst("=.*$", "");
+        List<String> names = options.getOptions().stream().map(Option::getLongOpt).filter(Objects::nonNull).toList();
+        String nearest = Suggestions.nearest(given, names);
+        return nearest == null ? "" : " (did you mean '--" + nearest + "'?)";
     }
 
     private static UserException notPositive(String option, String text) {

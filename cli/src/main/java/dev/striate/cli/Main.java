@@ -30,9 +30,9 @@ public final class Main {
 
     static List<Command> commands() {
         return List.of(new GradcheckCommand(), new DatasetCommand(), new TrainCommand(), new EvalCommand(),
-                new PredictCommand(), new DemoCommand(), new SummaryCommand(), new SelftestCommand(),
-                new DoctorCommand(), new MemcheckCommand(), new InspectCommand(), new LrFindCommand(),
-                new SweepCommand());
+                new PredictCommand(), new ExportCommand(), new DemoCommand(), new SummaryCommand(),
+                new SelftestCommand(), new DoctorCommand(), new MemcheckCommand(), new InspectCommand(),
+                new LrFindCommand(), new SweepCommand());
     }
 
     public static void main(String[] args) {
@@ -74,8 +74,8 @@ public final class Main {
             }
             return command.run(line, console);
         } catch (ParseException e) {
-            err.println("striate " + command.name() + ": " + e.getMessage() + " (striate " + command.name()
-                    + " --help)");
+            err.println("striate " + command.name() + ": " + e.getMessage()
+                    + CommandArguments.didYouMean(e, options) + " (striate " + command.name() + " --help)");
             return USER_ERROR;
         } catch (UserException e) {
             err.println("striate " + command.name() + ": " + e.getMessage());

@@ -15,6 +15,16 @@ class MainTest {
     }
 
     @Test
+    void aMistypedFlagGetsADidYouMean() {
+        CliRun result = CliRun.of("train", "lenet5", "--epoch", "3");
+        assertEquals(2, result.status(), result.err());
+        assertEquals("striate train: Unrecognized option: --epoch (did you mean '--epochs'?) (striate train --help)",
+                result.err().strip());
+        CliRun far = CliRun.of("train", "lenet5", "--colour");
+        assertTrue(!far.err().contains("did you mean"), "no guess when nothing is close: " + far.err());
+    }
+
+    @Test
     void unknownCommandNamesTheCommandsThatExist() {
         CliRun result = CliRun.of("trian");
         assertEquals(2, result.status());
