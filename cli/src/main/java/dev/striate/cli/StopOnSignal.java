@@ -2,7 +2,7 @@ package dev.striate.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -13,18 +13,18 @@ import sun.misc.SignalHandler;
  * is already exiting, when the run can no longer print how to resume or return its exit status.
  */
 final class StopOnSignal implements AutoCloseable {
-    /** 128 + SIGINT's number, the status a shell reports for a process ended by Ctrl-C. */
-    static final int INTERRUPTED_STATUS = 130;
     private static final List<String> SIGNALS = List.of("INT", "TERM");
+    /** Added to a signal's number for the exit status, as shells report a process a signal ended (130 for Ctrl-C). */
+    private static final int SIGNAL_STATUS_BASE = 128;
 
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
-    private final AtomicBoolean received = new AtomicBoolean();
+    private final AtomicInteger received = new AtomicInteger();
 
     StopOnSignal(Runnable onStop, Console console) {
         SignalHandler handler = signal -> {
-            if (received.getAndSet(true)) {
-                Runtime.getRuntime().halt(INTERRUPTED_STATUS);
+            if (received.getAndSet(signal.getNumber()) != 0) {
+                Runtime.getRuntime().halt(SIGNAL_STATUS_BASE + signal.getNumber());
             }
             console.err().println(System.lineSeparator() + "SIG" + signal.getName()
                     + ": stopping after the current batch (again to stop at once)");
@@ -37,9 +37,9 @@ final class StopOnSignal implements AutoCloseable {
         }
     }
 
-    /** True once a signal asked the run to stop. */
-    boolean received() {
-        return received.get();
+    /** The exit status for the signal that asked the run to stop: 130 for SIGINT, 143 for SIGTERM. */
+    int exitStatus() {
+        return SIGNAL_STATUS_BASE + received.get();
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.apache.commons.cli.Options;
  * {@code striate train MODEL --data DIR}: trains with validation each epoch, writing metrics, curves and
  * checkpoints into the run folder; {@code --resume RUN_DIR} continues a run exactly where its last checkpoint left it.
  * Ctrl-C or SIGTERM stops after the current batch with {@code last/} written there, and prints the command that
- * resumes (exit status 130).
+ * resumes (exit status 130, or 143 for SIGTERM).
  */
 final class TrainCommand implements Command {
     @Override
@@ -74,8 +74,10 @@ final class TrainCommand implements Command {
             console.err().println("training " + session.spec() + " on " + session.backend().description()
                     + "; run folder " + run.root());
             TrainingOutcome outcome;
+            int signalStatus;
             try (StopOnSignal signals = new StopOnSignal(session::requestStop, console)) {
                 outcome = session.train();
+                signalStatus = signals.exitStatus();
             } catch (TrainingDivergedException e) {
                 reporter.endBar();
                 throw new UserException(e.getMessage() + (Files.isDirectory(run.last())
@@ -87,7 +89,7 @@ final class TrainCommand implements Command {
                 console.err().println("stopped: " + run.last() + " holds epoch " + (at.epoch() + 1) + (at.batch() > 0
                         ? " at batch " + at.batch() : " from its start") + "; continue with: striate train --resume "
                         + run.root());
-                return StopOnSignal.INTERRUPTED_STATUS;
+                return signalStatus;
             }
             report(outcome, run, console);
         }

@@ -60,7 +60,7 @@ class KillAndResumeTest {
         Process process = Striate.start(work, work.resolve("killed.out"), log, train(out, "--checkpoint-every",
                 "4"));
         String mark = "checkpoint " + out.resolve("last") + ": epoch 2 batch 8/" + BATCHES_PER_EPOCH;
-        waitFor(log, mark, process);
+        Striate.waitFor(log, mark, process);
         process.destroyForcibly().waitFor();
         assertWhole(out.resolve("last"));
         JsonNode state = new ObjectMapper().readTree(out.resolve("last").resolve(Checkpoint.STATE).toFile());
@@ -82,7 +82,7 @@ class KillAndResumeTest {
                     : new String[] {"train", "--resume", out.toString()};
             Path log = work.resolve("random-" + attempt + ".log");
             Process process = Striate.start(work, work.resolve("random-" + attempt + ".out"), log, arguments);
-            waitFor(log, "checkpoint " + out.resolve("last"), process);
+            Striate.waitFor(log, "checkpoint " + out.resolve("last"), process);
             // Somewhere in the next stretch of steps, most of which write last/ after their update.
             finished = process.waitFor(200 + random.nextInt(1500), TimeUnit.MILLISECONDS);
             if (!finished) {
@@ -111,21 +111,6 @@ class KillAndResumeTest {
 
     private static void assertWhole(Path checkpoint) {
         assertTrue(Checkpoint.isComplete(checkpoint), checkpoint + " is not a whole checkpoint");
-    }
-
-    private static void waitFor(Path log, String text, Process process) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("striate ended before printing '" + text + "':\n" + Files.readString(log));
-            }
-            Thread.sleep(20);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("no '" + text + "' within 240 s:\n" + Files.readString(log));
     }
 
     static List<JsonNode> metrics(Path run) throws IOException {

@@ -61,4 +61,20 @@ final class Striate {
         return new ProcessBuilder(command(arguments)).directory(directory.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     }
+
+    /** Waits (at most 240 s) until the log holds {@code text}; fails when the process ends first. */
+    static void waitFor(Path log, String text, Process process) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("striate ended before printing '" + text + "':\n" + Files.readString(log));
+            }
+            Thread.sleep(20);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("no '" + text + "' within 240 s:\n" + Files.readString(log));
+    }
 }
