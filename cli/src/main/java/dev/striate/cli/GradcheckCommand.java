@@ -37,10 +37,9 @@ final class GradcheckCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        return CommonOptions.addJson(new Options()
                 .addOption(Option.builder().longOpt("op").hasArg().argName("NAME")
-                        .desc("only the cases of this op (snake_case, e.g. conv2d; 'composite' for graphs)").build())
-                .addOption(Option.builder().longOpt("json").desc("print JSON instead of a table").build());
+                        .desc("only the cases of this op (snake_case, e.g. conv2d; 'composite' for graphs)").build()));
     }
 
     @Override
@@ -63,7 +62,7 @@ final class GradcheckCommand implements Command {
             }
         }
         boolean passed = results.stream().allMatch(GradCheckResult::passed);
-        if (line.hasOption("json")) {
+        if (CommonOptions.json(line)) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode root = mapper.createObjectNode();
             root.put("passed", passed);

@@ -77,4 +77,41 @@ class TrainCommandTest {
         assertTrue(evalOtherClasses.err().contains("was trained on 2 classes but --data has 10"),
                 evalOtherClasses.err());
     }
+
+    @Test
+    void aRunsOwnConfigJsonStartsTheSameRunElsewhereAndInputAndPrecisionAreHonoured() throws IOException {
+        Path first = dir.resolve("first");
+        CliRun trained = CliRun.of("train", "lenet5", "--data", tinyIdx().toString(), "--epochs", "1", "--batch", "4",
+                "--input", "1,36,36", "--precision", "bf16", "--out", first.toString(), "--device", "cpu");
+        assertEquals(Main.OK, trained.status(), trained.err());
+        assertTrue(trained.err().contains("notice: --precision bf16 applies on a GPU; the CPU reference backend"
+                + " computes in float64"), trained.err());
+        JsonNode record = new ObjectMapper().readTree(first.resolve("config.json").toFile());
+        assertEquals("[1,36,36]", record.get("spec").get("input").toString());
+
+        Path second = dir.resolve("second");
+        CliRun again = CliRun.of("train", "--config", first.resolve("config.json").toString(), "--out",
+                second.toString());
+        assertEquals(Main.OK, again.status(), again.err());
+        JsonNode settings = record.get("settings");
+        JsonNode secondSettings = new ObjectMapper().readTree(second.resolve("config.json").toFile())
+                .get("settings");
+        for (String key : TrainingSettingKeys.names()) {
+            if (!key.equals("out")) {
+                assertEquals(settings.get(key), secondSettings.get(key), key);
+            }
+        }
+        assertEquals(second.toString(), secondSettings.get("out").asText());
+    }
+
+    @Test
+    void aTransformWhoseSizeDisagreesWithTheModelIsOneLineNamingTheFix() throws IOException {
+        CliRun result = CliRun.of("train", "lenet5", "--data", tinyIdx().toString(), "--train-transform",
+                "{\"size\": 64}", "--out", dir.resolve("run").toString(), "--device", "cpu");
+        assertEquals(Main.USER_ERROR, result.status(), result.err());
+        assertEquals(1, result.err().lines().count(), result.err());
+        assertTrue(result.err().contains("--train-transform makes images of 1x64x64 but the model takes 1x")
+                && result.err().contains("--input 1,64,64"), result.err());
+        assertTrue(!Files.exists(dir.resolve("run")), "nothing is left behind");
+    }
 }
