@@ -62,8 +62,7 @@ final class EvaluationReport {
         List<String> classes = result.classes();
         int width = Math.max(5, classes.stream().mapToInt(String::length).max().orElse(5));
         out.println();
-        out.println("per class (precision: of the images predicted as the class, the share right; recall: of the"
-                + " class's images, the share found):");
+        out.println("per class:");
         out.printf(Locale.ROOT, "  %3s  %-" + width + "s  %-9s  %-6s  %-6s  %s%n", "", "class", "precision", "recall",
                 "F1", "images");
         for (int k = 0; k < classes.size(); k++) {
