@@ -183,5 +183,11 @@ class FineTuningWorkflowTest {
         assertEquals(0, exportHalf.exitCode(), exportHalf.toString());
         assertEquals(DType.BF16, SafeTensors.read(half).get("conv1.weight").dtype());
         assertTrue(Files.size(half) < 0.6 * Files.size(exported), Files.size(half) + " vs " + Files.size(exported));
+        Striate.Result again = Striate.run(work, 60, "export", run.toString(), "--out", half.toString());
+        assertEquals(2, again.exitCode(), again.toString());
+        assertTrue(again.stderr().contains("exists; refusing to overwrite it"), again.stderr());
+        Striate.Result badType = Striate.run(work, 60, "export", run.toString(), "--out", "x.safetensors", "--dtype",
+                "f8");
+        assertEquals(List.of("striate export: --dtype must be f32, bf16 or f16, got 'f8'"), badType.errorLines());
     }
 }

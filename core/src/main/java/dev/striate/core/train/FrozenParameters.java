@@ -25,7 +25,7 @@ public final class FrozenParameters {
     private FrozenParameters() {
     }
 
-    /** The names of the model's parameters and buffers that the prefixes freeze; a prefix matching nothing is an error. */
+    /** The names of the parameters and buffers the prefixes freeze; a prefix matching nothing is a user error. */
     public static Set<String> resolve(Graph model, List<String> prefixes) {
         Set<String> frozen = new LinkedHashSet<>();
         List<String> names = model.parameters().stream().map(Parameter::name).toList();

@@ -116,7 +116,8 @@ public final class TrainingLoop {
         Evaluation validation = null;
         boolean stoppedEarly = false;
         while (state.epoch() < config.epochs() && !stoppedEarly) {
-            if (stopRequested) {
+            if (stopRequested && state != start) {
+                // Asked during validation: the end-of-epoch checkpoint just written holds this position.
                 return new TrainingOutcome(history, validation, state.bestTop1(), state.bestEpoch(), false, state);
             }
             int epoch = state.epoch();
@@ -151,7 +152,8 @@ public final class TrainingLoop {
                 stoppedEarly = state.epoch() < config.epochs();
                 if (stoppedEarly) {
                     listener.notice("early stopping: validation top-1 has not improved for " + withoutImprovement
-                            + (withoutImprovement == 1 ? " epoch" : " epochs") + " (best " + String.format("%.4f", best) + " at epoch " + bestEpoch + ")");
+                            + (withoutImprovement == 1 ? " epoch" : " epochs") + " (best " + String.format("%.4f", best)
+                            + " at epoch " + bestEpoch + ")");
                 }
             }
             if (!stoppedEarly && state.epoch() < config.epochs()) {
