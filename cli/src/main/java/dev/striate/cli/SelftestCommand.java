@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackendOptions;
+import dev.striate.core.backend.DeviceSelection;
 import dev.striate.core.backend.Backends;
 import dev.striate.core.backend.Precision;
 import java.io.PrintStream;
@@ -38,22 +39,21 @@ final class SelftestCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        return CommonOptions.addJson(new Options()
                 .addOption(Option.builder().longOpt("device").hasArg().argName("DEVICE")
                         .desc("the device to check (default cuda; cuda:N for the N-th GPU)").build())
                 .addOption(Option.builder().longOpt("precision").hasArg().argName("P")
-                        .desc("fp32 (default), tf32 or bf16; sets the tolerance: 1e-4, 5e-3, 3e-2 relative").build())
-                .addOption(Option.builder().longOpt("json").desc("print JSON instead of a table").build());
+                        .desc("fp32 (default), tf32 or bf16; sets the tolerance: 1e-4, 5e-3, 3e-2 relative").build()));
     }
 
     @Override
     public int run(CommandLine line, Console console) throws Exception {
         Precision precision = Precision.parse(line.getOptionValue("precision", "fp32"));
-        String device = line.getOptionValue("device", "cuda");
-        boolean json = line.hasOption("json");
+        DeviceSelection device = DeviceSelection.parse(line.getOptionValue("device", "cuda"));
+        boolean json = CommonOptions.json(line);
         List<SelfTestRow> rows = new ArrayList<>();
         PrintStream out = console.out();
-        try (Backend candidate = Backends.open(device, new BackendOptions(precision), console.err()::println);
+        try (Backend candidate = device.open(precision, console.err()::println);
              Backend reference = Backends.open("cpu", BackendOptions.defaults(), notice -> { })) {
             console.err().println("selftest: " + candidate.description() + " against " + reference.description());
             if (!json) {
@@ -72,7 +72,7 @@ final class SelftestCommand implements Command {
         }
         long failed = rows.stream().filter(row -> !row.passed()).count();
         if (json) {
-            printJson(out, device, precision, rows);
+            printJson(out, device.toString(), precision, rows);
         } else {
             for (SelfTestRow row : rows) {
                 for (String failure : row.failures()) {
