@@ -37,7 +37,7 @@ class ProgressLineTest {
     void beforeTheFirstBatchTheClockRunsWithoutSpeedOrTimeLeft() {
         ProgressLine line = new ProgressLine("epoch 1/5", 0, 100, "", Double.NaN, Double.NaN, 7, Double.NaN);
         String text = line.render(79);
-        assertTrue(text.startsWith("epoch 1/5 [..............................] 0/100  0:07"), text);
+        assertTrue(text.startsWith("epoch 1/5 [............] 0/100  0:07"), text);
         assertFalse(text.contains("img/s"), text);
     }
 }
