@@ -88,6 +88,12 @@ class TrainCommandTest {
                 + " computes in float64"), trained.err());
         JsonNode record = new ObjectMapper().readTree(first.resolve("config.json").toFile());
         assertEquals("[1,36,36]", record.get("spec").get("input").toString());
+        CliRun evaluated = CliRun.of("eval", "lenet5", "--weights", first.resolve("last/model.safetensors").toString(),
+                "--input", "1,36,36", "--data", dir.resolve("idx").toString(), "--device", "cpu", "--json");
+        assertEquals(Main.OK, evaluated.status(), evaluated.err());
+        JsonNode evaluation = new ObjectMapper().readTree(evaluated.out());
+        assertTrue(evaluation.has("precision") && evaluation.has("recall") && evaluation.has("f1"), evaluated.out());
+        assertTrue(!evaluation.has("top5"), "two classes: no top-5");
 
         Path second = dir.resolve("second");
         CliRun again = CliRun.of("train", "--config", first.resolve("config.json").toString(), "--out",
