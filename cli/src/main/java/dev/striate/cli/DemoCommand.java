@@ -3,6 +3,7 @@ package dev.striate.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.Plural;
 import dev.striate.core.data.Datasets;
 import dev.striate.core.train.Evaluation;
 import dev.striate.core.train.RunDirectory;

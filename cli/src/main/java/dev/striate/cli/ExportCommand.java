@@ -1,5 +1,6 @@
 package dev.striate.cli;
 
+import dev.striate.core.Plural;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.striate.core.UserException;
 import dev.striate.core.io.HostTensor;
@@ -75,8 +76,8 @@ final class ExportCommand implements Command {
         metadata.put("model", model.spec().name());
         metadata.put(Checkpoint.CLASSES_METADATA, new ObjectMapper().writeValueAsString(model.classes()));
         SafeTensors.write(out, tensors, metadata);
-        console.err().println("exported " + tensors.size() + " tensors of " + model.spec().name() + " ("
-                + model.classes().size() + " classes) from " + model.source() + " as "
+        console.err().println("exported " + Plural.of(tensors.size(), "tensor") + " of " + model.spec().name() + " ("
+                + Plural.of(model.classes().size(), "class", "classes") + ") from " + model.source() + " as "
                 + dtype.safetensorsName() + " to " + out + " (" + Files.size(out) + " bytes)");
         return Main.OK;
     }

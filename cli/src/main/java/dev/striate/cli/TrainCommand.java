@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.Plural;
 import dev.striate.core.UserException;
 import dev.striate.core.train.Checkpoint;
 import dev.striate.core.train.CheckpointState;

@@ -1,5 +1,6 @@
 package dev.striate.cli;
 
+import dev.striate.core.Plural;
 import dev.striate.core.train.EpochMetrics;
 import dev.striate.core.train.EpochProgress;
 import dev.striate.core.train.Evaluation;

@@ -1,5 +1,6 @@
 package dev.striate.models;
 
+import dev.striate.core.Plural;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.graph.Graph;
@@ -103,6 +104,6 @@ public final class ModelSpec {
 
     @Override
     public String toString() {
-        return name + " " + Arrays.toString(input) + " -> " + classes + " classes";
+        return name + " " + Arrays.toString(input) + " -> " + Plural.of(classes, "class", "classes");
     }
 }

@@ -1,5 +1,6 @@
 package dev.striate.core.train;
 
+import dev.striate.core.Plural;
 import dev.striate.core.UserException;
 import dev.striate.core.data.Batch;
 import dev.striate.core.data.Loader;
@@ -80,7 +81,8 @@ public final class TrainingLoop {
                     + "'; resume with the model it was trained with");
         }
         if (!state.classes().equals(classes)) {
-            throw new UserException(source + " was trained on " + state.classes().size() + " classes "
+            throw new UserException(source + " was trained on " + Plural.of(state.classes().size(), "class", "classes")
+                    + " "
                     + abbreviated(state.classes()) + " but --data has " + classes.size() + " " + abbreviated(classes)
                     + "; resume with the data the run was trained on");
         }
