@@ -10,7 +10,10 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.UnrecognizedOptionException;
 
-/** Reading positional arguments and whole-number options, with the user's mistakes named (and unknown options' nearest). */
+/**
+ * Reading positional arguments and whole-number options, with the user's mistakes named; an unknown option gets the
+ * nearest known one.
+ */
 public final class CommandArguments {
     private CommandArguments() {
     }

@@ -58,7 +58,8 @@ final class PredictCommand implements Command {
     public Options options() {
         Options options = new Options()
                 .addOption(Option.builder().longOpt("weights").hasArg().argName("FILE")
-                        .desc("safetensors weights (e.g. torchvision's), when MODEL is a zoo name or spec file").build())
+                        .desc("safetensors weights (e.g. torchvision's), when MODEL is a zoo name or spec file")
+                        .build())
                 .addOption(Option.builder().longOpt("checkpoint").hasArg().argName("WHICH")
                         .desc("best (default when present) or last, for a run folder").build())
                 .addOption(Option.builder().longOpt("top").hasArg().argName("K")

@@ -82,8 +82,7 @@ public final class TrainingLoop {
         }
         if (!state.classes().equals(classes)) {
             throw new UserException(source + " was trained on " + Plural.of(state.classes().size(), "class", "classes")
-                    + " "
-                    + abbreviated(state.classes()) + " but --data has " + classes.size() + " " + abbreviated(classes)
+                    + " " + abbreviated(state.classes()) + " but --data has " + classes.size() + " " + abbreviated(classes)
                     + "; resume with the data the run was trained on");
         }
         TrainerSettings settings = trainer.settings();
