@@ -17,8 +17,8 @@ import java.util.List;
 /**
  * Batch normalization as the reference: training normalizes with the batch statistics on cuDNN, which also moves the
  * running statistics by {@code momentum} (variance unbiased) and saves the batch mean and 1/std for backward;
- * num_batches_tracked is counted by {@code batchnorm.cu}. Evaluation normalizes with the running statistics on cuDNN;
- * its backward, which cuDNN lacks, is {@code batch_norm_running_backward}. Without affine parameters cuDNN is given
+ * num_batches_tracked is counted by {@code batchnorm.cu}. Evaluation, and a frozen batch norm in training, normalize
+ * with the running statistics on cuDNN; that backward, which cuDNN lacks, is {@code batch_norm_running_backward}. Without affine parameters cuDNN is given
  * γ = 1, β = 0 and scratch for their gradients.
  */
 public final class BatchNormKernel implements Kernel<BatchNorm> {
@@ -90,7 +90,7 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
         long scale = context.address(op.affine() ? params.get(WEIGHT) : plan.ones);
         long bias = context.address(op.affine() ? params.get(BIAS) : plan.zeros);
         Statistics running = running(op, params);
-        if (!call.context().training()) {
+        if (!op.usesBatchStatistics(call.context().training())) {
             plan.batchNorm.forwardInference(x, y, scale, bias, running, op.eps());
             return Normalized.BY_RUNNING_STATISTICS;
         }
