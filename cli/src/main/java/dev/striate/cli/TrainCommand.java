@@ -80,7 +80,6 @@ final class TrainCommand implements Command {
                 outcome = session.train();
                 signalStatus = signals.exitStatus();
             } catch (TrainingDivergedException e) {
-                reporter.endBar();
                 throw new UserException(e.getMessage() + (Files.isDirectory(run.last())
                         ? "; the last good checkpoint is " + run.last() : "; no checkpoint had been written yet"), e);
             }
@@ -88,7 +87,7 @@ final class TrainCommand implements Command {
             if (outcome.interruptedAt() != null) {
                 CheckpointState at = outcome.interruptedAt();
                 console.err().println("stopped: " + run.last() + " holds epoch " + (at.epoch() + 1) + (at.batch() > 0
-                        ? " at batch " + at.batch() : " from its start") + "; continue with: striate train --resume "
+                        ? " after batch " + at.batch() : " from its start") + "; continue with: striate train --resume "
                         + run.root());
                 return signalStatus;
             }
