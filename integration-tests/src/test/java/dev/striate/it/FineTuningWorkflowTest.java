@@ -161,6 +161,16 @@ class FineTuningWorkflowTest {
                 Arrays.toString(later.get("fc.weight").values()), "the head learns");
         assertArrayEquals(after.get("layer4.1.conv2.weight").values(), later.get("layer4.1.conv2.weight").values(), 0);
 
+        Path names = Files.writeString(work.resolve("names.txt"), "round\nflat\nlined\n");
+        Striate.Result renamed = Striate.run(work, 60, "predict", run.toString(),
+                data.resolve("val/circle/0.png").toString(), "--classes", names.toString(), "--top", "3", "--json");
+        assertEquals(0, renamed.exitCode(), renamed.toString());
+        JsonNode ranked = new ObjectMapper().readTree(renamed.stdout()).get(0).get("predictions");
+        for (JsonNode prediction : ranked) {
+            assertEquals(List.of("round", "flat", "lined").get(prediction.get("index").asInt()),
+                    prediction.get("class").asText(), "--classes names the outputs in order");
+        }
+
         Path exported = work.resolve("fine-tuned.safetensors");
         Striate.Result export = Striate.run(work, 60, "export", run.toString(), "--out", exported.toString());
         assertEquals(0, export.exitCode(), export.toString());
