@@ -3,6 +3,7 @@ package dev.striate.core.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.Suggestions;
 import dev.striate.core.UserException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,7 +29,8 @@ final class TransformJson {
         for (Iterator<String> names = json.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!KEYS.contains(name)) {
-                throw new UserException("transform: unknown key '" + name + "'; valid keys: "
+                throw new UserException("transform: unknown key '" + name + "'" + Suggestions.didYouMean(name, KEYS)
+                        + "; valid keys: "
                         + String.join(", ", KEYS.stream().sorted().toList()));
             }
         }

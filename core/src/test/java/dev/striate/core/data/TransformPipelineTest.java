@@ -218,8 +218,8 @@ class TransformPipelineTest {
     void jsonErrorsNameTheKey() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         TransformPipeline base = TransformPipeline.train(3, 224, 224);
-        assertError(mapper.readTree("{\"flips\": 0.5}"), base, "transform: unknown key 'flips'; valid keys: "
-                + "centerCrop, channels, flip, normalize, randomResizedCrop, resize, size");
+        assertError(mapper.readTree("{\"flips\": 0.5}"), base, "transform: unknown key 'flips' (did you mean"
+                + " 'flip'?); valid keys: centerCrop, channels, flip, normalize, randomResizedCrop, resize, size");
         assertError(mapper.readTree("{\"flip\": 1.5}"), base,
                 "transform: flip must be a probability between 0 and 1, got 1.5");
         assertError(mapper.readTree("{\"normalize\": {\"mean\": [0.5], \"std\": [0.5]}}"), base,
