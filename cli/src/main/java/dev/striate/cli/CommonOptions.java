@@ -11,47 +11,47 @@ import org.apache.commons.cli.Options;
  * The options several commands share ({@code --device}, {@code --precision}, {@code --workers}, {@code --json}):
  * built and read in this one place, so that they are spelled, described and checked alike everywhere.
  */
-final class CommonOptions {
-    static final String DEVICE = "device";
-    static final String PRECISION = "precision";
-    static final String WORKERS = "workers";
-    static final String JSON = "json";
+public final class CommonOptions {
+    public static final String DEVICE = "device";
+    public static final String PRECISION = "precision";
+    public static final String WORKERS = "workers";
+    public static final String JSON = "json";
     /** The reference backend's name; it computes in float64 whatever precision is asked. */
     private static final String REFERENCE_BACKEND = "cpu";
 
     private CommonOptions() {
     }
 
-    static Options addDevice(Options options) {
+    public static Options addDevice(Options options) {
         return options.addOption(Option.builder().longOpt(DEVICE).hasArg().argName("DEVICE")
                 .desc("cpu, cuda, cuda:N (the GPU of index N) or auto (default auto: a GPU when one is usable)")
                 .build());
     }
 
-    static Options addPrecision(Options options) {
+    public static Options addPrecision(Options options) {
         return options.addOption(Option.builder().longOpt(PRECISION).hasArg().argName("P")
                 .desc("fp32, tf32 or bf16 on a GPU (default fp32); the CPU reference computes in float64").build());
     }
 
-    static Options addWorkers(Options options) {
+    public static Options addWorkers(Options options) {
         return options.addOption(Option.builder().longOpt(WORKERS).hasArg().argName("N")
                 .desc("image decoding threads (default: the number of cores)").build());
     }
 
-    static Options addJson(Options options) {
+    public static Options addJson(Options options) {
         return options.addOption(Option.builder().longOpt(JSON).desc("print JSON").build());
     }
 
-    static boolean json(CommandLine line) {
+    public static boolean json(CommandLine line) {
         return line.hasOption(JSON);
     }
 
-    static int workers(CommandLine line) {
+    public static int workers(CommandLine line) {
         return CommandArguments.positive(line, WORKERS, Runtime.getRuntime().availableProcessors());
     }
 
     /** The backend of {@code --device} and {@code --precision} (when the command has it). */
-    static Backend openBackend(CommandLine line, Console console) {
+    public static Backend openBackend(CommandLine line, Console console) {
         return openBackend(DeviceSelection.parse(line.getOptionValue(DEVICE, "auto")),
                 Precision.parse(line.getOptionValue(PRECISION, Precision.FP32.flagValue())), console);
     }
@@ -60,7 +60,7 @@ final class CommonOptions {
      * Opens a backend, saying on stderr which one {@code auto} chose, and that a precision other than fp32 does not
      * apply on the reference backend rather than let a run's record suggest it computed in bf16.
      */
-    static Backend openBackend(DeviceSelection device, Precision precision, Console console) {
+    public static Backend openBackend(DeviceSelection device, Precision precision, Console console) {
         Backend backend = device.open(precision, console.err()::println);
         if (precision != Precision.FP32 && backend.name().equals(REFERENCE_BACKEND)) {
             console.err().println("notice: --precision " + precision.flagValue() + " applies on a GPU; the CPU"

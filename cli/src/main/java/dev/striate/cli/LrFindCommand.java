@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.cli.inspect.OutputFolder;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
-import dev.striate.core.backend.BackendOptions;
-import dev.striate.core.backend.Backends;
+import dev.striate.core.backend.DeviceSelection;
 import dev.striate.core.data.Batch;
 import dev.striate.core.data.DatasetSplits;
 import dev.striate.core.data.Datasets;
@@ -85,7 +84,8 @@ final class LrFindCommand implements Command {
                         .build())
                 .addOption(Option.builder().longOpt("out").hasArg().argName("DIR")
                         .desc("folder for " + CHART + " (default: the current folder)").build())
-                .addOption(Option.builder().longOpt("json").desc("print the rates and losses as JSON").build());
+                .addOption(Option.builder().longOpt(CommonOptions.JSON).desc("print the rates and losses as JSON")
+                        .build());
     }
 
     @Override
@@ -112,8 +112,8 @@ final class LrFindCommand implements Command {
         }
         int[] input = spec.inputShape();
         LearningRateRange range;
-        try (Backend backend = Backends.open(config.device(), new BackendOptions(config.precision()),
-                console.err()::println);
+        try (Backend backend = CommonOptions.openBackend(DeviceSelection.parse(config.device()), config.precision(),
+                console);
              Loader loader = new Loader(data.train(), TrainingTransforms.training(config, input[0], input[1],
                      input[2]), config.batch(), true, true, config.workers(), config.seed())) {
             if (loader.batchesPerEpoch() < 2) {

@@ -3,6 +3,7 @@ package dev.striate.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.striate.core.UserException;
 import dev.striate.core.train.TrainingConfigParser;
+import dev.striate.core.train.TrainingSettingKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,9 +35,9 @@ record SearchSpace(List<SearchDimension> dimensions) {
                         + " got '" + entry.strip() + "'");
             }
             String key = parts[0].strip();
-            if (!TrainingConfigParser.keyNames().contains(key)) {
+            if (!TrainingSettingKeys.names().contains(key)) {
                 throw new UserException("--search: '" + key + "' is not a setting of train; settings: "
-                        + String.join(", ", TrainingConfigParser.keyNames().stream().filter(k -> !FIXED.contains(k))
+                        + String.join(", ", TrainingSettingKeys.names().stream().filter(k -> !FIXED.contains(k))
                         .sorted().toList()));
             }
             if (FIXED.contains(key)) {
@@ -64,7 +65,7 @@ record SearchSpace(List<SearchDimension> dimensions) {
             throw new UserException("--search " + key + "=" + spec + ": a range is LOW:HIGH, LOW:HIGH:log or"
                     + " LOW:HIGH:linear");
         }
-        if (!TrainingConfigParser.isNumeric(key)) {
+        if (!TrainingSettingKeys.isNumeric(key)) {
             throw new UserException("--search " + key + ": a range needs a numeric setting; give choices A|B|...");
         }
         double low;
@@ -76,7 +77,7 @@ record SearchSpace(List<SearchDimension> dimensions) {
             throw new UserException("--search " + key + "=" + spec + ": the ends of a range must be numbers");
         }
         return SearchDimension.range(key, low, high, ends.length == 3 && ends[2].equals("log"),
-                TrainingConfigParser.isWholeNumber(key));
+                TrainingSettingKeys.isWholeNumber(key));
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.striate.core.train.EpochMetrics;
 import dev.striate.core.train.MetricsLog;
 import dev.striate.core.train.RunDirectory;
 import dev.striate.core.train.TrainingConfig;
+import dev.striate.core.train.TrainingConfigFile;
 import dev.striate.core.train.TrainingConfigParser;
 import dev.striate.core.train.TrainingDivergedException;
 import java.io.IOException;
@@ -96,7 +97,7 @@ final class SweepCommand implements Command {
         int trials = CommandArguments.positive(line, "trials", DEFAULT_TRIALS);
         ObjectNode base = JsonNodeFactory.instance.objectNode();
         if (line.hasOption("config")) {
-            base = TrainingConfigParser.readFile(Path.of(line.getOptionValue("config")));
+            base = TrainingConfigFile.read(Path.of(line.getOptionValue("config")));
         }
         base = TrainingConfigParser.overlay(base, flags);
         base.remove("out");

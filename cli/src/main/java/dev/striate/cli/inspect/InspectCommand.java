@@ -3,6 +3,7 @@ package dev.striate.cli.inspect;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.cli.Command;
+import dev.striate.cli.CommonOptions;
 import dev.striate.cli.Console;
 import dev.striate.cli.Main;
 import dev.striate.core.UserException;
@@ -56,7 +57,7 @@ public final class InspectCommand implements Command {
 
     @Override
     public Options options() {
-        return new Options()
+        Options options = new Options()
                 .addOption(value("out", "DIR", "folder for the pictures (created if needed; files are never"
                         + " overwritten)"))
                 .addOption(value("weights", "FILE", "safetensors weights, when MODEL is a spec rather than a run"
@@ -73,10 +74,10 @@ public final class InspectCommand implements Command {
                 .addOption(value("step-size", "G", "gradient-ascent step size of maximize (default "
                         + MaximizeView.DEFAULT_STEP_SIZE + ")"))
                 .addOption(value("l2", "L", "L2 penalty on the image in maximize (default 0)"))
-                .addOption(value("seed", "N", "seed of maximize's uniform noise (default 0)"))
-                .addOption(value("device", "DEVICE", "cpu, cuda or auto (default auto)"))
-                .addOption(value("precision", "P", "fp32, tf32 or bf16 (default fp32)"))
-                .addOption(Option.builder().longOpt("json").desc("print the numbers as JSON").build());
+                .addOption(value("seed", "N", "seed of maximize's uniform noise (default 0)"));
+        CommonOptions.addDevice(options);
+        CommonOptions.addPrecision(options);
+        return CommonOptions.addJson(options);
     }
 
     private static Option value(String name, String argName, String description) {

@@ -1,6 +1,7 @@
 package dev.striate.cli.inspect;
 
 import dev.striate.cli.TrainedModel;
+import dev.striate.core.Suggestions;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackendOptions;
@@ -17,7 +18,6 @@ import dev.striate.core.graph.Node;
 import dev.striate.core.io.StateDicts;
 import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.models.ModelSpecs;
-import dev.striate.models.Suggestions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -58,7 +58,7 @@ final class InspectedModel implements AutoCloseable {
             }
             int classes = ModelSpecs.resolve(target).classes();
             model = TrainedModel.fromWeights(target, Path.of(weights),
-                    IntStream.range(0, classes).mapToObj(Integer::toString).toList());
+                    IntStream.range(0, classes).mapToObj(Integer::toString).toList(), null);
         }
         Graph graph = model.spec().toGraph(1);
         Backend backend = Backends.open(device, new BackendOptions(precision), notices);
