@@ -5,14 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Finds backends on the class path; {@code core} never names one. */
 public final class Backends {
-    private static final Pattern INDEXED = Pattern.compile("([a-z]+):(\\d{1,4})");
-
     private Backends() {
     }
 
@@ -29,10 +25,9 @@ public final class Backends {
      * {@code NAME:N} ({@code cuda:1}) opens device N of that kind; the index replaces the one in {@code options}.
      */
     public static Backend open(String device, BackendOptions options, Consumer<String> notice) {
-        Matcher indexed = INDEXED.matcher(device);
-        if (indexed.matches()) {
-            return open(indexed.group(1), new BackendOptions(options.precision(),
-                    Integer.parseInt(indexed.group(2))), notice);
+        if (device.indexOf(':') >= 0) {
+            DeviceSelection indexed = DeviceSelection.parse(device);
+            return open(indexed.backend(), new BackendOptions(options.precision(), indexed.index()), notice);
         }
         List<BackendProvider> providers = providers();
         if (device.equals("auto")) {
