@@ -37,6 +37,7 @@ public interface Backend extends AutoCloseable {
 
     void write(Tensor destination, int[] values);
 
+
     double[] read(Tensor source);
 
     void fill(Tensor tensor, double value);

@@ -19,4 +19,12 @@ public interface Dataset {
 
     /** Decodes item {@code index}; a file that is not a readable image throws, naming the reason. */
     DecodedImage decode(int index) throws UnreadableImageException;
+
+    /**
+     * Item {@code index} as stored, for the loader to decode no more than it needs (a JPEG at a reduced scale):
+     * its header now, its bytes and pixels later. By default, the decoded pixels.
+     */
+    default EncodedImage read(int index) throws UnreadableImageException {
+        return EncodedImage.of(decode(index));
+    }
 }

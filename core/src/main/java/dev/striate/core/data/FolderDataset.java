@@ -42,4 +42,9 @@ final class FolderDataset implements Dataset {
     public DecodedImage decode(int index) throws UnreadableImageException {
         return ImageDecoder.decode(files.get(index));
     }
+
+    @Override
+    public EncodedImage read(int index) throws UnreadableImageException {
+        return EncodedImage.open(files.get(index));
+    }
 }

@@ -1,6 +1,9 @@
 package dev.striate.core.data;
 
 import dev.striate.core.UserException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,9 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * samples of the order instead, so a batch is never empty. The last partial batch is kept unless
  * {@code dropLast}.
  *
- * <p>Memory: {@code PREFETCH + 1} reusable batch buffers: up to {@code PREFETCH} being filled, one held by the
- * caller (valid until its next {@code next()}, see {@link Batch}). One caller thread at a time; one epoch
- * iterator at a time (a new {@code epoch()} ends the previous one).
+ * <p>Memory: {@code PREFETCH + 1} reusable batch buffers, off the Java heap and page-aligned (a GPU backend pins
+ * them): up to {@code PREFETCH} being filled, one held by the caller (valid until its next {@code next()}, see
+ * {@link Batch}); they are freed by {@link #close}. A JPEG is decoded at the smallest DCT scale at which the crop
+ * window still has the output's pixels, within the JVM-wide {@link DecodeBudget}. One caller thread at a time;
+ * one epoch iterator at a time (a new {@code epoch()} ends the previous one).
  */
 public final class Loader implements AutoCloseable {
     /** Batches prepared ahead of the one the caller holds: enough to hide decoding behind a training step. */
@@ -46,6 +51,10 @@ public final class Loader implements AutoCloseable {
     private final long seed;
     private final int itemSize;
     private final ExecutorService pool;
+    private final Arena memory = Arena.ofShared();
+    private final LoaderStatistics statistics = new LoaderStatistics();
+    /** Each worker's transformed image before it is copied into the batch. */
+    private final ThreadLocal<float[]> transformed;
     private final ArrayDeque<BatchBuffer> freeBuffers = new ArrayDeque<>();
     /** Reasons of samples found unreadable, so later epochs skip them without decoding again. */
     private final Map<Integer, String> unreadable = new ConcurrentHashMap<>();
@@ -75,8 +84,9 @@ public final class Loader implements AutoCloseable {
         this.seed = seed;
         this.itemSize = transform.itemSize();
         this.pool = Executors.newFixedThreadPool(workers, daemonThreads());
+        this.transformed = ThreadLocal.withInitial(() -> new float[itemSize]);
         for (int i = 0; i < PREFETCH + 1; i++) {
-            freeBuffers.push(new BatchBuffer(batchSize, itemSize));
+            freeBuffers.push(new BatchBuffer(memory, batchSize, itemSize));
         }
     }
 
@@ -107,6 +117,11 @@ public final class Loader implements AutoCloseable {
         return current;
     }
 
+    /** Time per stage and decoders used, since the start or the last reset. */
+    public LoaderStatistics statistics() {
+        return statistics;
+    }
+
     @Override
     public void close() {
         if (current != null) {
@@ -114,6 +129,7 @@ public final class Loader implements AutoCloseable {
             current = null;
         }
         pool.shutdown();
+        memory.close();
     }
 
     /** Fisher-Yates with a generator seeded from {@code seed}. */
@@ -135,11 +151,29 @@ public final class Loader implements AutoCloseable {
             return;
         }
         try {
-            DecodedImage image = dataset.decode(index);
+            long start = System.nanoTime();
+            EncodedImage encoded = dataset.read(index);
             SplittableRandom random = new SplittableRandom(Seeds.mix(seed, Seeds.AUGMENT, epoch, index));
-            transform.apply(image, random, buffer.images, slot * itemSize);
+            TransformPlan plan = transform.plan(encoded.height(), encoded.width(), random);
+            int eighths = encoded.decodableEighths(plan.minimumEighths());
+            long read;
+            long decoded;
+            long augmented;
+            try (DecodeBudget.Reservation reservation = DecodeBudget.shared().reserve(encoded.memoryToDecode(eighths),
+                    dataset.describe(index))) {
+                encoded.load();
+                read = System.nanoTime();
+                DecodedImage image = encoded.decode(eighths);
+                decoded = System.nanoTime();
+                transform.render(image, eighths, plan, transformed.get(), 0);
+                augmented = System.nanoTime();
+            }
+            MemorySegment.copy(transformed.get(), 0, buffer.images, ValueLayout.JAVA_FLOAT,
+                    (long) slot * itemSize * Float.BYTES, itemSize);
             buffer.labels[slot] = dataset.label(index);
             buffer.failures[slot] = null;
+            statistics.sample(encoded.decoderName(), read - start, decoded - read, augmented - decoded,
+                    System.nanoTime() - augmented);
         } catch (UnreadableImageException e) {
             String reason = dataset.describe(index) + ": " + e.getMessage();
             unreadable.put(index, reason);
@@ -159,12 +193,14 @@ public final class Loader implements AutoCloseable {
 
     /** One reusable batch: images, labels and, per slot, why its sample failed (null when it did not). */
     private static final class BatchBuffer {
-        final float[] images;
+        /** Page-aligned, so that a GPU backend can register (pin) it as it is. */
+        private static final long PAGE = 4096;
+        final MemorySegment images;
         final int[] labels;
         final String[] failures;
 
-        BatchBuffer(int batchSize, int itemSize) {
-            images = new float[batchSize * itemSize];
+        BatchBuffer(Arena memory, int batchSize, int itemSize) {
+            images = memory.allocate((long) batchSize * itemSize * Float.BYTES, PAGE);
             labels = new int[batchSize];
             failures = new String[batchSize];
         }
@@ -240,7 +276,9 @@ public final class Loader implements AutoCloseable {
         /** Waits for the workers, moves the readable samples to the front, and wraps the buffer as a Batch. */
         private Batch finish(Pending batch) {
             await(batch.done());
+            long start = System.nanoTime();
             BatchBuffer buffer = batch.buffer();
+            long itemBytes = (long) itemSize * Float.BYTES;
             List<String> skipped = new ArrayList<>();
             int kept = 0;
             for (int slot = 0; slot < batch.count(); slot++) {
@@ -249,7 +287,7 @@ public final class Loader implements AutoCloseable {
                     continue;
                 }
                 if (kept != slot) {
-                    System.arraycopy(buffer.images, slot * itemSize, buffer.images, kept * itemSize, itemSize);
+                    MemorySegment.copy(buffer.images, slot * itemBytes, buffer.images, kept * itemBytes, itemBytes);
                     buffer.labels[kept] = buffer.labels[slot];
                 }
                 kept++;
@@ -258,7 +296,8 @@ public final class Loader implements AutoCloseable {
                 kept = fillFromLaterSamples(batch, skipped);
             }
             boolean whole = kept == batchSize;
-            return new Batch(whole ? buffer.images : Arrays.copyOf(buffer.images, kept * itemSize),
+            statistics.batching(System.nanoTime() - start);
+            return new Batch(buffer.images.asSlice(0, kept * itemBytes),
                     whole ? buffer.labels : Arrays.copyOf(buffer.labels, kept), kept, batch.index(), skipped);
         }
 

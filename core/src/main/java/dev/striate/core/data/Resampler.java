@@ -1,112 +1,121 @@
 package dev.striate.core.data;
 
 /**
- * Crop and resize with PIL's antialiased bilinear filter (the one torchvision's Resize uses on PIL images): a
- * triangle filter widened by the scale factor when shrinking, so downscaled images do not alias.
+ * Separable resampling with PIL's antialiased bilinear filter (the one torchvision's Resize uses on PIL images): a
+ * triangle filter widened by the scale factor when shrinking, so downscaled images do not alias. The weights are
+ * computed once per call for every output column and row ({@link ResampleFilter}); the horizontal pass reads
+ * only the source rows that the vertical pass needs. Pixels stay interleaved ({@code (y * width + x) * channels
+ * + c}) from the decoder to the last pass: no per-pixel object, no full-size float copy of the source.
  */
 final class Resampler {
     private Resampler() {
     }
 
     /**
-     * The window of {@code height x width} pixels at ({@code top}, {@code left}) of {@code source}, resized to
-     * {@code outHeight x outWidth}. Parts of the window outside the image read as 0 (torchvision pads a center
-     * crop larger than the image with zeros).
+     * Resizes the window {@code windowTop, windowLeft, windowHeight x windowWidth} of an 8-bit interleaved source
+     * (fractional coordinates allowed) to {@code resizedHeight x resizedWidth}, and returns the rows and columns
+     * {@code region} of that result as interleaved floats (0..255). Parts of the window or region outside the
+     * image read as 0, as torchvision pads a center crop larger than the image.
      */
-    static PlanarImage resize(PlanarImage source, int top, int left, int height, int width, int outHeight,
-            int outWidth) {
-        if (height == outHeight && width == outWidth) {
-            return window(source, top, left, height, width);
-        }
-        Filter horizontal = new Filter(width, outWidth);
-        Filter vertical = new Filter(height, outHeight);
+    static float[] resize(DecodedImage source, double windowTop, double windowLeft, double windowHeight,
+            double windowWidth, int resizedHeight, int resizedWidth, CropWindow region) {
+        ResampleFilter columns = new ResampleFilter(windowLeft, windowWidth, source.width(), resizedWidth,
+                region.left(), region.width());
+        ResampleFilter rows = new ResampleFilter(windowTop, windowHeight, source.height(), resizedHeight,
+                region.top(), region.height());
         int channels = source.channels();
-        float[] rows = new float[channels * height * outWidth];
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < height; y++) {
-                int sourceY = top + y;
-                if (sourceY < 0 || sourceY >= source.height()) {
-                    continue;
-                }
-                for (int x = 0; x < outWidth; x++) {
-                    float sum = 0;
-                    for (int tap = 0; tap < horizontal.count[x]; tap++) {
-                        int sourceX = left + horizontal.start[x] + tap;
-                        if (sourceX >= 0 && sourceX < source.width()) {
-                            sum += horizontal.weights[x][tap] * source.at(c, sourceY, sourceX);
-                        }
-                    }
-                    rows[(c * height + y) * outWidth + x] = sum;
-                }
+        float[] horizontal = new float[rows.sourceSpan() * region.width() * channels];
+        byte[] pixels = source.pixels();
+        int sourceWidth = source.width();
+        for (int row = 0; row < rows.sourceSpan(); row++) {
+            int rowStart = (rows.firstSourceIndex() + row) * sourceWidth;
+            int target = row * region.width() * channels;
+            if (channels == 3) {
+                horizontalRgb(pixels, rowStart, columns, region.width(), horizontal, target);
+            } else {
+                horizontalGray(pixels, rowStart, columns, region.width(), horizontal, target);
             }
         }
-        float[] out = new float[channels * outHeight * outWidth];
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < outHeight; y++) {
-                for (int x = 0; x < outWidth; x++) {
-                    float sum = 0;
-                    for (int tap = 0; tap < vertical.count[y]; tap++) {
-                        sum += vertical.weights[y][tap] * rows[(c * height + vertical.start[y] + tap) * outWidth + x];
-                    }
-                    out[(c * outHeight + y) * outWidth + x] = sum;
-                }
-            }
-        }
-        return new PlanarImage(channels, outHeight, outWidth, out);
+        return vertical(horizontal, rows, region.width(), region.height(), channels);
     }
 
-    /** The window copied without resampling; outside the image reads as 0. */
-    static PlanarImage window(PlanarImage source, int top, int left, int height, int width) {
-        int channels = source.channels();
-        float[] out = new float[channels * height * width];
-        for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < height; y++) {
-                int sourceY = top + y;
-                if (sourceY < 0 || sourceY >= source.height()) {
-                    continue;
-                }
-                for (int x = 0; x < width; x++) {
-                    int sourceX = left + x;
-                    if (sourceX >= 0 && sourceX < source.width()) {
-                        out[(c * height + y) * width + x] = source.at(c, sourceY, sourceX);
-                    }
-                }
+    /** One row of RGB: the three channels share each tap's weight and position. */
+    private static void horizontalRgb(byte[] pixels, int rowStart, ResampleFilter columns, int outWidth,
+            float[] out, int target) {
+        for (int x = 0; x < outWidth; x++, target += 3) {
+            int taps = columns.count(x);
+            int weightAt = columns.weightOffset(x);
+            int from = (rowStart + columns.first(x)) * 3;
+            float red = 0;
+            float green = 0;
+            float blue = 0;
+            for (int tap = 0; tap < taps; tap++, from += 3) {
+                float weight = columns.weight(weightAt + tap);
+                red += weight * (pixels[from] & 0xFF);
+                green += weight * (pixels[from + 1] & 0xFF);
+                blue += weight * (pixels[from + 2] & 0xFF);
             }
+            out[target] = red;
+            out[target + 1] = green;
+            out[target + 2] = blue;
         }
-        return new PlanarImage(channels, height, width, out);
     }
 
-    /** Per output position: the first input tap, the number of taps, and their normalized weights (PIL's). */
-    private static final class Filter {
-        final int[] start;
-        final int[] count;
-        final float[][] weights;
+    private static void horizontalGray(byte[] pixels, int rowStart, ResampleFilter columns, int outWidth,
+            float[] out, int target) {
+        for (int x = 0; x < outWidth; x++) {
+            int taps = columns.count(x);
+            int weightAt = columns.weightOffset(x);
+            int from = rowStart + columns.first(x);
+            float sum = 0;
+            for (int tap = 0; tap < taps; tap++) {
+                sum += columns.weight(weightAt + tap) * (pixels[from + tap] & 0xFF);
+            }
+            out[target + x] = sum;
+        }
+    }
 
-        Filter(int inSize, int outSize) {
-            double scale = (double) inSize / outSize;
-            double filterScale = Math.max(scale, 1.0);
-            double support = filterScale;
-            start = new int[outSize];
-            count = new int[outSize];
-            weights = new float[outSize][];
-            for (int out = 0; out < outSize; out++) {
-                double center = (out + 0.5) * scale;
-                int first = Math.max((int) (center - support + 0.5), 0);
-                int end = Math.min((int) (center + support + 0.5), inSize);
-                double[] raw = new double[end - first];
-                double total = 0;
-                for (int tap = 0; tap < raw.length; tap++) {
-                    double distance = Math.abs((first + tap - center + 0.5) / filterScale);
-                    raw[tap] = distance < 1 ? 1 - distance : 0;
-                    total += raw[tap];
-                }
-                start[out] = first;
-                count[out] = raw.length;
-                weights[out] = new float[raw.length];
-                for (int tap = 0; tap < raw.length; tap++) {
-                    weights[out][tap] = (float) (total == 0 ? 0 : raw[tap] / total);
+    /** As {@link #resize} for a float source of {@code height x width x channels} (a second resize, rare). */
+    static float[] resize(float[] source, int height, int width, int channels, int outHeight, int outWidth) {
+        CropWindow whole = new CropWindow(0, 0, outHeight, outWidth);
+        ResampleFilter columns = new ResampleFilter(0, width, width, outWidth, 0, outWidth);
+        ResampleFilter rows = new ResampleFilter(0, height, height, outHeight, 0, outHeight);
+        float[] horizontal = new float[rows.sourceSpan() * outWidth * channels];
+        for (int row = 0; row < rows.sourceSpan(); row++) {
+            int sourceRow = rows.firstSourceIndex() + row;
+            for (int x = 0; x < outWidth; x++) {
+                int at = (sourceRow * width + columns.first(x)) * channels;
+                for (int c = 0; c < channels; c++) {
+                    float sum = 0;
+                    for (int tap = 0; tap < columns.count(x); tap++) {
+                        sum += columns.weight(columns.weightOffset(x) + tap) * source[at + tap * channels + c];
+                    }
+                    horizontal[(row * outWidth + x) * channels + c] = sum;
                 }
             }
         }
+        return vertical(horizontal, rows, whole.width(), whole.height(), channels);
+    }
+
+    /** The vertical pass over rows already resampled horizontally (row 0 = the filter's first source row). */
+    private static float[] vertical(float[] horizontal, ResampleFilter rows, int width, int height, int channels) {
+        int rowLength = width * channels;
+        float[] out = new float[height * rowLength];
+        for (int y = 0; y < height; y++) {
+            int taps = rows.count(y);
+            int weightAt = rows.weightOffset(y);
+            int firstRow = (rows.first(y) - rows.firstSourceIndex()) * rowLength;
+            int target = y * rowLength;
+            // Tap by tap over whole rows: the inner loop is a vectorizable a*x+y, and each output value still adds
+            // its taps in order, so the sums are those of a loop over taps per value.
+            for (int tap = 0; tap < taps; tap++) {
+                float weight = rows.weight(weightAt + tap);
+                int from = firstRow + tap * rowLength;
+                for (int i = 0; i < rowLength; i++) {
+                    out[target + i] += weight * horizontal[from + i];
+                }
+            }
+        }
+        return out;
     }
 }

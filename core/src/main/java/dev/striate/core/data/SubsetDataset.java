@@ -36,4 +36,9 @@ final class SubsetDataset implements Dataset {
     public DecodedImage decode(int index) throws UnreadableImageException {
         return base.decode(indices[index]);
     }
+
+    @Override
+    public EncodedImage read(int index) throws UnreadableImageException {
+        return base.read(indices[index]);
+    }
 }

@@ -74,51 +74,84 @@ public record TransformPipeline(int channels, int height, int width, int resizeS
      * from {@code random}, so a given generator state gives the same floats on any thread.
      */
     public void apply(DecodedImage image, SplittableRandom random, float[] out, int offset) {
-        PlanarImage current = PlanarImage.of(image, channels);
+        render(image, 8, plan(image.height(), image.width(), random), out, offset);
+    }
+
+    /**
+     * What to take from an image of {@code imageHeight x imageWidth} (full size), with every random draw made:
+     * the crop window, the size it is resized to, the center crop and the flip.
+     */
+    TransformPlan plan(int imageHeight, int imageWidth, SplittableRandom random) {
+        TransformPlan plan;
         if (randomResizedCrop != null) {
-            CropWindow window = randomResizedCrop.choose(current.height(), current.width(), random);
-            current = Resampler.resize(current, window.top(), window.left(), window.height(), window.width(),
-                    height, width);
+            plan = new TransformPlan(randomResizedCrop.choose(imageHeight, imageWidth, random), height, width,
+                    new CropWindow(0, 0, height, width), false);
         } else {
+            int resizedHeight = imageHeight;
+            int resizedWidth = imageWidth;
             if (resizeShorter > 0) {
-                current = resizeShorterSide(current, resizeShorter);
+                // torchvision's Resize(int): the shorter side becomes the size, the longer keeps the aspect, truncated.
+                boolean tall = imageHeight > imageWidth;
+                resizedHeight = Math.max(tall ? (int) ((long) resizeShorter * imageHeight / imageWidth)
+                        : resizeShorter, 1);
+                resizedWidth = Math.max(tall ? resizeShorter : (int) ((long) resizeShorter * imageWidth
+                        / imageHeight), 1);
             }
-            if (cropHeight > 0) {
-                current = centerCrop(current, cropHeight, cropWidth);
-            }
-            if (current.height() != height || current.width() != width) {
-                current = Resampler.resize(current, 0, 0, current.height(), current.width(), height, width);
-            }
+            CropWindow region = cropHeight == 0 ? new CropWindow(0, 0, resizedHeight, resizedWidth)
+                    : new CropWindow(centerOffset(resizedHeight, cropHeight), centerOffset(resizedWidth, cropWidth),
+                            cropHeight, cropWidth);
+            plan = new TransformPlan(new CropWindow(0, 0, imageHeight, imageWidth), resizedHeight, resizedWidth,
+                    region, false);
         }
-        if (flipProbability > 0 && random.nextDouble() < flipProbability) {
-            current.flipHorizontally();
+        boolean flip = flipProbability > 0 && random.nextDouble() < flipProbability;
+        return new TransformPlan(plan.window(), plan.resizedHeight(), plan.resizedWidth(), plan.region(), flip);
+    }
+
+    /**
+     * Carries out {@code plan} on {@code image}, decoded at {@code eighths}/8 of the size the plan was made for
+     * (a JPEG decoded with a scaled DCT), into {@code out[offset .. offset + itemSize())}.
+     */
+    void render(DecodedImage image, int eighths, TransformPlan plan, float[] out, int offset) {
+        double scale = eighths / 8.0;
+        CropWindow window = plan.window();
+        CropWindow region = plan.region();
+        float[] pixels = Resampler.resize(image, window.top() * scale, window.left() * scale,
+                window.height() * scale, window.width() * scale, plan.resizedHeight(), plan.resizedWidth(),
+                region);
+        if (region.height() != height || region.width() != width) {
+            pixels = Resampler.resize(pixels, region.height(), region.width(), image.channels(), height, width);
         }
+        writePlanes(pixels, image.channels(), plan.flip(), out, offset);
+    }
+
+    /**
+     * Interleaved 0..255 values with {@code sourceChannels} to normalized channel planes: gray is repeated into R,
+     * G and B; RGB becomes the ITU-R 601-2 luma 0.299 R + 0.587 G + 0.114 B (as PIL's convert("L")).
+     */
+    private void writePlanes(float[] pixels, int sourceChannels, boolean flip, float[] out, int offset) {
         int plane = height * width;
-        float[] data = current.data();
+        boolean luma = sourceChannels == 3 && channels == 1;
         for (int c = 0; c < channels; c++) {
             float mean = normalization == null ? 0 : normalization.mean().get(c).floatValue();
             float std = normalization == null ? 1 : normalization.std().get(c).floatValue();
-            for (int i = 0; i < plane; i++) {
-                out[offset + c * plane + i] = (data[c * plane + i] / 255f - mean) / std;
+            // (value / 255 - mean) / std as one multiply and one add: divisions would cost more than the rest.
+            float scale = 1 / (255 * std);
+            float shift = -mean / std;
+            int source = sourceChannels == channels ? c : 0;
+            for (int y = 0; y < height; y++) {
+                int target = offset + c * plane + y * width;
+                int rowStart = y * width * sourceChannels;
+                for (int x = 0; x < width; x++) {
+                    int at = rowStart + (flip ? width - 1 - x : x) * sourceChannels;
+                    float value = luma ? 0.299f * pixels[at] + 0.587f * pixels[at + 1] + 0.114f * pixels[at + 2]
+                            : pixels[at + source];
+                    out[target + x] = value * scale + shift;
+                }
             }
         }
     }
 
-    /** torchvision's Resize(int): the shorter side becomes {@code size}, the longer keeps the aspect (truncated). */
-    static PlanarImage resizeShorterSide(PlanarImage image, int size) {
-        int h = image.height();
-        int w = image.width();
-        int newHeight = h <= w ? size : (int) ((long) size * h / w);
-        int newWidth = h <= w ? (int) ((long) size * w / h) : size;
-        return Resampler.resize(image, 0, 0, h, w, Math.max(newHeight, 1), Math.max(newWidth, 1));
-    }
-
     /** torchvision's CenterCrop: offsets rounded half to even; a crop larger than the image pads with zeros. */
-    static PlanarImage centerCrop(PlanarImage image, int cropHeight, int cropWidth) {
-        return Resampler.window(image, centerOffset(image.height(), cropHeight),
-                centerOffset(image.width(), cropWidth), cropHeight, cropWidth);
-    }
-
     private static int centerOffset(int size, int crop) {
         return crop > size ? -((crop - size) / 2) : (int) Math.rint((size - crop) / 2.0);
     }

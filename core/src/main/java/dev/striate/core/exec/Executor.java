@@ -4,6 +4,8 @@ import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * One graph compiled for one backend ({@link Backend#compile}): inputs are fed from the host, forward runs every
@@ -19,6 +21,14 @@ public interface Executor extends AutoCloseable {
     ParameterStore parameters();
 
     void feed(String input, float[] data);
+
+    /**
+     * Feeds 32-bit floats in native byte order from host memory: a loader's off-heap batch, which a GPU backend
+     * can copy without another pass. By default, through a Java array.
+     */
+    default void feed(String input, MemorySegment data) {
+        feed(input, data.toArray(ValueLayout.JAVA_FLOAT));
+    }
 
     void feed(String input, double[] data);
 

@@ -53,7 +53,7 @@ class LoaderTest {
     /** A batch copied out of the loader's buffers. */
     private record Copy(float[] images, int[] labels, int size, int index, List<String> skipped) {
         static Copy of(Batch batch) {
-            return new Copy(batch.images().clone(), batch.labels().clone(), batch.size(), batch.index(),
+            return new Copy(batch.imagesArray(), batch.labels().clone(), batch.size(), batch.index(),
                     batch.skipped());
         }
     }

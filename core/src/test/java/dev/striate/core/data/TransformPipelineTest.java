@@ -58,10 +58,10 @@ class TransformPipelineTest {
 
     @Test
     void resizeShorterSideKeepsAspectTruncated() {
-        PlanarImage image = PlanarImage.of(gray(new int[7][10]), 1);
-        PlanarImage resized = TransformPipeline.resizeShorterSide(image, 4);
-        assertEquals(4, resized.height());
-        assertEquals(5, resized.width()); // 4 * 10 / 7 = 5.71, truncated as torchvision does
+        TransformPipeline pipeline = new TransformPipeline(1, 4, 5, 4, 0, 0, null, 0, null);
+        TransformPlan plan = pipeline.plan(7, 10, new SplittableRandom(0));
+        assertEquals(4, plan.resizedHeight());
+        assertEquals(5, plan.resizedWidth()); // 4 * 10 / 7 = 5.71, truncated as torchvision does
     }
 
     @Test
