@@ -2,6 +2,7 @@ package dev.striate.cli;
 
 import dev.striate.cli.inspect.InspectCommand;
 import dev.striate.core.UserException;
+import dev.striate.core.data.ImageDecoder;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public final class Main {
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         boolean debug = rest.remove("--debug");
         Console console = new Console(out, err, debug);
+        ImageDecoder.reportFallbackTo(err::println);
         Map<String, Command> byName = new TreeMap<>();
         for (Command c : commands()) {
             byName.put(c.name(), c);

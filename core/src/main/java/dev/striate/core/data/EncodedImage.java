@@ -135,7 +135,11 @@ public final class EncodedImage {
             throw new IllegalStateException("decode before load");
         }
         JpegTurbo turbo = JpegTurbo.find();
-        DecodedImage image = header.format().equals("JPEG") && turbo != null ? turbo.decode(bytes, eighths)
+        boolean jpeg = header.format().equals("JPEG");
+        if (jpeg && turbo == null) {
+            JpegTurbo.fellBack();
+        }
+        DecodedImage image = jpeg && turbo != null ? turbo.decode(bytes, eighths)
                 : ImageIoDecoder.decode(bytes, header.format());
         int expectedWidth = JpegTurbo.scaled(header.width(), eighths);
         int expectedHeight = JpegTurbo.scaled(header.height(), eighths);

@@ -2,6 +2,7 @@ package dev.striate.core.data;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Decodes JPEG, PNG, GIF (first frame), BMP and TIFF files to 8-bit grayscale or sRGB pixels. The format is
@@ -30,6 +31,14 @@ public final class ImageDecoder {
     /** One line saying which JPEG decoder this run uses (libjpeg-turbo, or ImageIO and why): say it once per run. */
     public static String jpegDecoderNotice() {
         return JpegTurbo.availability().notice();
+    }
+
+    /**
+     * Where the one notice of a run goes when a JPEG is decoded by ImageIO because libjpeg-turbo is absent: it is
+     * said at the first such JPEG, once until the next call.
+     */
+    public static void reportFallbackTo(Consumer<String> notices) {
+        JpegTurbo.reportFallbackTo(notices);
     }
 
     /** Whether JPEGs are decoded by libjpeg-turbo in this run. */

@@ -12,6 +12,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * libjpeg-turbo's TurboJPEG API (Debian: libturbojpeg0), called through {@code java.lang.foreign}: the same
@@ -40,6 +42,7 @@ final class JpegTurbo {
     private static final long JPEG_MESSAGE_LENGTH = 200;
 
     private static final Availability AVAILABILITY = load(System.getenv(LIBRARY_VARIABLE));
+    private static final AtomicReference<Consumer<String>> FALLBACK_NOTICES = new AtomicReference<>();
 
     /** The library once loaded, or why it could not be (to say once per run which decoder runs). */
     record Availability(JpegTurbo library, String notice) {
@@ -75,6 +78,19 @@ final class JpegTurbo {
     /** The library, or null when it is not installed. */
     static JpegTurbo find() {
         return AVAILABILITY.library();
+    }
+
+    /** See {@link ImageDecoder#reportFallbackTo}. */
+    static void reportFallbackTo(Consumer<String> notices) {
+        FALLBACK_NOTICES.set(notices);
+    }
+
+    /** A JPEG is being decoded by ImageIO: the first time since {@link #reportFallbackTo}, says so and why. */
+    static void fellBack() {
+        Consumer<String> notices = FALLBACK_NOTICES.getAndSet(null);
+        if (notices != null) {
+            notices.accept("notice: " + AVAILABILITY.notice());
+        }
     }
 
     /** Loads {@code libraryFile} (null or blank: the usual library paths), or says why it could not. */

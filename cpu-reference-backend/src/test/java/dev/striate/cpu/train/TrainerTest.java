@@ -19,6 +19,7 @@ import dev.striate.core.train.Trainer;
 import dev.striate.core.train.TrainerSettings;
 import dev.striate.core.train.TrainingDivergedException;
 import dev.striate.cpu.CpuBackend;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +39,7 @@ class TrainerTest {
             plain.apply(image, new SplittableRandom(0), images, i * plain.itemSize());
             labels[i] = DATA.label(from + i);
         }
-        return new Batch(images, labels, size, index, List.of());
+        return new Batch(MemorySegment.ofArray(images), labels, size, index, List.of());
     }
 
     static TrainerSettings sgd(double rate, double clip) {
