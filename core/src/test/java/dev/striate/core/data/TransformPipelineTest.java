@@ -244,4 +244,97 @@ class TransformPipelineTest {
         pipeline.apply(gray(new int[][] {{255, 51}}), new SplittableRandom(0), out, 2);
         assertArrayEquals(new float[] {0, 0, 1, 0.2f, 0}, out, TOLERANCE);
     }
+
+    /** A random RGB or gray image of the given size. */
+    private static DecodedImage randomImage(int height, int width, int channels, long seed) {
+        byte[] pixels = new byte[height * width * channels];
+        new java.util.Random(seed).nextBytes(pixels);
+        return new DecodedImage(height, width, channels, pixels);
+    }
+
+    /**
+     * The fast path (separable, interleaved, one pass per axis) gives the plain path's values on every kind of
+     * pipeline and channel conversion, up to float rounding (the normalization is a multiply-add there).
+     */
+    @Test
+    void fastPathMatchesThePlainReference() {
+        List<TransformPipeline> pipelines = List.of(TransformPipeline.train(3, 24, 20),
+                TransformPipeline.evaluation(3, 16, 16), TransformPipeline.plain(1, 12, 30),
+                new TransformPipeline(3, 10, 10, 14, 12, 12, null, 0.5, null),
+                new TransformPipeline(1, 40, 40, 0, 50, 50, null, 0, Normalization.defaults(1)));
+        for (int k = 0; k < pipelines.size(); k++) {
+            for (int channels = 1; channels <= 3; channels += 2) {
+                for (long seed = 0; seed < 6; seed++) {
+                    DecodedImage image = randomImage(33 + (int) seed * 7, 45 - (int) seed * 3, channels, seed);
+                    TransformPipeline pipeline = pipelines.get(k);
+                    float[] expected = ReferenceTransform.apply(pipeline, image, new SplittableRandom(seed));
+                    float[] actual = run(pipeline, image, seed);
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], actual[i], 1e-4f, "pipeline " + k + ", " + channels
+                                + " channels, seed " + seed + ", value " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Rendering from an image decoded at a reduced scale maps the plan's window onto it: a smooth image shrunk
+     * 2x by averaging gives nearly the values of the full-size render.
+     */
+    @Test
+    void renderingFromAScaledDecodeMatchesTheFullSize() {
+        int height = 96;
+        int width = 128;
+        byte[] full = new byte[height * width * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                full[(y * width + x) * 3] = (byte) (2 * x);
+                full[(y * width + x) * 3 + 1] = (byte) (2 * y);
+                full[(y * width + x) * 3 + 2] = (byte) (x + y);
+            }
+        }
+        byte[] half = new byte[height / 2 * width / 2 * 3];
+        for (int y = 0; y < height / 2; y++) {
+            for (int x = 0; x < width / 2; x++) {
+                for (int c = 0; c < 3; c++) {
+                    int sum = 0;
+                    for (int dy = 0; dy < 2; dy++) {
+                        for (int dx = 0; dx < 2; dx++) {
+                            sum += full[((2 * y + dy) * width + 2 * x + dx) * 3 + c] & 0xFF;
+                        }
+                    }
+                    half[(y * width / 2 + x) * 3 + c] = (byte) ((sum + 2) / 4);
+                }
+            }
+        }
+        TransformPipeline pipeline = new TransformPipeline(3, 20, 20, 0, 0, 0, RandomResizedCrop.imagenet(), 0,
+                null);
+        for (long seed = 0; seed < 5; seed++) {
+            TransformPlan plan = pipeline.plan(height, width, new SplittableRandom(seed));
+            float[] expected = new float[pipeline.itemSize()];
+            pipeline.render(new DecodedImage(height, width, 3, full), 8, plan, expected, 0);
+            float[] actual = new float[pipeline.itemSize()];
+            pipeline.render(new DecodedImage(height / 2, width / 2, 3, half), 4, plan, actual, 0);
+            double difference = 0;
+            for (int i = 0; i < expected.length; i++) {
+                difference += Math.abs(expected[i] - actual[i]);
+            }
+            // Mean difference under 2 levels of 255 (the smooth ramps move by 2 per pixel).
+            assertTrue(difference / expected.length < 2 / 255.0, "seed " + seed + ": " + difference / expected.length);
+        }
+    }
+
+    /** The decode scale: the smallest eighth at which the window keeps at least the output's pixels. */
+    @Test
+    void minimumEighthsKeepsTheOutputsPixels() {
+        CropWindow whole = new CropWindow(0, 0, 3000, 4000);
+        assertEquals(1, new TransformPlan(whole, 224, 224, whole, false).minimumEighths()); // 375 >= 224
+        assertEquals(2, new TransformPlan(new CropWindow(0, 0, 1000, 1000), 224, 224, whole, false)
+                .minimumEighths()); // 1/8: 125 < 224; 2/8: 250
+        assertEquals(8, new TransformPlan(new CropWindow(0, 0, 100, 300), 224, 224, whole, false)
+                .minimumEighths()); // smaller than the output: full size
+        assertEquals(5, new TransformPlan(new CropWindow(0, 0, 375, 500), 224, 224, whole, false)
+                .minimumEighths()); // 4/8: 187.5 < 224; 5/8: 234
+    }
 }
