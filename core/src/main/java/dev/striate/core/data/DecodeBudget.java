@@ -1,6 +1,7 @@
 package dev.striate.core.data;
 
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bounds the memory that images being decoded hold at once, across every thread of the JVM: a decode reserves
@@ -15,6 +16,7 @@ final class DecodeBudget {
 
     private final long capacityBytes;
     private final Semaphore kibibytes;
+    private final AtomicLong peakKibibytes = new AtomicLong();
 
     DecodeBudget(long capacityBytes) {
         this.capacityBytes = capacityBytes;
@@ -48,12 +50,13 @@ final class DecodeBudget {
                     + "it with -Xmx, e.g. JAVA_TOOL_OPTIONS=-Xmx16g)");
         }
         kibibytes.acquireUninterruptibly((int) permits);
+        peakKibibytes.accumulateAndGet(capacityBytes / KIB - kibibytes.availablePermits(), Math::max);
         return new Reservation((int) permits);
     }
 
-    /** Bytes held now by reservations (for tests of the bound). */
-    long reservedBytes() {
-        return (capacityBytes / KIB - kibibytes.availablePermits()) * KIB;
+    /** The most memory reservations have held at once, in bytes. */
+    long peakBytes() {
+        return peakKibibytes.get() * KIB;
     }
 
     private static long mebibytes(long bytes) {

@@ -82,6 +82,41 @@ class DatasetsTest {
                 + " of the images for validation", e.getMessage());
     }
 
+    /** A folder holding only val/ (as for evaluation) is that split, not one class named "val". */
+    @Test
+    void aFolderOfValAloneIsTheValidationSplit() throws IOException {
+        TestImages.png(root.resolve("val/cat/1.png"), 0);
+        TestImages.png(root.resolve("val/cat/2.png"), 0);
+        TestImages.png(root.resolve("val/dog/1.png"), 0);
+        assertEquals(DatasetLayout.TRAIN_VAL, Datasets.layout(root));
+        DataSource source = Datasets.inspect(root);
+        assertEquals(List.of("val"), List.copyOf(source.splits().keySet()));
+        Dataset val = source.splits().get("val");
+        assertEquals(List.of("cat", "dog"), val.classes());
+        assertEquals(List.of(0, 0, 1), List.of(val.label(0), val.label(1), val.label(2)));
+        DatasetException e = assertThrows(DatasetException.class, () -> Datasets.open(root, 0.1, 0));
+        assertEquals(root + " has only a val/ folder, nothing to train on: add train/<class>/ folders beside it (a "
+                + "val/ folder alone is for striate eval)", e.getMessage());
+    }
+
+    @Test
+    void aFolderOfTrainAloneIsTheTrainingSplit() throws IOException {
+        TestImages.png(root.resolve("train/cat/1.png"), 0);
+        TestImages.png(root.resolve("train/dog/1.png"), 0);
+        DataSource source = Datasets.inspect(root);
+        assertEquals(List.of("train"), List.copyOf(source.splits().keySet()));
+        assertEquals(List.of("cat", "dog"), source.splits().get("train").classes());
+    }
+
+    /** A class that happens to be named val, among other classes, stays a class. */
+    @Test
+    void aClassNamedValAmongOthersIsAClass() throws IOException {
+        TestImages.png(root.resolve("val/1.png"), 0);
+        TestImages.png(root.resolve("other/1.png"), 0);
+        assertEquals(DatasetLayout.CLASS_FOLDERS, Datasets.layout(root));
+        assertEquals(List.of("other", "val"), Datasets.inspect(root).splits().get("all").classes());
+    }
+
     @Test
     void missingDataFolder() {
         Path missing = root.resolve("nowhere");

@@ -7,16 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.Random;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,44 +34,6 @@ class JpegTurboTest {
                 + JpegTurbo.availability().notice());
     }
 
-    /** A photograph-like picture: smooth color gradients, an edge, and fine noise. */
-    static BufferedImage photoLike(int width, int height, int type, long seed) {
-        Random random = new Random(seed);
-        BufferedImage image = new BufferedImage(width, height, type);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int noise = random.nextInt(17) - 8;
-                int r = clamp(x * 255 / width + noise);
-                int g = clamp(y * 255 / height + (x > width / 2 ? 60 : 0) + noise);
-                int b = clamp(128 + (int) (100 * Math.sin(x / 9.0 + y / 13.0)) + noise);
-                image.setRGB(x, y, (r << 16) | (g << 8) | b);
-            }
-        }
-        return image;
-    }
-
-    private static int clamp(int value) {
-        return Math.max(0, Math.min(255, value));
-    }
-
-    static byte[] jpeg(BufferedImage image, boolean progressive) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(0.9f);
-        if (progressive) {
-            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
-    }
-
     private static void assertAgree(DecodedImage expected, DecodedImage actual, String what) {
         assertEquals(expected.width(), actual.width(), what);
         assertEquals(expected.height(), actual.height(), what);
@@ -97,13 +52,13 @@ class JpegTurboTest {
 
     @Test
     void baselineProgressiveAndGrayAgreeWithImageIo() throws IOException, UnreadableImageException {
-        BufferedImage color = photoLike(320, 240, BufferedImage.TYPE_INT_RGB, 1);
-        BufferedImage gray = photoLike(200, 150, BufferedImage.TYPE_BYTE_GRAY, 2);
+        BufferedImage color = TestImages.photoLike(320, 240, BufferedImage.TYPE_INT_RGB, 1);
+        BufferedImage gray = TestImages.photoLike(200, 150, BufferedImage.TYPE_BYTE_GRAY, 2);
         for (boolean progressive : new boolean[] {false, true}) {
-            byte[] colorJpeg = jpeg(color, progressive);
+            byte[] colorJpeg = TestImages.jpeg(color, progressive);
             assertAgree(ImageIoDecoder.decode(colorJpeg, "JPEG"), turbo.decode(colorJpeg, 8),
                     "color, progressive " + progressive);
-            byte[] grayJpeg = jpeg(gray, progressive);
+            byte[] grayJpeg = TestImages.jpeg(gray, progressive);
             DecodedImage grayPixels = turbo.decode(grayJpeg, 8);
             assertEquals(1, grayPixels.channels());
             assertAgree(ImageIoDecoder.decode(grayJpeg, "JPEG"), grayPixels, "gray, progressive " + progressive);
@@ -135,7 +90,7 @@ class JpegTurboTest {
     /** Decoding at 4/8 gives half the size (rounded up), close to the full decode averaged over 2x2 blocks. */
     @Test
     void scaledDecodeIsTheImageAtThatScale() throws IOException, UnreadableImageException {
-        byte[] bytes = jpeg(photoLike(321, 240, BufferedImage.TYPE_INT_RGB, 3), false);
+        byte[] bytes = TestImages.jpeg(TestImages.photoLike(321, 240, BufferedImage.TYPE_INT_RGB, 3), false);
         DecodedImage full = turbo.decode(bytes, 8);
         DecodedImage half = turbo.decode(bytes, 4);
         assertEquals(161, half.width());
@@ -158,7 +113,7 @@ class JpegTurboTest {
 
     @Test
     void damagedJpegsAreUnreadableAndExtraneousBytesAreNot() throws IOException, UnreadableImageException {
-        byte[] bytes = jpeg(photoLike(128, 128, BufferedImage.TYPE_INT_RGB, 4), false);
+        byte[] bytes = TestImages.jpeg(TestImages.photoLike(128, 128, BufferedImage.TYPE_INT_RGB, 4), false);
         UnreadableImageException cut = assertThrows(UnreadableImageException.class,
                 () -> turbo.decode(Arrays.copyOf(bytes, bytes.length * 6 / 10), 8));
         assertTrue(cut.getMessage().startsWith("damaged JPEG: "), cut.getMessage());

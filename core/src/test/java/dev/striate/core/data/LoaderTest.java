@@ -95,6 +95,29 @@ class LoaderTest {
         }
     }
 
+    /**
+     * A folder of JPEG photographs-to-be (decoded at reduced DCT scales when libjpeg-turbo is present): the same
+     * batches with one or three workers, and the batch memory is off the heap and page-aligned.
+     */
+    @Test
+    void jpegFolderGivesTheSameBatchesWithOneOrThreeWorkers(@TempDir Path root) throws IOException {
+        for (int i = 0; i < 12; i++) {
+            Path folder = Files.createDirectories(root.resolve("class" + (i % 2)));
+            Files.write(folder.resolve(i + ".jpg"), TestImages.jpeg(
+                    TestImages.photoLike(300 + 10 * i, 220, java.awt.image.BufferedImage.TYPE_INT_RGB, i), false));
+        }
+        Dataset dataset = Datasets.inspect(root).splits().get("all");
+        TransformPipeline imagenet = TransformPipeline.train(3, 32, 32);
+        assertSameBatches(epoch(dataset, imagenet, 5, true, false, 1, 0, 0),
+                epoch(dataset, imagenet, 5, true, false, 3, 0, 0));
+        try (Loader loader = new Loader(dataset, imagenet, 5, true, false, 2, 0)) {
+            Batch first = loader.epoch(0, 0).next();
+            assertTrue(first.images().isNative());
+            assertEquals(0, first.images().address() % 4096);
+            assertEquals(5L * imagenet.itemSize() * Float.BYTES, first.images().byteSize());
+        }
+    }
+
     @Test
     void anotherEpochHasAnotherOrderAndAugmentation() {
         Dataset dataset = new SyntheticDataset(50, Set.of());

@@ -6,7 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Images written with the JDK's own encoders, so the expected pixels are known by construction. */
 final class TestImages {
@@ -55,5 +60,43 @@ final class TestImages {
     /** A small PNG of one color at {@code file}. */
     static Path png(Path file, int rgb) throws IOException {
         return write(file, solid(4, 3, rgb), "png");
+    }
+
+    /** A photograph-like picture: smooth color gradients, an edge, and fine noise. */
+    static BufferedImage photoLike(int width, int height, int type, long seed) {
+        Random random = new Random(seed);
+        BufferedImage image = new BufferedImage(width, height, type);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int noise = random.nextInt(17) - 8;
+                int r = clamp(x * 255 / width + noise);
+                int g = clamp(y * 255 / height + (x > width / 2 ? 60 : 0) + noise);
+                int b = clamp(128 + (int) (100 * Math.sin(x / 9.0 + y / 13.0)) + noise);
+                image.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return image;
+    }
+
+    private static int clamp(int value) {
+        return Math.max(0, Math.min(255, value));
+    }
+
+    static byte[] jpeg(BufferedImage image, boolean progressive) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(0.9f);
+        if (progressive) {
+            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
     }
 }
