@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,9 +43,18 @@ final class Striate {
     /** Runs to the end (at most {@code timeoutSeconds}) in {@code directory}. */
     static Result run(Path directory, long timeoutSeconds, String... arguments) throws IOException,
             InterruptedException {
+        return run(directory, timeoutSeconds, Map.of(), arguments);
+    }
+
+    /** As {@link #run(Path, long, String...)} with {@code environment} added to the process's environment. */
+    static Result run(Path directory, long timeoutSeconds, Map<String, String> environment, String... arguments)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(directory, "stdout", ".txt");
         Path err = Files.createTempFile(directory, "stderr", ".txt");
-        Process process = start(directory, out, err, arguments);
+        ProcessBuilder builder = new ProcessBuilder(command(arguments)).directory(directory.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("striate " + String.join(" ", arguments) + " ran past " + timeoutSeconds
