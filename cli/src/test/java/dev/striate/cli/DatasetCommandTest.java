@@ -95,6 +95,58 @@ class DatasetCommandTest {
         assertEquals(data.resolve("train/dog/readme.jpg").toString(), root.at("/unreadable/0/file").asText());
     }
 
+    /** A folder of val/ alone is the validation split (issue: it was read as one class named "val"). */
+    @Test
+    void infoReadsAValFolderAloneAsTheValidationSplit() throws IOException {
+        Path data = dir.resolve("valonly");
+        for (String file : new String[] {"val/cat/a.png", "val/cat/b.png", "val/dog/c.png"}) {
+            Files.createDirectories(data.resolve(file).getParent());
+            ImageIO.write(new BufferedImage(3, 3, BufferedImage.TYPE_INT_RGB), "png", data.resolve(file).toFile());
+        }
+        CliRun text = CliRun.of("dataset", "info", data.toString());
+        assertEquals(0, text.status(), text.err());
+        assertTrue(text.out().contains("classes: 2\n"), text.out());
+        assertTrue(text.out().contains("cat           2\n"), text.out());
+        assertTrue(text.out().contains("dog           1\n"), text.out());
+    }
+
+    /** The loader timed alone on a few JPEGs: rates per epoch, the median, the stages and the decoders. */
+    @Test
+    void benchTimesTheLoaderByStage() throws IOException {
+        Path data = dir.resolve("photos");
+        for (int i = 0; i < 12; i++) {
+            Path folder = Files.createDirectories(data.resolve("class" + i % 3));
+            BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+            image.setRGB(i, i, 0xFFFFFF);
+            ImageIO.write(image, "jpeg", folder.resolve(i + ".jpg").toFile());
+        }
+        CliRun json = CliRun.of("dataset", "bench", data.toString(), "--workers", "2", "--batch", "5", "--epochs",
+                "3", "--json");
+        assertEquals(0, json.status(), json.err());
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertEquals(12, root.get("images").asInt());
+        assertEquals(3, root.get("per_epoch").size());
+        double median = root.get("images_per_s").asDouble();
+        double second = root.at("/per_epoch/1").asDouble();
+        double third = root.at("/per_epoch/2").asDouble();
+        assertEquals((second + third) / 2, median, 0.11, "median of the epochs after the first");
+        for (String stage : List.of("read", "decode", "augment", "batch")) {
+            assertTrue(root.at("/ms_per_image/" + stage).asDouble() >= 0, stage);
+        }
+        // Epochs 2 and 3 are counted: 24 decodes, by whichever decoder this machine has.
+        long decoded = 0;
+        for (JsonNode count : root.get("decoders")) {
+            decoded += count.asLong();
+        }
+        assertEquals(24, decoded, root.toString());
+
+        CliRun text = CliRun.of("dataset", "bench", data.toString(), "--epochs", "1", "--transforms", "plain");
+        assertEquals(0, text.status(), text.err());
+        assertTrue(text.out().contains("worker time per image:  read "), text.out());
+        assertEquals("striate dataset: --transforms must be imagenet or plain, got 'fancy'\n",
+                CliRun.of("dataset", "bench", data.toString(), "--transforms", "fancy").err());
+    }
+
     @Test
     void infoOnTheShippedSubset() {
         CliRun result = CliRun.of("dataset", "info", "fashion-mnist-subset", "--json");
