@@ -3,9 +3,9 @@ package dev.striate.core.data;
 /**
  * Separable resampling with PIL's antialiased bilinear filter (the one torchvision's Resize uses on PIL images): a
  * triangle filter widened by the scale factor when shrinking, so downscaled images do not alias. The weights are
- * computed once per call for every output column and row ({@link ResampleFilter}); the horizontal pass reads
- * only the source rows that the vertical pass needs. Pixels stay interleaved ({@code (y * width + x) * channels
- * + c}) from the decoder to the last pass: no per-pixel object, no full-size float copy of the source.
+ * computed once per call for every output column and row ({@link ResampleFilter}); the first pass reads only the
+ * source rows and columns the window needs. Pixels stay interleaved ({@code (y * width + x) * channels + c}) from
+ * the decoder to the last pass: no per-pixel object, no full-size float copy of the source.
  */
 final class Resampler {
     private Resampler() {
@@ -24,36 +24,53 @@ final class Resampler {
         ResampleFilter rows = new ResampleFilter(windowTop, windowHeight, source.height(), resizedHeight,
                 region.top(), region.height());
         int channels = source.channels();
-        float[] horizontal = new float[rows.sourceSpan() * region.width() * channels];
+        int span = columns.sourceSpan() * channels;
+        int spanStart = columns.firstSourceIndex() * channels;
+        int rowLength = source.width() * channels;
         byte[] pixels = source.pixels();
-        int sourceWidth = source.width();
-        for (int row = 0; row < rows.sourceSpan(); row++) {
-            int rowStart = (rows.firstSourceIndex() + row) * sourceWidth;
-            int target = row * region.width() * channels;
-            if (channels == 3) {
-                horizontalRgb(pixels, rowStart, columns, region.width(), horizontal, target);
-            } else {
-                horizontalGray(pixels, rowStart, columns, region.width(), horizontal, target);
+        // Vertically first, over whole rows of the columns the window needs: the inner loop is a vectorizable
+        // a*x+y, and the horizontal pass that cannot vectorize then runs over output rows only.
+        float[] vertical = new float[region.height() * span];
+        for (int y = 0; y < region.height(); y++) {
+            int taps = rows.count(y);
+            int weightAt = rows.weightOffset(y);
+            int target = y * span;
+            for (int tap = 0; tap < taps; tap++) {
+                float weight = rows.weight(weightAt + tap);
+                int from = (rows.first(y) + tap) * rowLength + spanStart;
+                for (int i = 0; i < span; i++) {
+                    vertical[target + i] += weight * (pixels[from + i] & 0xFF);
+                }
             }
         }
-        return vertical(horizontal, rows, region.width(), region.height(), channels);
+        float[] out = new float[region.height() * region.width() * channels];
+        for (int y = 0; y < region.height(); y++) {
+            int rowStart = y * span - spanStart;
+            int target = y * region.width() * channels;
+            if (channels == 3) {
+                horizontalRgb(vertical, rowStart, columns, region.width(), out, target);
+            } else {
+                horizontalGray(vertical, rowStart, columns, region.width(), out, target);
+            }
+        }
+        return out;
     }
 
     /** One row of RGB: the three channels share each tap's weight and position. */
-    private static void horizontalRgb(byte[] pixels, int rowStart, ResampleFilter columns, int outWidth,
+    private static void horizontalRgb(float[] pixels, int rowStart, ResampleFilter columns, int outWidth,
             float[] out, int target) {
         for (int x = 0; x < outWidth; x++, target += 3) {
             int taps = columns.count(x);
             int weightAt = columns.weightOffset(x);
-            int from = (rowStart + columns.first(x)) * 3;
+            int from = rowStart + columns.first(x) * 3;
             float red = 0;
             float green = 0;
             float blue = 0;
             for (int tap = 0; tap < taps; tap++, from += 3) {
                 float weight = columns.weight(weightAt + tap);
-                red += weight * (pixels[from] & 0xFF);
-                green += weight * (pixels[from + 1] & 0xFF);
-                blue += weight * (pixels[from + 2] & 0xFF);
+                red += weight * pixels[from];
+                green += weight * pixels[from + 1];
+                blue += weight * pixels[from + 2];
             }
             out[target] = red;
             out[target + 1] = green;
@@ -61,7 +78,7 @@ final class Resampler {
         }
     }
 
-    private static void horizontalGray(byte[] pixels, int rowStart, ResampleFilter columns, int outWidth,
+    private static void horizontalGray(float[] pixels, int rowStart, ResampleFilter columns, int outWidth,
             float[] out, int target) {
         for (int x = 0; x < outWidth; x++) {
             int taps = columns.count(x);
@@ -69,7 +86,7 @@ final class Resampler {
             int from = rowStart + columns.first(x);
             float sum = 0;
             for (int tap = 0; tap < taps; tap++) {
-                sum += columns.weight(weightAt + tap) * (pixels[from + tap] & 0xFF);
+                sum += columns.weight(weightAt + tap) * pixels[from + tap];
             }
             out[target + x] = sum;
         }
