@@ -1,10 +1,13 @@
 package dev.striate.core.data;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -17,6 +20,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class EncodedImage {
     /** Bytes per pixel a decode holds at its peak: the decoder's buffer (up to 4 samples) and its 3-byte copy. */
     private static final int BYTES_PER_PIXEL_DECODING = 8;
+    /** The first read of a file: the header and, for most photographs, the whole file. */
+    private static final int FIRST_READ_BYTES = 256 * 1024;
 
     private final Path file;
     private final ImageHeader header;
@@ -37,34 +42,55 @@ public final class EncodedImage {
         return new EncodedImage(null, new ImageHeader("pixels", pixels.width(), pixels.height()), 0, null, pixels);
     }
 
-    /** The header of {@code file}, read after checking the file's size; its bytes are read by {@link #load}. */
+    /**
+     * The header of {@code file}, read after checking the file's size. A file that fits in the first read (most
+     * photographs) is then already loaded; a larger one is read by {@link #load}.
+     */
     static EncodedImage open(Path file) throws UnreadableImageException {
-        long size;
-        try {
-            size = Files.size(file);
+        try (FileChannel channel = FileChannel.open(file)) {
+            long size = channel.size();
+            if (size == 0) {
+                throw new UnreadableImageException("empty file (0 bytes)");
+            }
+            if (size > ImageDecoder.MAX_FILE_BYTES) {
+                throw new UnreadableImageException("a file of " + (size >> 20) + " MiB, larger than the "
+                        + (ImageDecoder.MAX_FILE_BYTES >> 20) + " MiB an image file may have");
+            }
+            ByteBuffer start = ByteBuffer.allocate((int) Math.min(size, FIRST_READ_BYTES));
+            int count;
+            do {
+                count = channel.read(start);
+            } while (count >= 0 && start.hasRemaining());
+            byte[] first = Arrays.copyOf(start.array(), start.position());
+            boolean whole = first.length == size;
+            return new EncodedImage(file, checked(header(first, whole ? null : file)), size, whole ? first : null,
+                    null);
         } catch (IOException e) {
             throw new UnreadableImageException("cannot read the file: " + e.getMessage(), e);
         }
-        if (size == 0) {
-            throw new UnreadableImageException("empty file (0 bytes)");
-        }
-        if (size > ImageDecoder.MAX_FILE_BYTES) {
-            throw new UnreadableImageException("a file of " + (size >> 20) + " MiB, larger than the "
-                    + (ImageDecoder.MAX_FILE_BYTES >> 20) + " MiB an image file may have");
+    }
+
+    /** The header from the file's first bytes, or from the whole {@code file} (when not null) if it lies beyond. */
+    private static ImageHeader header(byte[] first, Path file) throws UnreadableImageException, IOException {
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(first))) {
+            return ImageHeader.read(input);
+        } catch (EOFException e) {
+            if (file == null) {
+                throw new UnreadableImageException("corrupt image: the file ends inside its header", e);
+            }
         }
         try (ImageInputStream input = new FileImageInputStream(file.toFile())) {
-            return new EncodedImage(file, checked(ImageHeader.read(input)), size, null, null);
-        } catch (IOException e) {
-            throw new UnreadableImageException("cannot read the file: " + e.getMessage(), e);
+            return ImageHeader.read(input);
+        } catch (EOFException e) {
+            throw new UnreadableImageException("corrupt image: the file ends inside its header", e);
         }
     }
 
     /** An image file's bytes already in memory. */
     static EncodedImage of(byte[] bytes) throws UnreadableImageException {
         ImageDecoder.sniffFormat(bytes);
-        try (InputStream stream = new ByteArrayInputStream(bytes);
-                ImageInputStream input = new MemoryCacheImageInputStream(stream)) {
-            return new EncodedImage(null, checked(ImageHeader.read(input)), bytes.length, bytes, null);
+        try {
+            return new EncodedImage(null, checked(header(bytes, null)), bytes.length, bytes, null);
         } catch (IOException e) {
             throw new UnreadableImageException("cannot read the image: " + e.getMessage(), e);
         }

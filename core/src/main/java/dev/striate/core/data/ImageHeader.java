@@ -15,8 +15,11 @@ record ImageHeader(String format, int width, int height) {
     private static final int BMP_HEADER_SIZE_AT = 14;
     private static final int OS2_HEADER_SIZE = 12;
 
-    /** Reads the header from the start of {@code input}; an exception names what is wrong. */
-    static ImageHeader read(ImageInputStream input) throws UnreadableImageException {
+    /**
+     * Reads the header from the start of {@code input}; an exception names what is wrong, except the end of the
+     * input inside the header ({@link EOFException}), which the caller words (it may hold only the file's start).
+     */
+    static ImageHeader read(ImageInputStream input) throws UnreadableImageException, EOFException {
         try {
             byte[] first = new byte[FIRST_BYTES];
             int count = input.read(first);
@@ -31,7 +34,7 @@ record ImageHeader(String format, int width, int height) {
             };
             return new ImageHeader(format, size[0], size[1]);
         } catch (EOFException e) {
-            throw new UnreadableImageException("corrupt image: the file ends inside its header", e);
+            throw e;
         } catch (IOException e) {
             throw new UnreadableImageException("cannot read the file: " + e.getMessage(), e);
         }
