@@ -37,7 +37,6 @@ public interface Backend extends AutoCloseable {
 
     void write(Tensor destination, int[] values);
 
-
     double[] read(Tensor source);
 
     void fill(Tensor tensor, double value);
