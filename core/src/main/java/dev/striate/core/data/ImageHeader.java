@@ -14,6 +14,7 @@ record ImageHeader(String format, int width, int height) {
     /** BMP: where the size of the info header is; OS/2 1.x headers of 12 bytes hold 16-bit sizes. */
     private static final int BMP_HEADER_SIZE_AT = 14;
     private static final int OS2_HEADER_SIZE = 12;
+    private static final int BMP_SIZE_AT = 18;
 
     /**
      * Reads the header from the start of {@code input}; an exception names what is wrong, except the end of the
@@ -28,8 +29,8 @@ record ImageHeader(String format, int width, int height) {
             int[] size = switch (format) {
                 case "JPEG" -> jpegSize(input);
                 case "PNG" -> pngSize(input);
-                case "GIF" -> littleEndianSize(input, 6, false);
-                case "BMP" -> littleEndianSize(input, 18, true);
+                case "BMP" -> bmpSize(input);
+                // GIF: the first frame's size, which ImageIO decodes (the logical screen may be larger); TIFF.
                 default -> ImageIoDecoder.size(input, format);
             };
             return new ImageHeader(format, size[0], size[1]);
@@ -91,18 +92,17 @@ record ImageHeader(String format, int width, int height) {
         return new int[] {width, height};
     }
 
-    /** GIF (16-bit) and BMP (32-bit, height negative for top-down rows) sizes at {@code offset}. */
-    private static int[] littleEndianSize(ImageInputStream input, int offset, boolean wide) throws IOException {
+    /** BMP: 32-bit sizes at 18 (height negative for top-down rows); OS/2 1.x headers hold 16-bit ones. */
+    private static int[] bmpSize(ImageInputStream input) throws IOException {
         input.setByteOrder(ByteOrder.LITTLE_ENDIAN);
-        input.seek(offset);
-        if (wide && readHeaderSize(input) != OS2_HEADER_SIZE) {
-            input.seek(offset);
-            int width = input.readInt();
-            int height = input.readInt();
-            return new int[] {width, height == Integer.MIN_VALUE ? height : Math.abs(height)};
+        boolean os2 = readHeaderSize(input) == OS2_HEADER_SIZE;
+        input.seek(BMP_SIZE_AT);
+        if (os2) {
+            return new int[] {input.readUnsignedShort(), input.readUnsignedShort()};
         }
-        input.seek(offset);
-        return new int[] {input.readUnsignedShort(), input.readUnsignedShort()};
+        int width = input.readInt();
+        int height = input.readInt();
+        return new int[] {width, height == Integer.MIN_VALUE ? height : Math.abs(height)};
     }
 
     private static int readHeaderSize(ImageInputStream input) throws IOException {
