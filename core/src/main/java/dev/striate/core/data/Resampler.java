@@ -1,5 +1,7 @@
 package dev.striate.core.data;
 
+import java.util.Arrays;
+
 /**
  * Separable resampling with PIL's antialiased bilinear filter (the one torchvision's Resize uses on PIL images): a
  * triangle filter widened by the scale factor when shrinking, so downscaled images do not alias. The weights are
@@ -8,14 +10,40 @@ package dev.striate.core.data;
  * the decoder to the last pass: no per-pixel object, no full-size float copy of the source.
  */
 final class Resampler {
+    /**
+     * Each thread's intermediate and result arrays, reused from image to image: allocating and zeroing them anew
+     * would cost a fifth of the resize. A result stays valid until the same thread's next resize.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        private float[] vertical = new float[0];
+        private float[] result = new float[0];
+
+        float[] vertical(int length) {
+            if (vertical.length < length) {
+                vertical = new float[length];
+            }
+            return vertical;
+        }
+
+        float[] result(int length) {
+            if (result.length < length) {
+                result = new float[length];
+            }
+            return result;
+        }
+    }
+
     private Resampler() {
     }
 
     /**
      * Resizes the window {@code windowTop, windowLeft, windowHeight x windowWidth} of an 8-bit interleaved source
      * (fractional coordinates allowed) to {@code resizedHeight x resizedWidth}, and returns the rows and columns
-     * {@code region} of that result as interleaved floats (0..255). Parts of the window or region outside the
-     * image read as 0, as torchvision pads a center crop larger than the image.
+     * {@code region} of that result as interleaved floats (0..255) at the start of an array that may be longer and
+     * that the thread's next call reuses. Parts of the window or region outside the image read as 0, as torchvision
+     * pads a center crop larger than the image.
      */
     static float[] resize(DecodedImage source, double windowTop, double windowLeft, double windowHeight,
             double windowWidth, int resizedHeight, int resizedWidth, CropWindow region) {
@@ -30,20 +58,30 @@ final class Resampler {
         byte[] pixels = source.pixels();
         // Vertically first, over whole rows of the columns the window needs: the inner loop is a vectorizable
         // a*x+y, and the horizontal pass that cannot vectorize then runs over output rows only.
-        float[] vertical = new float[region.height() * span];
+        Scratch scratch = SCRATCH.get();
+        float[] vertical = scratch.vertical(region.height() * span);
         for (int y = 0; y < region.height(); y++) {
             int taps = rows.count(y);
             int weightAt = rows.weightOffset(y);
             int target = y * span;
+            if (taps == 0) {
+                Arrays.fill(vertical, target, target + span, 0);
+            }
             for (int tap = 0; tap < taps; tap++) {
                 float weight = rows.weight(weightAt + tap);
                 int from = (rows.first(y) + tap) * rowLength + spanStart;
-                for (int i = 0; i < span; i++) {
-                    vertical[target + i] += weight * (pixels[from + i] & 0xFF);
+                if (tap == 0) {
+                    for (int i = 0; i < span; i++) {
+                        vertical[target + i] = weight * (pixels[from + i] & 0xFF);
+                    }
+                } else {
+                    for (int i = 0; i < span; i++) {
+                        vertical[target + i] += weight * (pixels[from + i] & 0xFF);
+                    }
                 }
             }
         }
-        float[] out = new float[region.height() * region.width() * channels];
+        float[] out = scratch.result(region.height() * region.width() * channels);
         for (int y = 0; y < region.height(); y++) {
             int rowStart = y * span - spanStart;
             int target = y * region.width() * channels;
