@@ -3,18 +3,15 @@ package dev.striate.core.data;
 import dev.striate.core.UserException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -53,11 +50,8 @@ public final class Loader implements AutoCloseable {
     private final ExecutorService pool;
     private final Arena memory = Arena.ofShared();
     private final LoaderStatistics statistics = new LoaderStatistics();
-    /** Each worker's transformed image before it is copied into the batch. */
-    private final ThreadLocal<float[]> transformed;
+    private final SampleFiller filler;
     private final ArrayDeque<BatchBuffer> freeBuffers = new ArrayDeque<>();
-    /** Reasons of samples found unreadable, so later epochs skip them without decoding again. */
-    private final Map<Integer, String> unreadable = new ConcurrentHashMap<>();
     private EpochIterator current;
 
     public Loader(Dataset dataset, TransformPipeline transform, int batchSize, boolean shuffle, boolean dropLast,
@@ -84,7 +78,7 @@ public final class Loader implements AutoCloseable {
         this.seed = seed;
         this.itemSize = transform.itemSize();
         this.pool = Executors.newFixedThreadPool(workers, daemonThreads());
-        this.transformed = ThreadLocal.withInitial(() -> new float[itemSize]);
+        this.filler = new SampleFiller(dataset, transform, seed, statistics);
         for (int i = 0; i < PREFETCH + 1; i++) {
             freeBuffers.push(new BatchBuffer(memory, batchSize, itemSize));
         }
@@ -143,44 +137,6 @@ public final class Loader implements AutoCloseable {
         }
     }
 
-    /** Decodes and transforms one sample into a slot; on failure records the reason instead. */
-    private void fill(BatchBuffer buffer, int slot, int index, int epoch) {
-        String known = unreadable.get(index);
-        if (known != null) {
-            buffer.failures[slot] = known;
-            return;
-        }
-        try {
-            long start = System.nanoTime();
-            EncodedImage encoded = dataset.read(index);
-            SplittableRandom random = new SplittableRandom(Seeds.mix(seed, Seeds.AUGMENT, epoch, index));
-            TransformPlan plan = transform.plan(encoded.height(), encoded.width(), random);
-            int eighths = encoded.decodableEighths(plan.minimumEighths());
-            long read;
-            long decoded;
-            long augmented;
-            try (DecodeBudget.Reservation reservation = DecodeBudget.shared().reserve(encoded.memoryToDecode(eighths),
-                    dataset.describe(index))) {
-                encoded.load();
-                read = System.nanoTime();
-                DecodedImage image = encoded.decode(eighths);
-                decoded = System.nanoTime();
-                transform.render(image, eighths, plan, transformed.get(), 0);
-                augmented = System.nanoTime();
-            }
-            MemorySegment.copy(transformed.get(), 0, buffer.images, ValueLayout.JAVA_FLOAT,
-                    (long) slot * itemSize * Float.BYTES, itemSize);
-            buffer.labels[slot] = dataset.label(index);
-            buffer.failures[slot] = null;
-            statistics.sample(encoded.decoderName(), read - start, decoded - read, augmented - decoded,
-                    System.nanoTime() - augmented);
-        } catch (UnreadableImageException e) {
-            String reason = dataset.describe(index) + ": " + e.getMessage();
-            unreadable.put(index, reason);
-            buffer.failures[slot] = reason;
-        }
-    }
-
     private static ThreadFactory daemonThreads() {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
@@ -189,21 +145,6 @@ public final class Loader implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** One reusable batch: images, labels and, per slot, why its sample failed (null when it did not). */
-    private static final class BatchBuffer {
-        /** Page-aligned, so that a GPU backend can register (pin) it as it is. */
-        private static final long PAGE = 4096;
-        final MemorySegment images;
-        final int[] labels;
-        final String[] failures;
-
-        BatchBuffer(Arena memory, int batchSize, int itemSize) {
-            images = memory.allocate((long) batchSize * itemSize * Float.BYTES, PAGE);
-            labels = new int[batchSize];
-            failures = new String[batchSize];
-        }
     }
 
     /** A batch handed to the workers: done when every slot is filled or has failed. */
@@ -266,7 +207,7 @@ public final class Loader implements AutoCloseable {
                 int to = (int) ((long) count * (c + 1) / chunks);
                 parts[c] = CompletableFuture.runAsync(() -> {
                     for (int slot = from; slot < to; slot++) {
-                        fill(buffer, slot, order[start + slot], epoch);
+                        filler.fill(buffer, slot, order[start + slot], epoch);
                     }
                 }, pool);
             }
@@ -311,7 +252,7 @@ public final class Loader implements AutoCloseable {
             int position = (batch.index() + 1) * batchSize;
             for (int step = 0; step < order.length - batch.count() && kept < batch.count(); step++) {
                 int index = order[(position + step) % order.length];
-                fill(buffer, kept, index, epoch);
+                filler.fill(buffer, kept, index, epoch);
                 if (buffer.failures[kept] == null) {
                     kept++;
                 }
