@@ -18,8 +18,11 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * Items already in memory (IDX) are wrapped as decoded pixels.
  */
 public final class EncodedImage {
-    /** Bytes per pixel a decode holds at its peak: the decoder's buffer (up to 4 samples) and its 3-byte copy. */
-    private static final int BYTES_PER_PIXEL_DECODING = 8;
+    /**
+     * Bytes per pixel a decode holds at its peak: a CMYK JPEG's 4 samples in libjpeg-turbo's buffer, their copy on
+     * the heap, and the 3-byte RGB result (ImageIO holds less: a 4-byte raster and the 3-byte copy).
+     */
+    private static final int BYTES_PER_PIXEL_DECODING = 11;
     /** The first read of a file: the header and, for most photographs, the whole file. */
     private static final int FIRST_READ_BYTES = 256 * 1024;
 

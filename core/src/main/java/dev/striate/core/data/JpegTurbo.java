@@ -100,9 +100,12 @@ final class JpegTurbo {
             // The global arena: the library stays loaded for the life of the JVM, as the decoder is used to the end.
             JpegTurbo library = new JpegTurbo(SymbolLookup.libraryLookup(name, Arena.global()));
             return new Availability(library, "JPEG decoder: libjpeg-turbo (" + name + ")");
-        } catch (IllegalArgumentException | NoSuchElementException e) {
+        } catch (IllegalArgumentException e) {
             return new Availability(null, "JPEG decoder: ImageIO, 2-4x slower: libjpeg-turbo's " + name
                     + " was not found (apt-get install libturbojpeg0)");
+        } catch (NoSuchElementException e) {
+            return new Availability(null, "JPEG decoder: ImageIO, 2-4x slower: " + name + " is older than "
+                    + "libjpeg-turbo 2.0 (" + e.getMessage() + "; apt-get install libturbojpeg0)");
         }
     }
 
