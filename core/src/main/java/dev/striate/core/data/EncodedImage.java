@@ -187,7 +187,8 @@ public final class EncodedImage {
         }
     }
 
-    private String description() {
+    /** The image in words, for messages: "a JPEG of 4000x3000 pixels". */
+    String description() {
         return "a " + header.format() + " of " + header.width() + "x" + header.height() + " pixels";
     }
 }

@@ -48,7 +48,7 @@ final class SampleFiller {
             long decoded;
             long augmented;
             try (DecodeBudget.Reservation reservation = DecodeBudget.shared().reserve(encoded.memoryToDecode(eighths),
-                    dataset.describe(index))) {
+                    encoded.description())) {
                 encoded.load();
                 read = System.nanoTime();
                 DecodedImage image = encoded.decode(eighths);

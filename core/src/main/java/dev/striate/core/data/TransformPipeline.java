@@ -87,8 +87,10 @@ public record TransformPipeline(int channels, int height, int width, int resizeS
             plan = new TransformPlan(randomResizedCrop.choose(imageHeight, imageWidth, random), height, width,
                     new CropWindow(0, 0, height, width), false);
         } else {
-            int resizedHeight = imageHeight;
-            int resizedWidth = imageWidth;
+            // No resize and no crop: the image is resized to the output size at once.
+            boolean plain = resizeShorter == 0 && cropHeight == 0;
+            int resizedHeight = plain ? height : imageHeight;
+            int resizedWidth = plain ? width : imageWidth;
             if (resizeShorter > 0) {
                 // torchvision's Resize(int): the shorter side becomes the size, the longer keeps the aspect, truncated.
                 boolean tall = imageHeight > imageWidth;
