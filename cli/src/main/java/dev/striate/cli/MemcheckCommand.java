@@ -15,6 +15,7 @@ import dev.striate.cuda.device.StreamTimer;
 import dev.striate.cuda.memory.MemoryStatistics;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -132,6 +133,6 @@ final class MemcheckCommand implements Command {
         for (int i = 0; i < batchSize; i++) {
             labels[i] = random.nextInt(spec.classes());
         }
-        return new Batch(images, labels, batchSize, 0, List.of());
+        return new Batch(MemorySegment.ofArray(images), labels, batchSize, 0, List.of());
     }
 }

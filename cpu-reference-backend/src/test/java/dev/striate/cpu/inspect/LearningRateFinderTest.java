@@ -16,6 +16,7 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.core.train.ExecutorCache;
 import dev.striate.cpu.CpuBackend;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -37,7 +38,7 @@ class LearningRateFinderTest {
         builder.add("flatten", new Flatten(), ClassifierGraphs.IMAGES);
         builder.add("fc", Linear.of(2), "flatten");
         Graph graph = ClassifierGraphs.training(builder.build("fc"), 0);
-        Batch batch = new Batch(new float[] {1, 1}, new int[] {0, 1}, 2, 0, List.of());
+        Batch batch = new Batch(MemorySegment.ofArray(new float[] {1, 1}), new int[] {0, 1}, 2, 0, List.of());
         try (CpuBackend backend = new CpuBackend();
              ParameterStore store = ParameterStore.initialize(graph, backend, 0);
              ExecutorCache executors = new ExecutorCache(graph, backend, store);

@@ -50,8 +50,10 @@ class EvaluatorTest {
             }
             store.write("fc.weight", eye);
             List<Batch> batches = new ArrayList<>();
-            batches.add(new Batch(MemorySegment.ofArray(concat(logits[0], logits[1])), new int[] {labels[0], labels[1]}, 2, 0, List.of()));
-            batches.add(new Batch(MemorySegment.ofArray(logits[2]), new int[] {labels[2]}, 1, 1, List.of("bad.png: truncated")));
+            batches.add(new Batch(MemorySegment.ofArray(concat(logits[0], logits[1])),
+                    new int[] {labels[0], labels[1]}, 2, 0, List.of()));
+            batches.add(new Batch(MemorySegment.ofArray(logits[2]), new int[] {labels[2]}, 1, 1,
+                    List.of("bad.png: truncated")));
             Evaluation result = new Evaluator(executors).evaluate(batches.iterator(), CLASSES, index -> { });
 
             double expectedLoss = 0;
