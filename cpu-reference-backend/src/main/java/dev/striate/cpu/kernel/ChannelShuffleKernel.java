@@ -1,5 +1,6 @@
 package dev.striate.cpu.kernel;
 
+import dev.striate.core.tensor.ChannelLayout;
 import static dev.striate.cpu.CpuBackend.data;
 
 import dev.striate.core.backend.BackwardCall;

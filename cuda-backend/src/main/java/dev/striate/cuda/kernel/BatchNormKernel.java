@@ -6,12 +6,13 @@ import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.op.BatchNorm;
+import dev.striate.core.tensor.ChannelLayout;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
-import dev.striate.cuda.cudnn.CudnnBatchNorm;
 import dev.striate.cuda.cudnn.CudnnBatchNorm.Statistics;
+import dev.striate.cuda.cudnn.CudnnBatchNorm;
 import java.util.List;
 
 /**

@@ -4,6 +4,7 @@ import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.op.ChannelShuffle;
+import dev.striate.core.tensor.ChannelLayout;
 import dev.striate.cuda.CudaContext;
 
 /** Output channel i·groups + g is input channel g·(C/groups) + i; backward sends each gradient back. */

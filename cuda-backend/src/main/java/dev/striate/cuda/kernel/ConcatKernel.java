@@ -4,6 +4,7 @@ import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.op.Concat;
+import dev.striate.core.tensor.ChannelLayout;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
 

@@ -4,6 +4,7 @@ import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.op.Maxout;
+import dev.striate.core.tensor.ChannelLayout;
 import dev.striate.cuda.CudaContext;
 
 /** Output channel j is the maximum of input channels j·k .. j·k + k - 1; the first maximum takes the gradient. */

@@ -1,13 +1,11 @@
-package dev.striate.cpu.kernel;
-
-import dev.striate.core.tensor.Shape;
+package dev.striate.core.tensor;
 
 /**
  * An [N, C] or [N, C, H, W] tensor read as [N, C, S], where S is the number of positions per channel (H·W, or 1 for
- * rank 2): the one layout the per-channel ops need.
+ * rank 2): the one layout the per-channel ops (batch norm, channel shuffle, slicing) need, on every backend.
  */
-record ChannelLayout(int batch, int channels, int positions) {
-    static ChannelLayout of(Shape shape) {
+public record ChannelLayout(int batch, int channels, int positions) {
+    public static ChannelLayout of(Shape shape) {
         int positions = 1;
         for (int axis = 2; axis < shape.rank(); axis++) {
             positions *= shape.dim(axis);
@@ -16,7 +14,7 @@ record ChannelLayout(int batch, int channels, int positions) {
     }
 
     /** The flat NCHW index of item n, channel c, position s. */
-    int index(int n, int c, int s) {
+    public int index(int n, int c, int s) {
         return (n * channels + c) * positions + s;
     }
 }
