@@ -15,14 +15,19 @@ public final class Suggestions {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         String lowered = given.toLowerCase(Locale.ROOT);
+        int limit = Math.max(2, given.length() / 3);
         for (String candidate : candidates) {
+            // The distance is at least the difference in length: skip the quadratic work when that rules it out.
+            if (Math.abs(candidate.length() - given.length()) > limit) {
+                continue;
+            }
             int distance = distance(lowered, candidate.toLowerCase(Locale.ROOT));
             if (distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;
             }
         }
-        return best != null && bestDistance <= Math.max(2, given.length() / 3) ? best : null;
+        return best != null && bestDistance <= limit ? best : null;
     }
 
     /** Up to {@code limit} of {@code candidates}, nearest to {@code given} first (ties in the candidates' order). */

@@ -34,7 +34,7 @@ final class Attributes {
             String key = names.next();
             if (!key.equals("comment") && !allowed.contains(key)) {
                 TreeSet<String> valid = new TreeSet<>(allowed);
-                throw fail("unknown attribute '" + key + "' of " + what + Suggestions.didYouMean(key, valid)
+                throw fail("unknown attribute '" + abbreviate(key) + "' of " + what + Suggestions.didYouMean(key, valid)
                         + "; valid attributes: " + String.join(", ", valid));
             }
         }
@@ -253,7 +253,11 @@ final class Attributes {
 
     /** A value as it appears in JSON, shortened. */
     static String describe(JsonNode value) {
-        String text = value.toString();
+        return abbreviate(value.toString());
+    }
+
+    /** Text from the spec, shortened to 40 characters, so that a message stays one short line. */
+    static String abbreviate(String text) {
         return text.length() > 40 ? text.substring(0, 37) + "..." : text;
     }
 }

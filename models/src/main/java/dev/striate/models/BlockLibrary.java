@@ -96,7 +96,7 @@ final class BlockLibrary {
                         + Attributes.describe(p));
             }
             if (parameters.contains(p.asText())) {
-                throw a.error("params[" + i + "]", "'" + p.asText() + "' is declared twice");
+                throw a.error("params[" + i + "]", "'" + Attributes.abbreviate(p.asText()) + "' is declared twice");
             }
             parameters.add(p.asText());
         }
@@ -109,7 +109,7 @@ final class BlockLibrary {
         String name = a.text("use");
         Definition definition = definitions.get(name);
         if (definition == null) {
-            throw a.error("use", "block '" + name + "' is not declared under \"blocks\""
+            throw a.error("use", "block '" + Attributes.abbreviate(name) + "' is not declared under \"blocks\""
                     + Suggestions.didYouMean(name, definitions.keySet())
                     + (definitions.isEmpty() ? "; this spec declares no blocks"
                     : "; declared blocks: " + String.join(", ", definitions.keySet())));
@@ -141,7 +141,7 @@ final class BlockLibrary {
             for (Map.Entry<String, JsonNode> e : given.properties()) {
                 if (!definition.parameters().contains(e.getKey())) {
                     throw a.error("args." + e.getKey(), "block '" + definition.name() + "' has no parameter '"
-                            + e.getKey() + "'" + Suggestions.didYouMean(e.getKey(), definition.parameters())
+                            + Attributes.abbreviate(e.getKey()) + "'" + Suggestions.didYouMean(e.getKey(), definition.parameters())
                             + "; its parameters: " + (definition.parameters().isEmpty() ? "none"
                             : String.join(", ", definition.parameters())));
                 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.Suggestions;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 
 /**
  * Block parameters inside a block's body: a string that starts with {@code $} is replaced by its value.
@@ -64,6 +65,8 @@ final class Expressions {
         private final String input;
         private final String path;
         private int position;
+        /** Parentheses and unary minus open at the position, bounded by {@link SpecLimits#MAX_EXPRESSION_DEPTH}. */
+        private int depth;
 
         Parser(String text, String input, String path) {
             this.text = text;
@@ -113,10 +116,10 @@ final class Expressions {
 
         private double unary() {
             if (accept("-")) {
-                return -unary();
+                return -nested(this::unary);
             }
             if (accept("(")) {
-                double value = expression();
+                double value = nested(this::expression);
                 if (!accept(")")) {
                     throw error("missing ')'");
                 }
@@ -145,6 +148,19 @@ final class Expressions {
             return argument(input.substring(start, position));
         }
 
+        private double nested(DoubleSupplier inner) {
+            if (depth >= SpecLimits.MAX_EXPRESSION_DEPTH) {
+                throw error("parentheses and minus signs nest more than " + SpecLimits.MAX_EXPRESSION_DEPTH
+                        + " deep");
+            }
+            depth++;
+            try {
+                return inner.getAsDouble();
+            } finally {
+                depth--;
+            }
+        }
+
         private static boolean isNumberCharacter(char c) {
             return Character.isDigit(c) || c == '.';
         }
@@ -152,7 +168,7 @@ final class Expressions {
         private double argument(String name) {
             JsonNode value = arguments.get(name);
             if (value == null) {
-                throw error("block '" + blockName + "' has no parameter '" + name + "'"
+                throw error("block '" + blockName + "' has no parameter '" + Attributes.abbreviate(name) + "'"
                         + Suggestions.didYouMean(name, arguments.keySet()) + "; its parameters: "
                         + String.join(", ", arguments.keySet()));
             }
@@ -186,7 +202,7 @@ final class Expressions {
         }
 
         private SpecException error(String message) {
-            return SpecException.at(source, path, "in \"" + text + "\": " + message);
+            return SpecException.at(source, path, "in \"" + Attributes.abbreviate(text) + "\": " + message);
         }
     }
 }

@@ -55,7 +55,7 @@ final class Initializers {
             case "ones" -> noArguments(text, args, new Initializer.Constant(1), error);
             case "pytorch_default" -> noArguments(text, args,
                     forBias ? null : Initializer.KaimingUniform.PYTORCH_DEFAULT, error);
-            default -> throw error.apply("unknown initializer '" + name + "'" + Suggestions.didYouMean(name, NAMES)
+            default -> throw error.apply("unknown initializer '" + Attributes.abbreviate(name) + "'" + Suggestions.didYouMean(name, NAMES)
                     + "; valid: " + String.join(", ", NAMES));
         };
     }

@@ -37,6 +37,8 @@ final class LayerParser {
     private final String source;
     private final int classes;
     private final BlockLibrary blocks;
+    /** How deep the layer being parsed is, block uses included; bounded by {@link SpecLimits#MAX_NESTING}. */
+    private int depth;
 
     LayerParser(String source, int classes, BlockLibrary blocks) {
         this.source = source;
@@ -78,6 +80,19 @@ final class LayerParser {
     }
 
     Layer layer(JsonNode json, String path) {
+        if (depth >= SpecLimits.MAX_NESTING) {
+            throw SpecException.at(source, SpecLimits.shortPath(path), "layers nest more than "
+                    + SpecLimits.MAX_NESTING + " deep (compositions and block uses inside each other)");
+        }
+        depth++;
+        try {
+            return parseLayer(json, path);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Layer parseLayer(JsonNode json, String path) {
         if (!json.isObject()) {
             throw SpecException.at(source, path, "a layer must be a JSON object such as {\"type\": \"relu\"}, got "
                     + Attributes.describe(json));
@@ -109,7 +124,7 @@ final class LayerParser {
         if (NOT_LAYERS.containsKey(type)) {
             throw SpecException.at(source, path + ".type", "'" + type + "' is not a layer: " + NOT_LAYERS.get(type));
         }
-        throw SpecException.at(source, path + ".type", "unknown layer type '" + type + "'"
+        throw SpecException.at(source, path + ".type", "unknown layer type '" + Attributes.abbreviate(type) + "'"
                 + Suggestions.didYouMean(type, layerTypes()) + "; valid types: " + String.join(", ", layerTypes()));
     }
 
@@ -133,14 +148,23 @@ final class LayerParser {
             case "repeat" -> {
                 int n = a.integer("n", 1);
                 List<Layer> body = nonEmpty(a, "body");
+                long expanded = n * SpecLimits.layers(body);
+                a.check("n", expanded <= SpecLimits.MAX_LAYERS, "repeating the body " + n + " times "
+                        + SpecLimits.tooManyLayers(expanded));
                 List<Layer> copies = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     copies.addAll(body);
                 }
                 yield new SequentialLayer(a.name(), path, copies, a.inline(false));
             }
-            case "vgg_block" -> new VggBlock(a.name(), path, a.inline(true), a.integer("convs", 1),
-                    a.integer("out", 1), a.bool("batch_norm", false), convInit);
+            case "vgg_block" -> {
+                VggBlock block = new VggBlock(a.name(), path, a.inline(true), a.integer("convs", 1),
+                        a.integer("out", 1), a.bool("batch_norm", false), convInit);
+                long expanded = SpecLimits.layers(block);
+                a.check("convs", expanded <= SpecLimits.MAX_LAYERS, "a vgg_block of " + block.convs()
+                        + " convolutions " + SpecLimits.tooManyLayers(expanded));
+                yield block;
+            }
             case "basic_block" -> new BasicBlock(a.name(), path, a.inline(false), a.integer("width", 1),
                     a.integer("stride", 1, 1), convInit);
             case "bottleneck" -> new Bottleneck(a.name(), path, a.inline(false), a.integer("width", 1),
@@ -238,6 +262,8 @@ final class LayerParser {
         int stride = a.integer("stride", 1, 1);
         JsonNode width = a.required("width");
         boolean inline = a.inline(false);
+        a.check("count", count <= SpecLimits.MAX_LAYERS, "a stage of " + count + " blocks "
+                + SpecLimits.tooManyLayers(count));
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ObjectNode blockSpec = JsonNodeFactory.instance.objectNode();

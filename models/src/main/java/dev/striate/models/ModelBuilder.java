@@ -26,6 +26,7 @@ final class ModelBuilder {
     private final String source;
     /** Where each node was written, to name both places when a name is used twice. */
     private final Map<String, String> writtenAt = new HashMap<>();
+    private long nodes;
 
     private ModelBuilder(String source) {
         this.source = source;
@@ -56,7 +57,12 @@ final class ModelBuilder {
         ModelBuilder builder = new ModelBuilder(spec.source());
         int[] chw = spec.inputShape();
         Shape inputShape = Shape.of(batch, chw[0], chw[1], chw[2]);
-        builder.graph.input(INPUT, inputShape);
+        try {
+            builder.graph.input(INPUT, inputShape);
+        } catch (GraphException e) {
+            throw SpecException.at(spec.source(), "input", (batch > 1 ? "a batch of " + batch + " images: " : "")
+                    + e.getMessage());
+        }
         String output = builder.list(spec.body(), new Scope(""), INPUT);
         if (output.equals(INPUT)) {
             throw SpecException.at(spec.source(), "body", "the body has no layers");
@@ -125,8 +131,11 @@ final class ModelBuilder {
     private String add(String name, Op op, String path, String... inputs) {
         if (graph.has(name)) {
             String first = writtenAt.get(name);
-            throw SpecException.at(source, path, "the node name '" + name + "' is already used"
+            throw SpecException.at(source, path, "the node name '" + Attributes.abbreviate(name) + "' is already used"
                     + (first == null ? "" : " by the layer at " + first) + "; give this layer another \"name\"");
+        }
+        if (++nodes > SpecLimits.MAX_LAYERS) {
+            throw SpecException.at(source, SpecLimits.shortPath(path), "the model " + SpecLimits.tooManyLayers(nodes));
         }
         try {
             graph.add(name, op, inputs);

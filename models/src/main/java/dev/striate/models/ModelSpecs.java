@@ -5,6 +5,7 @@ import dev.striate.core.UserException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public final class ModelSpecs {
             return file(file);
         }
         boolean looksLikePath = nameOrPath.contains("/") || nameOrPath.endsWith(".json");
-        throw new UserException("'" + nameOrPath + "' is " + (looksLikePath ? "not a readable file"
+        throw new UserException("'" + Attributes.abbreviate(nameOrPath) + "' is " + (looksLikePath ? "not a readable file"
                 : "neither a zoo model nor a file") + Suggestions.didYouMean(nameOrPath, zooNames())
                 + "; zoo models: " + String.join(", ", zooNames()));
     }
@@ -40,6 +41,8 @@ public final class ModelSpecs {
         String json;
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new UserException("the spec " + file + " is not UTF-8 text; save it as UTF-8 JSON", e);
         } catch (IOException e) {
             throw new UserException("cannot read the spec " + file + ": " + e.getMessage(), e);
         }
@@ -49,7 +52,7 @@ public final class ModelSpecs {
     /** A zoo model by name. */
     public static ModelSpec zoo(String name) {
         if (!zooNames().contains(name)) {
-            throw new UserException("no zoo model named '" + name + "'" + Suggestions.didYouMean(name, zooNames())
+            throw new UserException("no zoo model named '" + Attributes.abbreviate(name) + "'" + Suggestions.didYouMean(name, zooNames())
                     + "; zoo models: " + String.join(", ", zooNames()));
         }
         return parse(resource(name + ".json"), "zoo/" + name + ".json");

@@ -229,7 +229,7 @@ public final class ModelSummary {
     }
 
     /** A number when height and width agree, else [height, width]. */
-    private static JsonNode squareOrPair(JsonNodeFactory f, int height, int width) {
+    private static JsonNode squareOrPair(JsonNodeFactory f, long height, long width) {
         return height == width ? f.numberNode(height) : f.arrayNode().add(height).add(width);
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.JsonProblems;
 import java.util.List;
 
 /**
@@ -28,7 +29,7 @@ final class SpecParser {
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();
             String place = where == null ? source : source + ":" + where.getLineNr() + ":" + where.getColumnNr();
-            throw new SpecException(place + ": malformed JSON: " + jacksonMessage(e), e);
+            throw new SpecException(place + ": malformed JSON: " + JsonProblems.describe(e), e);
         }
         if (root == null || root.isMissingNode()) {
             throw new SpecException(source + ": is empty; a spec is a JSON object with name, input, classes and body");
@@ -38,13 +39,6 @@ final class SpecParser {
                     + Attributes.describe(root));
         }
         return parse((ObjectNode) root, source);
-    }
-
-    /** Jackson's own words, first line only, without its pointers into a source it does not show. */
-    private static String jacksonMessage(JsonProcessingException e) {
-        String message = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
-        int marker = message.indexOf(" (start marker at [Source");
-        return marker < 0 ? message : message.substring(0, marker);
     }
 
     static ModelSpec parse(ObjectNode root, String source) {

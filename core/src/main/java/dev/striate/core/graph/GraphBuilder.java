@@ -23,6 +23,9 @@ public final class GraphBuilder {
         if (!shape.allPositive()) {
             throw new GraphException("input '" + name + "': sizes must be positive, got " + shape);
         }
+        if (!shape.fitsOneTensor()) {
+            throw new GraphException("input '" + name + "': " + tooLarge(shape));
+        }
         inputs.put(name, new GraphInput(name, shape, dtype));
         return name;
     }
@@ -66,7 +69,13 @@ public final class GraphBuilder {
             if (!out.allPositive()) {
                 throw new ShapeException("output shape " + out + " has a zero or negative size");
             }
+            if (!out.fitsOneTensor()) {
+                throw new ShapeException("the output " + tooLarge(out));
+            }
             for (ParamSpec spec : op.parameters(shapes)) {
+                if (!spec.shape().fitsOneTensor()) {
+                    throw new ShapeException("the parameter '" + spec.suffix() + "' " + tooLarge(spec.shape()));
+                }
                 parameters.add(new Parameter(name + "." + spec.suffix(), spec));
             }
             warnings = op.warnings(shapes);
@@ -76,6 +85,12 @@ public final class GraphBuilder {
         }
         nodes.put(name, new Node(name, op, inputNames, out, op.outputDType(dtypes), parameters, warnings));
         return name;
+    }
+
+    private static String tooLarge(Shape shape) {
+        long size = shape.size();
+        return shape + " has " + (size == Long.MAX_VALUE ? "more than " : "") + size
+                + " values, more than one tensor can hold (" + Shape.MAX_ELEMENTS + ")";
     }
 
     public boolean has(String name) {

@@ -18,7 +18,7 @@ public record Concat() implements Op {
     @Override
     public Shape outputShape(List<Shape> inputs) {
         Shape first = Shapes.requireRank(inputs.getFirst(), 2, 4, "N, C or N, C, H, W");
-        int channels = 0;
+        long channels = 0;
         for (Shape in : inputs) {
             Shapes.requirePositive(in);
             if (in.rank() != first.rank() || !in.withDim(1, 1).equals(first.withDim(1, 1))) {
@@ -26,6 +26,10 @@ public record Concat() implements Op {
             }
             channels += in.channels();
         }
-        return first.withDim(1, channels);
+        if (channels > Integer.MAX_VALUE) {
+            throw new ShapeException("the joined channels " + channels + " are more than a dimension can hold ("
+                    + Integer.MAX_VALUE + ")");
+        }
+        return first.withDim(1, (int) channels);
     }
 }

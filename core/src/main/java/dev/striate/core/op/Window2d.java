@@ -38,45 +38,57 @@ public record Window2d(int kernelH, int kernelW, int strideH, int strideW,
         }
     }
 
-    public int extentH() {
-        return dilationH * (kernelH - 1) + 1;
+    /** The dilated kernel's height, dilation·(k-1) + 1; exact, as the attributes may be as large as an int. */
+    public long extentH() {
+        return (long) dilationH * (kernelH - 1) + 1;
     }
 
-    public int extentW() {
-        return dilationW * (kernelW - 1) + 1;
+    public long extentW() {
+        return (long) dilationW * (kernelW - 1) + 1;
     }
 
     public int outputHeight(int inputHeight, boolean ceilMode) {
-        return outputSize(inputHeight, padTop, padBottom, extentH(), strideH, ceilMode);
+        return checkedDimension("output height", outputSize(inputHeight, padTop, padBottom, extentH(), strideH,
+                ceilMode));
     }
 
     public int outputWidth(int inputWidth, boolean ceilMode) {
-        return outputSize(inputWidth, padLeft, padRight, extentW(), strideW, ceilMode);
+        return checkedDimension("output width", outputSize(inputWidth, padLeft, padRight, extentW(), strideW,
+                ceilMode));
     }
 
-    private static int outputSize(int in, int padBefore, int padAfter, int extent, int stride, boolean ceilMode) {
-        int span = in + padBefore + padAfter - extent;
+    /** In long arithmetic, where every operand is at most an int and the result cannot overflow. */
+    private static long outputSize(long in, long padBefore, long padAfter, long extent, long stride,
+                                   boolean ceilMode) {
+        long span = in + padBefore + padAfter - extent;
         if (span < 0) {
             return 0;
         }
-        int out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+        long out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
         if (ceilMode && (out - 1) * stride >= in + padBefore) {
             out--;
         }
         return out;
     }
 
+    private int checkedDimension(String what, long size) {
+        if (size > Integer.MAX_VALUE) {
+            throw new ShapeException(what + " " + size + " is more than a dimension can hold (" + Integer.MAX_VALUE
+                    + "); padding " + paddingText() + ", stride " + strideH + "x" + strideW);
+        }
+        return (int) size;
+    }
+
     /** Output [H, W] of the window on an NCHW input, or an error naming the sizes when it does not fit. */
     public int[] outputSpatial(Shape input, boolean ceilMode) {
         validate();
-        int h = input.height();
-        int w = input.width();
-        if (h + padTop + padBottom < extentH() || w + padLeft + padRight < extentW()) {
+        long paddedH = (long) input.height() + padTop + padBottom;
+        long paddedW = (long) input.width() + padLeft + padRight;
+        if (paddedH < extentH() || paddedW < extentW()) {
             throw new ShapeException("kernel " + extentH() + "x" + extentW() + (dilationH > 1 || dilationW > 1
-                    ? " (dilated)" : "") + " is larger than the padded input " + (h + padTop + padBottom) + "x"
-                    + (w + padLeft + padRight));
+                    ? " (dilated)" : "") + " is larger than the padded input " + paddedH + "x" + paddedW);
         }
-        return new int[] {outputHeight(h, ceilMode), outputWidth(w, ceilMode)};
+        return new int[] {outputHeight(input.height(), ceilMode), outputWidth(input.width(), ceilMode)};
     }
 
     /**
@@ -87,8 +99,8 @@ public record Window2d(int kernelH, int kernelW, int strideH, int strideW,
     public List<String> unreadWarnings(Shape input, boolean ceilMode) {
         List<String> warnings = new ArrayList<>();
         int[] out = outputSpatial(input, ceilMode);
-        int lastRow = (out[0] - 1) * strideH + extentH() - 1 - padTop;
-        int lastCol = (out[1] - 1) * strideW + extentW() - 1 - padLeft;
+        long lastRow = (long) (out[0] - 1) * strideH + extentH() - 1 - padTop;
+        long lastCol = (long) (out[1] - 1) * strideW + extentW() - 1 - padLeft;
         int h = input.height();
         int w = input.width();
         if (h - 1 - lastRow > Math.max(0, strideH - extentH())) {
@@ -100,8 +112,8 @@ public record Window2d(int kernelH, int kernelW, int strideH, int strideW,
         return warnings;
     }
 
-    private String unread(String what, int from, int to, int h, int w) {
-        String range = from == to ? Integer.toString(from) : from + ".." + to;
+    private String unread(String what, long from, long to, int h, int w) {
+        String range = from == to ? Long.toString(from) : from + ".." + to;
         return "input " + what + " " + range + " are never read (" + kernelH + "x" + kernelW + " kernel, stride "
                 + strideH + "x" + strideW + ", padding " + paddingText() + " on " + h + "x" + w + ")";
     }

@@ -31,20 +31,33 @@ public final class Shape {
         return dims.clone();
     }
 
-    /** Number of elements; 1 for a scalar. */
+    /** The most elements one tensor may hold: its values are indexed by an {@code int}. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
+    /** Number of elements; 1 for a scalar; Long.MAX_VALUE when the product does not fit a long. */
     public long size() {
-        long n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        return n;
+        return product(0);
     }
 
-    /** Elements per batch item: the product of all dimensions after the first. */
+    /** Elements per batch item: the product of all dimensions after the first (saturating like {@link #size}). */
     public long sizePerItem() {
+        return product(1);
+    }
+
+    /** Whether the tensor has at most {@link #MAX_ELEMENTS} elements, so that it can be allocated and indexed. */
+    public boolean fitsOneTensor() {
+        return size() <= MAX_ELEMENTS;
+    }
+
+    /** The product of the dimensions from {@code axis} on; it saturates, so that a huge shape compares as huge. */
+    private long product(int axis) {
         long n = 1;
-        for (int i = 1; i < dims.length; i++) {
-            n *= dims[i];
+        for (int i = axis; i < dims.length; i++) {
+            long d = dims[i];
+            if (d != 0 && Math.abs(n) > Long.MAX_VALUE / Math.abs(d)) {
+                return Long.MAX_VALUE;
+            }
+            n *= d;
         }
         return n;
     }

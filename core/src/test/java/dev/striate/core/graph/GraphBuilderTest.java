@@ -184,12 +184,6 @@ class GraphBuilderTest {
                 "'flat'", "flatten", "takes 1", "got 0");
     }
 
-    @Test
-    void flattenBeyondWhatADimensionHolds() {
-        assertMentions(failureOf(new Flatten(), Shape.of(1, 65536, 65536, 2)), "'layer'", "flatten", "8589934592",
-                "[1, 65536, 65536, 2]");
-    }
-
     /**
      * Small random attributes (zero and negative included) on random shapes of every rank: building either
      * succeeds with positive sizes or fails with a GraphException, never with any other exception.
