@@ -2,7 +2,9 @@ package dev.striate.cli;
 
 import dev.striate.core.Suggestions;
 import dev.striate.core.UserException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -16,6 +18,20 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  */
 public final class CommandArguments {
     private CommandArguments() {
+    }
+
+    /** Refuses an option given twice (--lr 0.1 --lr 0.2): which one was meant cannot be known. */
+    static void requireNoRepeats(CommandLine line) {
+        Map<String, String> seen = new HashMap<>();
+        for (Option option : line.getOptions()) {
+            String name = option.getLongOpt() != null ? "--" + option.getLongOpt() : "-" + option.getOpt();
+            String value = option.getValue() == null ? "" : " " + option.getValue();
+            String first = seen.putIfAbsent(name, value);
+            if (first != null) {
+                throw new UserException(name + " is given twice (" + name + first + ", " + name + value
+                        + "); give it once");
+            }
+        }
     }
 
     /** The one positional argument, described as {@code what} when it is missing or doubled. */

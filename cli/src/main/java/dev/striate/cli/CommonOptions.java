@@ -3,6 +3,7 @@ package dev.striate.cli;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.DeviceSelection;
 import dev.striate.core.backend.Precision;
+import java.util.function.Consumer;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -52,18 +53,27 @@ public final class CommonOptions {
 
     /** The backend of {@code --device} and {@code --precision} (when the command has it). */
     public static Backend openBackend(CommandLine line, Console console) {
+        return openBackend(line, console.err()::println);
+    }
+
+    /** As {@link #openBackend(CommandLine, Console)}, its lines to {@code notes} (to be printed after checks). */
+    public static Backend openBackend(CommandLine line, Consumer<String> notes) {
         return openBackend(DeviceSelection.parse(line.getOptionValue(DEVICE, "auto")),
-                Precision.parse(line.getOptionValue(PRECISION, Precision.FP32.flagValue())), console);
+                Precision.parse(line.getOptionValue(PRECISION, Precision.FP32.flagValue())), notes);
+    }
+
+    public static Backend openBackend(DeviceSelection device, Precision precision, Console console) {
+        return openBackend(device, precision, console.err()::println);
     }
 
     /**
-     * Opens a backend, saying on stderr which one {@code auto} chose, and that a precision other than fp32 does not
-     * apply on the reference backend rather than let a run's record suggest it computed in bf16.
+     * Opens a backend, saying which one {@code auto} chose, and that a precision other than fp32 does not apply on
+     * the reference backend rather than let a run's record suggest it computed in bf16.
      */
-    public static Backend openBackend(DeviceSelection device, Precision precision, Console console) {
-        Backend backend = device.open(precision, console.err()::println);
+    public static Backend openBackend(DeviceSelection device, Precision precision, Consumer<String> notes) {
+        Backend backend = device.open(precision, notes);
         if (precision != Precision.FP32 && backend.name().equals(REFERENCE_BACKEND)) {
-            console.err().println("notice: --precision " + precision.flagValue() + " applies on a GPU; the CPU"
+            notes.accept("notice: --precision " + precision.flagValue() + " applies on a GPU; the CPU"
                     + " reference backend computes in float64");
         }
         return backend;

@@ -1,11 +1,10 @@
 package dev.striate.cli;
 
+import dev.striate.core.train.AtomicFile;
 import dev.striate.core.train.EpochMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
@@ -22,16 +21,14 @@ final class CurvesChart {
     }
 
     /**
-     * Draws the history into {@code file}, replacing it whole (written beside it, then renamed); top-5 only when
+     * Draws the history into {@code file}, replacing it whole or not at all ({@link AtomicFile}); top-5 only when
      * {@code topFive} (more than five classes, else it is always 1).
      */
     static void write(Path file, List<EpochMetrics> history, boolean topFive) throws IOException {
         System.setProperty("java.awt.headless", "true");
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         BitmapEncoder.saveBitmap(charts(history, topFive), 1, 2, png, BitmapEncoder.BitmapFormat.PNG);
-        Path temporary = file.resolveSibling(file.getFileName() + ".partial");
-        Files.write(temporary, png.toByteArray());
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.write(file, png.toByteArray());
     }
 
     /** The loss chart and the accuracy chart. */

@@ -15,7 +15,9 @@ import dev.striate.core.train.Evaluation;
 import dev.striate.core.train.Evaluator;
 import dev.striate.core.train.ExecutorCache;
 import dev.striate.core.train.InputShape;
+import dev.striate.core.train.MemoryEstimate;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -88,13 +90,19 @@ final class EvalCommand implements Command {
                     + " classes but --data has " + data.classes().size() + " (" + differences(model.classes(),
                     data.classes()) + "); evaluate on data with the same classes");
         }
-        int batch = CommandArguments.positive(line, "batch", DEFAULT_BATCH);
+        // A batch larger than the data is one partial batch either way: allocate only what it can fill.
+        int batch = Math.min(CommandArguments.positive(line, "batch", DEFAULT_BATCH), Math.max(1, data.size()));
         int workers = CommonOptions.workers(line);
+        StateDicts.requireFinite(model.weights(), model.source());
+        Graph graph = ClassifierGraphs.training(model.spec().toGraph(batch), 0);
         Evaluation result;
-        try (Backend backend = CommonOptions.openBackend(line, console);
+        // The device's lines are printed once every check has passed, so that an error is the only line.
+        List<String> deviceNotes = new ArrayList<>();
+        try (Backend backend = CommonOptions.openBackend(line, deviceNotes::add);
              Loader loader = new Loader(data, model.evaluationPipeline(line.getOptionValue("transforms", "auto")),
                      batch, false, false, workers, 0)) {
-            Graph graph = ClassifierGraphs.training(model.spec().toGraph(batch), 0);
+            MemoryEstimate.inference(graph).requireFits(backend, "use a smaller --batch");
+            deviceNotes.forEach(console.err()::println);
             try (ParameterStore store = ParameterStore.initialize(graph, backend, 0);
                  ExecutorCache executors = new ExecutorCache(graph, backend, store)) {
                 StateDicts.load(store, model.weights(), model.source(), model.spec().name());

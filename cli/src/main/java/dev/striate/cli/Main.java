@@ -1,6 +1,7 @@
 package dev.striate.cli;
 
 import dev.striate.cli.inspect.InspectCommand;
+import dev.striate.core.FileNames;
 import dev.striate.core.UserException;
 import dev.striate.core.data.ImageDecoder;
 import java.io.PrintStream;
@@ -74,20 +75,21 @@ public final class Main {
                 printHelp(command, options, out);
                 return OK;
             }
+            CommandArguments.requireNoRepeats(line);
             return command.run(line, console);
         } catch (ParseException e) {
-            err.println("striate " + command.name() + ": " + e.getMessage()
+            err.println("striate " + command.name() + ": " + FileNames.oneLine(e.getMessage())
                     + CommandArguments.didYouMean(e, options) + " (striate " + command.name() + " --help)");
             return USER_ERROR;
         } catch (UserException e) {
-            err.println("striate " + command.name() + ": " + e.getMessage());
+            err.println("striate " + command.name() + ": " + FileNames.oneLine(e.getMessage()));
             if (debug) {
                 e.printStackTrace(err);
             }
             return USER_ERROR;
         } catch (Exception | Error e) {
-            err.println("striate " + command.name() + ": internal error: " + e + (debug ? ""
-                    : " (run again with --debug for the stack trace)"));
+            err.println("striate " + command.name() + ": internal error: " + FileNames.oneLine(e.toString())
+                    + (debug ? "" : " (run again with --debug for the stack trace)"));
             if (debug) {
                 e.printStackTrace(err);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.FileProblems;
 import dev.striate.core.Plural;
 import dev.striate.core.UserException;
 import dev.striate.core.train.Checkpoint;
@@ -58,6 +59,21 @@ final class TrainCommand implements Command {
     public int run(CommandLine line, Console console) throws Exception {
         String resume = line.getOptionValue("resume");
         RunDirectory resumed = resume == null ? null : RunDirectory.existing(Path.of(resume));
+        try {
+            return train(line, console, resumed);
+        } catch (IOException e) {
+            if (FileProblems.isDiskFull(e)) {
+                throw new UserException("cannot write the run folder: " + FileProblems.reason(e), e);
+            }
+            throw e;
+        } finally {
+            if (resumed != null) {
+                resumed.close();
+            }
+        }
+    }
+
+    private static int train(CommandLine line, Console console, RunDirectory resumed) throws IOException {
         TrainingConfig config = settings(line, resumed);
         if (resumed != null && !resumed.hasCheckpoint()) {
             console.err().println("notice: " + resumed.root() + " was stopped before its first checkpoint; starting"

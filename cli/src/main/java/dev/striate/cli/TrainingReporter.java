@@ -1,5 +1,7 @@
 package dev.striate.cli;
 
+import dev.striate.core.FileNames;
+import dev.striate.core.FileProblems;
 import dev.striate.core.Plural;
 import dev.striate.core.train.EpochMetrics;
 import dev.striate.core.train.EpochProgress;
@@ -152,8 +154,10 @@ final class TrainingReporter implements TrainingListener, AutoCloseable {
         if (curves != null) {
             try {
                 CurvesChart.write(curves, history, topFive);
-            } catch (IOException | RuntimeException e) {
-                err.println("warning: cannot draw " + curves + ": " + e.getMessage());
+            } catch (IOException e) {
+                err.println("warning: cannot draw " + FileNames.quoted(curves) + ": " + FileProblems.reason(e));
+            } catch (RuntimeException e) {
+                err.println("warning: cannot draw " + FileNames.quoted(curves) + ": " + e.getMessage());
             }
         }
     }

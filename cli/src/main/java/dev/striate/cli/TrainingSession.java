@@ -1,8 +1,10 @@
 package dev.striate.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.FileNames;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.DeviceSelection;
@@ -18,6 +20,7 @@ import dev.striate.core.train.Checkpoint;
 import dev.striate.core.train.CheckpointState;
 import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.core.train.InputShape;
+import dev.striate.core.train.MemoryEstimate;
 import dev.striate.core.train.RunDirectory;
 import dev.striate.core.train.Trainer;
 import dev.striate.core.train.TrainerSettings;
@@ -32,6 +35,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,13 +78,14 @@ final class TrainingSession implements AutoCloseable {
     static TrainingSession open(TrainingConfig config, RunDirectory resumed, Console console,
                                 TrainingListener listener) throws IOException {
         boolean restoring = resumed != null && resumed.hasCheckpoint();
-        ModelSpec spec = restoring ? ModelSpecs.parse(Files.readString(resumed.last().resolve(Checkpoint.SPEC)),
-                resumed.last().resolve(Checkpoint.SPEC).toString()) : specOf(config);
+        ModelSpec spec = restoring ? resumedSpec(resumed) : specOf(config);
         DatasetSplits data = Datasets.open(config.data(), config.valSplit(), config.seed());
         if (data.val().size() == 0) {
             throw new UserException("--data " + config.data() + ": the validation part is empty; raise --val-split or"
                     + " add images to the val/ folder");
         }
+        // A batch larger than the data is one partial batch per epoch either way: allocate only what it can fill.
+        int batch = Math.min(config.batch(), Math.max(data.train().size(), data.val().size()));
         List<String> classes = data.train().classes();
         if (spec.classes() != classes.size()) {
             spec = spec.withClasses(classes.size());
@@ -91,19 +96,27 @@ final class TrainingSession implements AutoCloseable {
         int[] input = spec.inputShape();
         TransformPipeline trainTransform = TrainingTransforms.training(config, input[0], input[1], input[2]);
         TransformPipeline evalTransform = TrainingTransforms.evaluation(config, input[0], input[1], input[2]);
-        RunDirectory run = resumed != null ? resumed : RunDirectory.create(Path.of(config.out()));
+        Graph model = spec.toGraph(batch);
+        TrainerSettings settings = TrainerSettings.from(config);
+        // The device's lines are printed once every check has passed, so that an error is the only line.
+        List<String> deviceNotes = new ArrayList<>();
         Backend backend = CommonOptions.openBackend(DeviceSelection.parse(config.device()), config.precision(),
-                console);
+                deviceNotes::add);
+        RunDirectory run = resumed;
         Trainer trainer = null;
         Loader trainLoader = null;
         Loader valLoader = null;
         try {
-            Graph model = spec.toGraph(config.batch());
-            trainer = new Trainer(model, backend, TrainerSettings.from(config));
-            trainLoader = new Loader(data.train(), trainTransform, config.batch(), true, false, config.workers(),
-                    config.seed());
-            valLoader = new Loader(data.val(), evalTransform, config.batch(), false, false, config.workers(),
-                    config.seed());
+            MemoryEstimate.training(model, settings.rule().stateSlots()).requireFits(backend,
+                    "use a smaller model or --batch" + (backend.name().equals("cpu")
+                            ? ", or give Java more memory (JAVA_TOOL_OPTIONS=-Xmx...)" : ""));
+            if (run == null) {
+                run = RunDirectory.create(Path.of(config.out()));
+            }
+            deviceNotes.forEach(console.err()::println);
+            trainer = new Trainer(model, backend, settings);
+            trainLoader = new Loader(data.train(), trainTransform, batch, true, false, config.workers(), config.seed());
+            valLoader = new Loader(data.val(), evalTransform, batch, false, false, config.workers(), config.seed());
             ObjectNode record = runRecord(config, spec, classes, data, trainTransform, evalTransform, backend);
             String recordJson = JSON.writeValueAsString(record);
             TrainingLoop loop = new TrainingLoop(trainer, trainLoader, valLoader, classes, run, config, spec.name(),
@@ -121,7 +134,7 @@ final class TrainingSession implements AutoCloseable {
             run.writeAtomically(run.config(), recordJson.getBytes(StandardCharsets.UTF_8));
             return new TrainingSession(run, backend, trainer, trainLoader, valLoader, loop, start, spec);
         } catch (RuntimeException | IOException e) {
-            closeAll(trainLoader, valLoader, trainer, backend);
+            closeAll(trainLoader, valLoader, trainer, backend, run == resumed ? null : run);
             throw e;
         }
     }
@@ -145,6 +158,26 @@ final class TrainingSession implements AutoCloseable {
             console.err().println("notice: " + String.join(", ", fresh) + " of " + file + " do not fit the "
                     + classes + " classes of --data; they start from fresh values, everything else is loaded");
         }
+    }
+
+    /**
+     * The spec of a resumed run's last checkpoint, which must be the model its {@code config.json} records: a folder
+     * whose two disagree holds pieces of two runs, and resuming would silently train the checkpoint's model.
+     */
+    private static ModelSpec resumedSpec(RunDirectory resumed) throws IOException {
+        Path specFile = resumed.last().resolve(Checkpoint.SPEC);
+        ModelSpec spec = ModelSpecs.parse(Files.readString(specFile), specFile.toString());
+        JsonNode recorded = JSON.readTree(resumed.config().toFile()).path("spec");
+        JsonNode saved = JSON.readTree(spec.json());
+        if (!recorded.isMissingNode() && !recorded.equals(saved)) {
+            String recordedName = recorded.path("name").asText("?");
+            throw new UserException("--resume " + FileNames.quoted(resumed.root()) + ": its checkpoint "
+                    + Checkpoint.LAST + "/ holds the model '" + spec.name() + "' but its " + RunDirectory.CONFIG
+                    + " records " + (recordedName.equals(spec.name()) ? "another version of '" + recordedName + "'"
+                    : "the model '" + recordedName + "'") + "; the folder mixes two runs: start a new run with"
+                    + " --weights " + FileNames.quoted(resumed.last().resolve(Checkpoint.WEIGHTS)));
+        }
+        return spec;
     }
 
     RunDirectory runDirectory() {
@@ -175,7 +208,7 @@ final class TrainingSession implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(trainLoader, valLoader, trainer, backend);
+        closeAll(trainLoader, valLoader, trainer, backend, run);
     }
 
     private static void closeAll(AutoCloseable... resources) {

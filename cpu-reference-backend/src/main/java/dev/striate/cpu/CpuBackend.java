@@ -42,6 +42,17 @@ public final class CpuBackend implements Backend {
         return "cpu reference (float64, " + Runtime.getRuntime().availableProcessors() + " cores)";
     }
 
+    /** Tensors are double arrays on the JVM's heap. */
+    @Override
+    public long memoryCapacity() {
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    @Override
+    public int bytesPerValue() {
+        return Double.BYTES;
+    }
+
     @Override
     public Tensor allocate(Shape shape, DType dtype, TensorRole role) {
         return new Tensor(shape, dtype, new CpuBuffer(new double[Math.toIntExact(shape.size())]));

@@ -87,6 +87,19 @@ public interface Backend extends AutoCloseable {
         return new ReferenceExecutor(graph, this, parameters);
     }
 
+    /**
+     * The bytes this backend can hold in tensors, for the estimate made before a model is allocated (the JVM's heap
+     * for a backend that keeps tensors there, the device's memory for a GPU); Long.MAX_VALUE when it cannot tell.
+     */
+    default long memoryCapacity() {
+        return Long.MAX_VALUE;
+    }
+
+    /** The bytes one stored value of a float tensor takes (8 for a float64 reference, 4 for fp32). */
+    default int bytesPerValue() {
+        return Float.BYTES;
+    }
+
     /** Waits for queued work; a no-op where work runs synchronously. */
     default void synchronize() {
     }

@@ -12,6 +12,11 @@ import java.util.Set;
 
 /** The JSON form of a {@link TransformPipeline}; the keys are listed in its class comment. */
 final class TransformJson {
+    /**
+     * The largest side a transform may resize or crop to: eight times ImageNet's 1024-pixel originals; one such image
+     * in floats is already 256 MB, and more would end in running out of memory while loading.
+     */
+    static final int MAX_SIDE = 8192;
     private static final Set<String> KEYS = Set.of("channels", "size", "resize", "centerCrop", "randomResizedCrop",
             "flip", "normalize");
 
@@ -38,8 +43,13 @@ final class TransformJson {
         int[] size = json.has("size") ? pair(json.get("size"), "size", false)
                 : new int[] {base.height(), base.width()};
         int resize = json.has("resize") ? nonNegativeInt(json.get("resize"), "resize") : base.resizeShorter();
+        requireSide(size[0], "size");
+        requireSide(size[1], "size");
+        requireSide(resize, "resize");
         int[] crop = json.has("centerCrop") ? pair(json.get("centerCrop"), "centerCrop", true)
                 : new int[] {base.cropHeight(), base.cropWidth()};
+        requireSide(crop[0], "centerCrop");
+        requireSide(crop[1], "centerCrop");
         RandomResizedCrop randomCrop = json.has("randomResizedCrop")
                 ? randomResizedCrop(json.get("randomResizedCrop")) : base.randomResizedCrop();
         double flip = json.has("flip") ? number(json.get("flip"), "flip") : base.flipProbability();
@@ -80,6 +90,13 @@ final class TransformJson {
             normalization.std().forEach(normalize.putArray("std")::add);
         }
         return json;
+    }
+
+    private static void requireSide(int pixels, String key) {
+        if (pixels > MAX_SIDE) {
+            throw new UserException("transform: " + key + " " + pixels + " is more than " + MAX_SIDE
+                    + " pixels a side; images this large would not fit in memory while loading");
+        }
     }
 
     private static RandomResizedCrop randomResizedCrop(JsonNode node) {

@@ -6,6 +6,7 @@ import dev.striate.core.op.ParamSpec;
 import dev.striate.core.tensor.DType;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,21 @@ public final class StateDicts {
     }
 
     /** Reads a safetensors file and loads it, as {@link #load(ParameterStore, Map, String, String)}. */
+    /**
+     * Refuses weights that hold NaN or infinite values (a run that diverged, a damaged file): evaluating them gives
+     * no accuracy worth reporting. Names the first tensor at fault and how many values are not finite.
+     */
+    public static void requireFinite(Map<String, HostTensor> tensors, String source) {
+        for (Map.Entry<String, HostTensor> entry : tensors.entrySet()) {
+            long bad = Arrays.stream(entry.getValue().values()).filter(v -> !Double.isFinite(v)).count();
+            if (bad > 0) {
+                throw new UserException(source + ": the weights hold NaN or infinite values (" + bad + " in '"
+                        + entry.getKey() + "'); the training diverged or the file is damaged: use an earlier"
+                        + " checkpoint or train again with a lower --lr");
+            }
+        }
+    }
+
     public static void loadFile(ParameterStore store, Path file, String model) {
         load(store, SafeTensors.read(file), file.toString(), model);
     }

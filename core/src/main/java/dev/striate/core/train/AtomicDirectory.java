@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * Replaces a directory so that a kill at any instant leaves one whole version of it. The new version is written into
  * {@code <name>.partial} beside the target (same file system, so renames are atomic), its files and the directory are
  * fsynced, then the old version is renamed to {@code <name>.old}, the new one renamed into place, and the old one
- * deleted. {@link #recover} turns whatever a crash left between those steps back into one whole directory.
+ * deleted. {@link #recover} turns whatever a crash left between those steps back into one whole directory; a write
+ * that fails (disk full) removes its {@code .partial} directory and leaves the target as it was.
  */
 public final class AtomicDirectory {
     static final String PARTIAL_SUFFIX = ".partial";
@@ -39,14 +40,24 @@ public final class AtomicDirectory {
         recover(target, complete);
         Path partial = sibling(target, PARTIAL_SUFFIX);
         Path old = sibling(target, OLD_SUFFIX);
-        Files.createDirectories(partial);
-        filler.fill(partial);
-        try (var files = Files.list(partial)) {
-            for (Path file : files.toList()) {
-                fsync(file);
+        try {
+            Files.createDirectories(partial);
+            filler.fill(partial);
+            try (var files = Files.list(partial)) {
+                for (Path file : files.toList()) {
+                    fsync(file);
+                }
             }
+            fsync(partial);
+        } catch (IOException e) {
+            // The disk filled up or the folder went away: the target is untouched; leave no half-written copy.
+            try {
+                deleteTree(partial);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
-        fsync(partial);
         boolean hadOld = Files.exists(target);
         if (hadOld) {
             move(target, old);

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.striate.core.UserException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,19 +70,41 @@ public final class MetricsLog {
         return kept;
     }
 
-    /** Appends one epoch's row to both files. */
+    /**
+     * Appends one epoch's row to both files, or, when a write fails (the disk is full), leaves both as they were:
+     * a cut row is cut off again.
+     */
     public void append(EpochMetrics row) throws IOException {
-        if (!Files.exists(csv)) {
-            Files.writeString(csv, EpochMetrics.CSV_HEADER + "\n");
+        long jsonlSize = Files.exists(jsonl) ? Files.size(jsonl) : 0;
+        long csvSize = Files.exists(csv) ? Files.size(csv) : 0;
+        String csvText = (csvSize == 0 ? EpochMetrics.CSV_HEADER + "\n" : "") + row.csvRow() + "\n";
+        try {
+            Files.writeString(jsonl, JSON.writeValueAsString(row) + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            Files.writeString(csv, csvText, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            cutBack(jsonl, jsonlSize, e);
+            cutBack(csv, csvSize, e);
+            throw e;
         }
-        Files.writeString(jsonl, JSON.writeValueAsString(row) + "\n", StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-        Files.writeString(csv, row.csvRow() + "\n", StandardOpenOption.APPEND);
+    }
+
+    /** Truncates {@code file} to {@code size}, or deletes it when it did not exist before (size 0). */
+    private static void cutBack(Path file, long size, IOException failure) {
+        try {
+            if (size == 0) {
+                Files.deleteIfExists(file);
+            } else if (Files.exists(file)) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    channel.truncate(size);
+                }
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static void replace(Path file, String text) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".partial");
-        Files.writeString(temporary, text);
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -68,8 +68,10 @@ class TrainingLoopTest {
         final Loader train;
         final Loader val;
         final TrainingLoop loop;
+        final RunDirectory run;
 
         Session(TrainingConfig config, RunDirectory run, TrainingListener listener) throws IOException {
+            this.run = run;
             // The command line records the run's settings before training; resuming looks for them.
             run.writeAtomically(run.config(), config.toJson().toString().getBytes(StandardCharsets.UTF_8));
             trainer = new Trainer(TinyModels.stripes(config.batch()), backend, TrainerSettings.from(config));
@@ -81,10 +83,11 @@ class TrainingLoopTest {
         }
 
         @Override
-        public void close() {
+        public void close() throws IOException {
             train.close();
             val.close();
             trainer.close();
+            run.close();
         }
     }
 
