@@ -1,5 +1,7 @@
 package dev.striate.core.data;
 
+import dev.striate.core.FileNames;
+import dev.striate.core.FileProblems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
@@ -90,7 +92,8 @@ final class ImageFolders {
             return walk.filter(p -> !isHidden(classDir.relativize(p)) && Files.isRegularFile(p))
                     .sorted(Comparator.comparing(Path::toString)).toList();
         } catch (IOException | UncheckedIOException e) {
-            throw new DatasetException("cannot list the images in " + classDir + ": " + e.getMessage(), e);
+            throw new DatasetException("cannot list the images in " + FileNames.quoted(classDir) + ": "
+                    + listingProblem(e), e);
         }
     }
 
@@ -109,7 +112,12 @@ final class ImageFolders {
             return list.filter(p -> !p.getFileName().toString().startsWith("."))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
         } catch (IOException | UncheckedIOException e) {
-            throw new DatasetException("cannot list " + dir + ": " + e.getMessage(), e);
+            throw new DatasetException("cannot list " + FileNames.quoted(dir) + ": " + listingProblem(e), e);
         }
+    }
+
+    /** Why a folder could not be listed (permission denied, ...); a stream's walk wraps it in UncheckedIOException. */
+    private static String listingProblem(Exception e) {
+        return FileProblems.reason(e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
     }
 }
