@@ -73,4 +73,47 @@ class RunDirectoryTest {
         RunDirectory run = RunDirectory.existing(out);
         assertEquals(4, Checkpoint.read(run.last()).state().epoch());
     }
+
+    @Test
+    void aSecondWriterOfTheSameFolderIsRefusedUntilTheFirstCloses() throws IOException {
+        Path out = folder.resolve("shared");
+        try (RunDirectory first = RunDirectory.create(out)) {
+            UserException e = assertThrows(UserException.class, () -> RunDirectory.create(out));
+            assertEquals("--out " + out + " is in use by another striate process (pid " + ProcessHandle.current().pid()
+                    + "); wait for it to finish, or give another folder", e.getMessage());
+            assertTrue(Files.isRegularFile(out.resolve(RunLock.FILE)));
+        }
+        assertFalse(Files.exists(out.resolve(RunLock.FILE)), "the lock goes with its run");
+        RunDirectory.create(out).close();
+    }
+
+    @Test
+    void resumingARunInUseNeitherRecoversNorTouchesItsCheckpoints() throws IOException {
+        Path out = Files.createDirectories(folder.resolve("busy"));
+        Files.writeString(out.resolve(RunDirectory.CONFIG), "{}");
+        Checkpoint.write(out.resolve(Checkpoint.LAST), CheckpointTest.contents(2));
+        Path beingWritten = AtomicDirectory.sibling(out.resolve(Checkpoint.LAST), AtomicDirectory.PARTIAL_SUFFIX);
+        try (RunDirectory running = RunDirectory.existing(out)) {
+            Files.createDirectories(beingWritten);
+            UserException e = assertThrows(UserException.class, () -> RunDirectory.existing(out));
+            assertTrue(e.getMessage().contains("is in use by another striate process"), e.getMessage());
+            assertTrue(Files.isDirectory(beingWritten), "the running process's checkpoint in progress is left alone");
+        }
+    }
+
+    @Test
+    void aLockLeftByAKilledProcessIsStaleAndTakenOver() throws IOException {
+        Path out = Files.createDirectories(folder.resolve("killed"));
+        Files.writeString(out.resolve(RunLock.FILE), "pid 999999999 left-by-a-killed-run");
+        try (RunDirectory run = RunDirectory.create(out)) {
+            assertTrue(Files.readString(out.resolve(RunLock.FILE)).startsWith("pid " + ProcessHandle.current().pid()));
+        }
+    }
+
+    @Test
+    void resumingAFileSaysItIsAFile() throws IOException {
+        Path file = Files.writeString(folder.resolve("run.txt"), "");
+        UserException e = assertThrows(UserException.class, () -> RunDirectory.existing(file));
+        assertTrue(e.getMessage().contains("run.txt is a file; give the run folder"), e.getMessage());
+    }
 }
