@@ -27,7 +27,7 @@ final class Initializers {
     static Initializer parse(String text, boolean forBias, Function<String, SpecException> error) {
         Matcher m = CALL.matcher(text);
         if (!m.matches()) {
-            throw error.apply("cannot read initializer \"" + text + "\"; write a name with optional arguments, "
+            throw error.apply("cannot read initializer \"" + Attributes.abbreviate(text) + "\"; write a name with optional arguments, "
                     + "e.g. \"normal(0.01)\"; valid names: " + String.join(", ", NAMES));
         }
         String name = m.group(1);
@@ -55,8 +55,8 @@ final class Initializers {
             case "ones" -> noArguments(text, args, new Initializer.Constant(1), error);
             case "pytorch_default" -> noArguments(text, args,
                     forBias ? null : Initializer.KaimingUniform.PYTORCH_DEFAULT, error);
-            default -> throw error.apply("unknown initializer '" + Attributes.abbreviate(name) + "'" + Suggestions.didYouMean(name, NAMES)
-                    + "; valid: " + String.join(", ", NAMES));
+            default -> throw error.apply("unknown initializer '" + Attributes.abbreviate(name) + "'"
+                    + Suggestions.didYouMean(name, NAMES) + "; valid: " + String.join(", ", NAMES));
         };
     }
 
@@ -79,7 +79,13 @@ final class Initializers {
             try {
                 values[i] = Double.parseDouble(parts[i].strip());
             } catch (NumberFormatException e) {
-                throw error.apply("\"" + text + "\": argument '" + parts[i].strip() + "' is not a number");
+                throw error.apply("\"" + Attributes.abbreviate(text) + "\": argument '"
+                        + Attributes.abbreviate(parts[i].strip()) + "' is not a number");
+            }
+            // "Infinity", "NaN" and 1e999 parse, but no weight can be drawn from them.
+            if (!Double.isFinite(values[i])) {
+                throw error.apply("\"" + Attributes.abbreviate(text) + "\": argument '"
+                        + Attributes.abbreviate(parts[i].strip()) + "' is not a finite number");
             }
         }
         return values;

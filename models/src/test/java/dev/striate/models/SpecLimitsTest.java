@@ -146,4 +146,14 @@ class SpecLimitsTest {
         assertContains(e.getMessage(), "latin1.json is not UTF-8 text");
         assertFalse(e.getMessage().contains("Input length"), e.getMessage());
     }
+
+    @Test
+    void infiniteInitializerBoundsAreRefused() {
+        assertContains(error(spec(null, "[1, 8, 8]", "[{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 4,"
+                + " \"init\": \"uniform(-Infinity, 1)\"}, {\"type\": \"linear\", \"out\": \"classes\"}]")),
+                "body[1].init:", "argument '-Infinity' is not a finite number");
+        assertContains(error(spec(null, "[1, 8, 8]", "[{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 4,"
+                + " \"init\": \"normal(1e999)\"}, {\"type\": \"linear\", \"out\": \"classes\"}]")),
+                "argument '1e999' is not a finite number");
+    }
 }

@@ -1,11 +1,15 @@
 package dev.striate.core.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.FileProblems;
+import dev.striate.core.JsonProblems;
 import dev.striate.core.UserException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,15 +34,17 @@ public final class TrainingConfigFile {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new UserException("--config " + file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new UserException("--config " + file + " is not UTF-8 text; save it as UTF-8 JSON");
         } catch (IOException e) {
-            throw new UserException("--config " + file + ": cannot read it (" + e.getMessage() + ")");
+            throw new UserException("--config " + file + ": cannot read it (" + FileProblems.reason(e) + ")");
         }
         JsonNode node;
         try {
-            node = JSON.readTree(text);
+            node = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
         } catch (JsonProcessingException e) {
-            throw new UserException("--config " + file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ")");
+            throw new UserException("--config " + file + ": not valid JSON (" + JsonProblems.describe(e)
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ")");
         }
         if (node != null && node.path(SETTINGS).isObject()) {
             ObjectNode settings = TrainingSettingKeys.checked(node.get(SETTINGS), file + " (" + SETTINGS + ")");
