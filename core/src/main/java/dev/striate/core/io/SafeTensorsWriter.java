@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.striate.core.tensor.DType;
+import dev.striate.core.FileProblems;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -60,7 +61,7 @@ final class SafeTensorsWriter {
         return switch (e) {
             case NoSuchFileException missing -> "folder " + target.getParent() + " does not exist";
             case AccessDeniedException denied -> "permission denied";
-            default -> e.getMessage();
+            default -> FileProblems.isDiskFull(e) ? FileProblems.reason(e) : e.getMessage();
         };
     }
 

@@ -49,8 +49,9 @@ public final class AtomicDirectory {
                 }
             }
             fsync(partial);
-        } catch (IOException e) {
-            // The disk filled up or the folder went away: the target is untouched; leave no half-written copy.
+        } catch (IOException | RuntimeException e) {
+            // The disk filled up or the folder went away (the safetensors writer says so as a user error): the
+            // target is untouched; leave no half-written copy.
             try {
                 deleteTree(partial);
             } catch (IOException cleanup) {

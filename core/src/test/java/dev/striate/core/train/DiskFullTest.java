@@ -8,12 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.striate.core.FileProblems;
+import dev.striate.core.UserException;
+import dev.striate.core.io.HostTensor;
+import dev.striate.core.io.SafeTensors;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +85,23 @@ class DiskFullTest {
             throw new FileSystemException(dir.resolve("optimizer").toString(), null, "No space left on device");
         }, dir -> true));
         assertTrue(FileProblems.isDiskFull(e), e.toString());
+        assertEquals(List.of("last"), names());
+        assertEquals("old", Files.readString(last.resolve("weights")));
+    }
+
+    @Test
+    void aWeightsFileThatCannotBeWrittenLeavesNoPartialCheckpoint() throws IOException {
+        Path last = folder.resolve("last");
+        AtomicDirectory.replace(last, dir -> Files.writeString(dir.resolve("weights"), "old"), dir -> true);
+        Path weights = AtomicDirectory.sibling(last, AtomicDirectory.PARTIAL_SUFFIX).resolve("model.safetensors");
+        UserException e = assertThrows(UserException.class, () -> AtomicDirectory.replace(last, dir -> {
+            // The writer's temporary file, ".model.safetensors.<pid>.tmp", is where the disk fills up.
+            Files.createSymbolicLink(dir.resolve(".model.safetensors." + ProcessHandle.current().pid() + ".tmp"),
+                    FULL);
+            SafeTensors.write(weights, Map.of("w", new HostTensor(DType.F32, Shape.of(1), new double[] {1})),
+                    Map.of());
+        }, dir -> true));
+        assertTrue(e.getMessage().contains("model.safetensors: cannot be written: the disk is full"), e.getMessage());
         assertEquals(List.of("last"), names());
         assertEquals("old", Files.readString(last.resolve("weights")));
     }
