@@ -158,4 +158,23 @@ class TrainingConfigParserTest {
         TrainingConfig otherRate = merged("{\"model\": \"m\", \"data\": \"d\"}", flags("lr", "0.5"));
         assertEquals(List.of("--lr 0.01 -> 0.5"), TrainingConfigParser.changedOnResume(original, otherRate));
     }
+
+    /** What is wrong with a --config file is said in the user's terms, without Jackson's class or feature names. */
+    @Test
+    void configFileErrorsAreInTheUsersTerms() throws IOException {
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{\"model\": \"lenet5\", \"lr\": NaN}", "NaN and Infinity are not JSON numbers");
+        cases.put("{\"model\": \"lenet5\"}\n{\"epochs\": 3}", "more JSON follows the first value");
+        cases.put("{\"model\": " + "[".repeat(1500) + "]".repeat(1500) + "}", "nest more than 1000 deep");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path file = Files.writeString(folder.resolve("bad.json"), c.getKey());
+            UserException e = assertThrows(UserException.class, () -> TrainingConfigParser.readFile(file));
+            assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
+            assertFalse(e.getMessage().contains("Feature") || e.getMessage().contains("Constraints"), e.getMessage());
+            assertTrue(e.getMessage().length() < 300, e.getMessage());
+        }
+        Path latin1 = Files.write(folder.resolve("latin1.json"), new byte[] {'{', '"', (byte) 0xe9, '"', ':', '1', '}'});
+        UserException e = assertThrows(UserException.class, () -> TrainingConfigParser.readFile(latin1));
+        assertTrue(e.getMessage().contains("latin1.json is not UTF-8 text"), e.getMessage());
+    }
 }
