@@ -4,8 +4,10 @@ import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackendOptions;
 import dev.striate.core.backend.Backends;
 import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.graph.Graph;
 import dev.striate.core.io.StateDicts;
 import dev.striate.core.train.InputShape;
+import dev.striate.core.train.MemoryEstimate;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
 import dev.striate.models.ModelSummary;
@@ -61,9 +63,12 @@ final class SummaryCommand implements Command {
 
     /** Loads the file into the model on the reference backend; a mismatch is a UserException listing all of them. */
     private static void checkWeights(ModelSpec spec, Path file, Console console) {
-        try (Backend backend = Backends.open("cpu", BackendOptions.defaults(), console.err()::println);
-             ParameterStore store = ParameterStore.initialize(spec.toGraph(1), backend, 0)) {
-            StateDicts.loadFile(store, file, spec.name());
+        Graph graph = spec.toGraph(1);
+        try (Backend backend = Backends.open("cpu", BackendOptions.defaults(), console.err()::println)) {
+            MemoryEstimate.inference(graph).requireFits(backend, "check the weights of a smaller model");
+            try (ParameterStore store = ParameterStore.initialize(graph, backend, 0)) {
+                StateDicts.loadFile(store, file, spec.name());
+            }
         }
         console.err().println("weights " + file + ": every tensor fits " + spec.name());
     }

@@ -78,21 +78,30 @@ class RefusedUpFrontTest {
         assertTrue(result.out().startsWith("trained 1 epochs"), result.out());
     }
 
-    @Test
-    void aModelTooLargeForMemoryIsRefusedWithItsSize() throws IOException {
-        // 36 inputs -> 40,000, then 20 times 40,000 -> 40,000, then 2 classes: 36·40,000 + 40,000
-        // + 20·(40,000² + 40,000) + 40,000·2 + 2 = 32,002,360,002 parameters; in float64 with a gradient and SGD's
-        // momentum, 24 bytes each: 768,056,640,048 bytes = 715.3 GiB, more than any test machine's heap.
-        Path spec = Files.writeString(dir.resolve("huge.json"), "{\"name\": \"huge\", \"input\": [1, 6, 6],"
+    /**
+     * 36 inputs -> 40,000, then 20 times 40,000 -> 40,000, then 2 classes: 36·40,000 + 40,000
+     * + 20·(40,000² + 40,000) + 40,000·2 + 2 = 32,002,360,002 parameters, 238.4 GiB in float64, more than any test
+     * machine's heap.
+     */
+    private static Path hugeSpec() throws IOException {
+        return Files.writeString(dir.resolve("huge.json"), "{\"name\": \"huge\", \"input\": [1, 6, 6],"
                 + " \"classes\": 2, \"body\": [{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 40000},"
                 + " {\"type\": \"repeat\", \"n\": 20, \"body\": [{\"type\": \"linear\", \"out\": 40000}]},"
                 + " {\"type\": \"linear\", \"out\": \"classes\"}]}");
+    }
+
+    @Test
+    void aModelTooLargeForMemoryIsRefusedWithItsSize() throws IOException {
         Path out = dir.resolve("huge-run");
-        String line = oneLineError("train", spec.toString(), "--data", data.toString(), "--out", out.toString(),
+        String line = oneLineError("train", hugeSpec().toString(), "--data", data.toString(), "--out", out.toString(),
                 "--device", "cpu");
+        // With a gradient and SGD's momentum, 24 bytes a parameter: 768,056,640,048 bytes = 715.3 GiB.
         assertContains(line, "the model needs about 715.", "GiB for training (715.3 GiB parameters with gradients"
                 + " and optimizer state", "MiB activations), more than the", "the cpu backend can use");
         assertFalse(Files.exists(out), "nothing made for a run that cannot start");
+        String summary = oneLineError("summary", hugeSpec().toString(), "--weights",
+                run.resolve("last").resolve("model.safetensors").toString());
+        assertContains(summary, "the model needs about 238.4 GiB for evaluation (238.4 GiB parameters, ");
     }
 
     @Test
