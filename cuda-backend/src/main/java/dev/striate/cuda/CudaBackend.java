@@ -73,6 +73,12 @@ public final class CudaBackend implements Backend {
                 context.precision().flagValue());
     }
 
+    /** The device's whole memory: a model that needs more is refused before anything is allocated. */
+    @Override
+    public long memoryCapacity() {
+        return context.device().totalMemory();
+    }
+
     @Override
     public Tensor allocate(Shape shape, DType dtype, TensorRole role) {
         return context.allocate(shape, dtype);
