@@ -1,5 +1,7 @@
 package dev.striate.cli;
 
+import dev.striate.core.FileNames;
+import dev.striate.core.FileProblems;
 import dev.striate.core.UserException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +31,7 @@ record ImageFiles(List<Path> files, Set<Path> fromFolder) {
         List<Path> files = new ArrayList<>();
         Set<Path> fromFolder = new HashSet<>();
         for (String argument : arguments) {
-            Path path = Path.of(argument);
+            Path path = FileNames.fromArgument(argument);
             if (Files.isDirectory(path)) {
                 List<Path> found = walk(path);
                 files.addAll(found);
@@ -37,7 +39,7 @@ record ImageFiles(List<Path> files, Set<Path> fromFolder) {
             } else if (Files.isRegularFile(path)) {
                 files.add(path);
             } else {
-                throw new UserException(argument + ": no such image or folder");
+                throw new UserException(FileNames.quoted(path) + ": no such image or folder");
             }
         }
         return new ImageFiles(files, fromFolder);
@@ -48,9 +50,11 @@ record ImageFiles(List<Path> files, Set<Path> fromFolder) {
             return walk.filter(file -> Files.isRegularFile(file) && !hidden(folder.relativize(file))).sorted()
                     .toList();
         } catch (IOException e) {
-            throw new UserException("cannot read the folder " + folder + ": " + e.getMessage());
+            throw new UserException("cannot read the folder " + FileNames.quoted(folder) + ": "
+                    + FileProblems.reason(e));
         } catch (UncheckedIOException e) {
-            throw new UserException("cannot read the folder " + folder + ": " + e.getCause().getMessage());
+            throw new UserException("cannot read the folder " + FileNames.quoted(folder) + ": "
+                    + FileProblems.reason(e.getCause()));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.striate.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.FileNames;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.RunContext;
@@ -16,6 +17,7 @@ import dev.striate.core.graph.Graph;
 import dev.striate.core.io.StateDicts;
 import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.core.train.InputShape;
+import dev.striate.core.train.MemoryEstimate;
 import dev.striate.models.ClassNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,8 +91,14 @@ final class PredictCommand implements Command {
         TransformPipeline pipeline = model.evaluationPipeline("auto");
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode results = mapper.createArrayNode();
-        try (Backend backend = CommonOptions.openBackend(line, console)) {
-            Graph predictionGraph = ClassifierGraphs.prediction(model.spec().toGraph(1));
+        StateDicts.requireFinite(model.weights(), model.source());
+        Graph predictionGraph = ClassifierGraphs.prediction(model.spec().toGraph(1));
+        // The device's lines are printed once every check has passed, so that an error is the only line.
+        List<String> deviceNotes = new ArrayList<>();
+        try (Backend backend = CommonOptions.openBackend(line, deviceNotes::add)) {
+            MemoryEstimate.inference(predictionGraph.withBatch(Math.min(CHUNK, images.files().size())))
+                    .requireFits(backend, "predict on a machine with more memory");
+            deviceNotes.forEach(console.err()::println);
             try (ParameterStore store = ParameterStore.initialize(predictionGraph, backend, 0)) {
                 StateDicts.load(store, model.weights(), model.source(), model.spec().name());
                 List<Path> files = images.files();
@@ -108,7 +116,7 @@ final class PredictCommand implements Command {
             console.out().println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(results));
         } else {
             for (var result : results) {
-                console.out().println(result.get("image").asText());
+                console.out().println(FileNames.quoted(result.get("image").asText()));
                 for (var prediction : result.get("predictions")) {
                     console.out().printf(Locale.ROOT, "  %.4f  %s%n", prediction.get("probability").asDouble(),
                             prediction.get("class").asText());
@@ -160,9 +168,9 @@ final class PredictCommand implements Command {
                 decoded.add(new Decoded(file, ImageDecoder.decode(file)));
             } catch (UnreadableImageException e) {
                 if (!images.fromFolder().contains(file)) {
-                    throw new UserException(file + " is not a readable image: " + e.getMessage());
+                    throw new UserException(FileNames.quoted(file) + " is not a readable image: " + e.getMessage());
                 }
-                console.err().println("warning: skipped " + file + ": " + e.getMessage());
+                console.err().println("warning: skipped " + FileNames.quoted(file) + ": " + e.getMessage());
             }
         }
         return decoded;

@@ -75,7 +75,7 @@ class RefusedUpFrontTest {
         CliRun result = CliRun.of("train", "lenet5", "--data", data.toString(), "--epochs", "1", "--batch",
                 "2147483647", "--out", out.toString(), "--device", "cpu", "--workers", "1");
         assertEquals(Main.OK, result.status(), result.err());
-        assertTrue(result.out().startsWith("trained 1 epochs"), result.out());
+        assertTrue(result.out().startsWith("trained 1 epoch:"), result.out());
     }
 
     /**
@@ -158,6 +158,6 @@ class RefusedUpFrontTest {
     @Test
     void aMissingImageWithANewlineInItsNameIsOneLine() {
         assertContains(oneLineError("predict", run.toString(), dir.resolve("no\nsuch.png").toString()),
-                "no\\nsuch.png: no such file");
+                "no\\nsuch.png: no such image or folder");
     }
 }

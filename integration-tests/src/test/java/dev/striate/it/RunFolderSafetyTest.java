@@ -117,7 +117,7 @@ class RunFolderSafetyTest {
         String err = Files.readString(stderr);
         assertEquals(2, predict.exitValue(), err);
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.contains("no\\nsuch.png: no such file"), err);
+        assertTrue(err.contains("no\\nsuch.png: no such image or folder"), err);
         assertFalse(err.contains("caf"), "the Latin-1 name was found: " + err);
     }
 

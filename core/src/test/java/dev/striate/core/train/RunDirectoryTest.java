@@ -37,9 +37,12 @@ class RunDirectoryTest {
     void aRunStoppedBeforeItsFirstCheckpointIsReusedByOutAndStartsOverWithResume() throws IOException {
         Path out = Files.createDirectories(folder.resolve("stopped-early"));
         Files.writeString(out.resolve(RunDirectory.CONFIG), "{}");
-        assertEquals(out, RunDirectory.create(out).root());
-        RunDirectory resumed = RunDirectory.existing(out);
-        assertFalse(resumed.hasCheckpoint());
+        try (RunDirectory created = RunDirectory.create(out)) {
+            assertEquals(out, created.root());
+        }
+        try (RunDirectory resumed = RunDirectory.existing(out)) {
+            assertFalse(resumed.hasCheckpoint());
+        }
     }
 
     @Test

@@ -168,13 +168,13 @@ class TrainingConfigParserTest {
         cases.put("{\"model\": " + "[".repeat(1500) + "]".repeat(1500) + "}", "nest more than 1000 deep");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = Files.writeString(folder.resolve("bad.json"), c.getKey());
-            UserException e = assertThrows(UserException.class, () -> TrainingConfigParser.readFile(file));
+            UserException e = assertThrows(UserException.class, () -> TrainingConfigFile.read(file));
             assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
             assertFalse(e.getMessage().contains("Feature") || e.getMessage().contains("Constraints"), e.getMessage());
             assertTrue(e.getMessage().length() < 300, e.getMessage());
         }
         Path latin1 = Files.write(folder.resolve("latin1.json"), new byte[] {'{', '"', (byte) 0xe9, '"', ':', '1', '}'});
-        UserException e = assertThrows(UserException.class, () -> TrainingConfigParser.readFile(latin1));
+        UserException e = assertThrows(UserException.class, () -> TrainingConfigFile.read(latin1));
         assertTrue(e.getMessage().contains("latin1.json is not UTF-8 text"), e.getMessage());
     }
 }
