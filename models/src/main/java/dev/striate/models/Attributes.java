@@ -2,6 +2,7 @@ package dev.striate.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.striate.core.FileNames;
 import dev.striate.core.Suggestions;
 import dev.striate.core.op.Initializer;
 import java.util.ArrayList;
@@ -256,8 +257,11 @@ final class Attributes {
         return abbreviate(value.toString());
     }
 
-    /** Text from the spec, shortened to 40 characters, so that a message stays one short line. */
+    /**
+     * Text from the spec, shortened to 40 characters and with its control characters escaped (a layer type may hold
+     * a newline), so that a message stays one short line.
+     */
     static String abbreviate(String text) {
-        return text.length() > 40 ? text.substring(0, 37) + "..." : text;
+        return FileNames.oneLine(text.length() > 40 ? text.substring(0, 37) + "..." : text);
     }
 }

@@ -55,6 +55,12 @@ class SpecErrorsTest {
     }
 
     @Test
+    void aLayerTypeHoldingANewlineIsQuotedOnOneLine() {
+        String message = error(spec(null, "[{\"type\": \"slice_chan\\nels\"}, " + HEAD + "]"));
+        assertContains(message, "unknown layer type 'slice_chan\\nels' (did you mean 'slice_channels'?)");
+    }
+
+    @Test
     void addIsExplainedRatherThanUnknown() {
         assertContains(error(spec(null, "[{\"type\": \"add\"}, " + HEAD + "]")), "body[0].type", "residual");
     }
