@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,7 @@ class SweepTest {
         Path log = work.resolve("first.log");
         Path firstOut = work.resolve("first.out");
         Process process = Striate.start(work, firstOut, log, sweep(data, out));
-        waitFor(log, "trial 3 / 4:", process);
+        Striate.waitFor(log, "trial 3 / 4:", process);
         process.destroyForcibly().waitFor();
         Path trial1 = out.resolve("trial-001");
         byte[] metricsBefore = Files.readAllBytes(trial1.resolve("metrics.jsonl"));
@@ -75,20 +74,5 @@ class SweepTest {
                 work.resolve("best-run").toString(), "--workers", "2");
         assertEquals(0, trained.exitCode(), trained.toString());
         assertEquals(2, Files.readAllLines(work.resolve("best-run").resolve("metrics.csv")).size());
-    }
-
-    private static void waitFor(Path log, String text, Process process) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("striate ended before printing '" + text + "':\n" + Files.readString(log));
-            }
-            Thread.sleep(20);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("no '" + text + "' within 240 s:\n" + Files.readString(log));
     }
 }

@@ -1,15 +1,14 @@
 package dev.striate.cuda.device;
 
+import dev.striate.cuda.natives.CacheFolder;
 import dev.striate.cuda.natives.CudaLibraryLoader;
 import dev.striate.cuda.natives.ElfNeededRewriter;
 import dev.striate.cuda.natives.LibraryDiscovery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -76,14 +75,7 @@ public final class CublasLoader {
         }
         byte[] image = ElfNeededRewriter.rewrite(original, "libcublas.so.12", "libcublas.so." + major);
         try {
-            Files.createDirectories(folder);
-            Path temporary = Files.createTempFile(folder, NATIVE, ".partial");
-            Files.write(temporary, image);
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            CacheFolder.store(file, image);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the rewritten cuBLAS native into " + folder + ": "

@@ -1,12 +1,11 @@
 package dev.striate.cuda.nvrtc;
 
+import dev.striate.cuda.natives.CacheFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -38,14 +37,7 @@ public final class KernelCache {
                 return Files.readAllBytes(file);
             }
             byte[] image = compile.get();
-            Files.createDirectories(folder);
-            Path temporary = Files.createTempFile(folder, name, ".partial");
-            Files.write(temporary, image);
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            CacheFolder.store(file, image);
             return image;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the kernel cache " + folder + ": " + e.getMessage()
