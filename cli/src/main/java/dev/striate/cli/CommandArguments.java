@@ -61,6 +61,25 @@ public final class CommandArguments {
         return value;
     }
 
+    /** A finite number of at least 0 (more than 0 when {@code zeroAllowed} is false), or {@code fallback} when absent. */
+    public static double number(CommandLine line, String option, double fallback, boolean zeroAllowed) {
+        String text = line.getOptionValue(option);
+        if (text == null) {
+            return fallback;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            value = Double.NaN;
+        }
+        if (!Double.isFinite(value) || value < 0 || (value == 0 && !zeroAllowed)) {
+            throw new UserException("--" + option + " must be a number " + (zeroAllowed ? "of at least 0" : "above 0")
+                    + ", got '" + text + "'");
+        }
+        return value;
+    }
+
     /** " (did you mean '--epochs'?)" for an unknown option close to one of the command's, else "". */
     static String didYouMean(ParseException e, Options options) {
         if (!(e instanceof UnrecognizedOptionException unknown)) {

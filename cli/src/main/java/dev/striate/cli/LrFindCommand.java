@@ -94,8 +94,8 @@ final class LrFindCommand implements Command {
         flags.put("model", CommandArguments.single(line, "one MODEL: a zoo name or a spec file"));
         TrainingConfig config = TrainingConfigParser.resolve(TrainingConfigParser.overlay(
                 JsonNodeFactory.instance.objectNode(), flags), "lr-find");
-        double start = rate(line, "start", 1e-7);
-        double end = rate(line, "end", 10);
+        double start = CommandArguments.number(line, "start", 1e-7, false);
+        double end = CommandArguments.number(line, "end", 10, false);
         if (end <= start) {
             throw new UserException("--end must be above --start, got " + start + " and " + end);
         }
@@ -139,23 +139,6 @@ final class LrFindCommand implements Command {
         folder.writeBytes(chart, LearningRateChart.png(range));
         report(range, chart, line.hasOption("json"), console);
         return Main.OK;
-    }
-
-    private static double rate(CommandLine line, String option, double fallback) {
-        String text = line.getOptionValue(option);
-        if (text == null) {
-            return fallback;
-        }
-        double value;
-        try {
-            value = Double.parseDouble(text.strip());
-        } catch (NumberFormatException e) {
-            value = Double.NaN;
-        }
-        if (!(value > 0 && Double.isFinite(value))) {
-            throw new UserException("--" + option + " must be a learning rate above 0, got '" + text + "'");
-        }
-        return value;
     }
 
     private static void report(LearningRateRange range, Path chart, boolean json, Console console) throws Exception {

@@ -1,10 +1,8 @@
 package dev.striate.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -49,10 +47,6 @@ final class SweepChart {
             chart.addSeries(dimension.key(), x, y).setMarker(SeriesMarkers.CIRCLE);
             charts.add(chart);
         }
-        int columns = Math.min(COLUMNS, charts.size());
-        int rows = (charts.size() + columns - 1) / columns;
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        BitmapEncoder.saveBitmap(charts, rows, columns, png, BitmapEncoder.BitmapFormat.PNG);
-        return png.toByteArray();
+        return ChartGrid.png(charts, COLUMNS);
     }
 }

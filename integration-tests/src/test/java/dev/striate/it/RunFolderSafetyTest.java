@@ -52,7 +52,7 @@ class RunFolderSafetyTest {
         Process first = Striate.start(work, work.resolve("first.out"), log, train(run, "--epochs", "100",
                 "--checkpoint-every", "1"));
         try {
-            waitFor(log, "checkpoint " + run.resolve("last"), first);
+            Striate.waitFor(log, "checkpoint " + run.resolve("last"), first);
             Striate.Result second = Striate.run(work, 120, train(run, "--epochs", "1"));
             assertEquals(2, second.exitCode(), second.toString());
             assertEquals(1, second.errorLines().size(), second.toString());
@@ -125,19 +125,5 @@ class RunFolderSafetyTest {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getInputStream().readAllBytes();
         return process.waitFor();
-    }
-
-    private static void waitFor(Path log, String text, Process process) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("striate ended before printing '" + text + "':\n" + Files.readString(log));
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no '" + text + "' within 240 s:\n" + Files.readString(log));
     }
 }

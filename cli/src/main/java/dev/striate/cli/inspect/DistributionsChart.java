@@ -1,12 +1,11 @@
 package dev.striate.cli.inspect;
 
+import dev.striate.cli.ChartGrid;
 import dev.striate.core.inspect.LayerDistribution;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -51,10 +50,6 @@ final class DistributionsChart {
             series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea).setMarker(SeriesMarkers.NONE);
             charts.add(chart);
         }
-        int columns = Math.min(COLUMNS, charts.size());
-        int rows = (charts.size() + columns - 1) / columns;
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        BitmapEncoder.saveBitmap(charts, rows, columns, png, BitmapEncoder.BitmapFormat.PNG);
-        return png.toByteArray();
+        return ChartGrid.png(charts, COLUMNS);
     }
 }

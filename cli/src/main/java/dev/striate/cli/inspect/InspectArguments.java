@@ -68,21 +68,7 @@ record InspectArguments(CommandLine line, List<String> extra, String view, Strin
 
     /** A finite number of at least 0 (more than 0 when {@code zeroAllowed} is false), or {@code fallback}. */
     double number(String option, double fallback, boolean zeroAllowed) {
-        String text = line.getOptionValue(option);
-        if (text == null) {
-            return fallback;
-        }
-        double value;
-        try {
-            value = Double.parseDouble(text.strip());
-        } catch (NumberFormatException e) {
-            value = Double.NaN;
-        }
-        if (!Double.isFinite(value) || value < 0 || (value == 0 && !zeroAllowed)) {
-            throw new UserException("--" + option + " must be a number " + (zeroAllowed ? "of at least 0" : "above 0")
-                    + ", got '" + text + "'");
-        }
-        return value;
+        return CommandArguments.number(line, option, fallback, zeroAllowed);
     }
 
     long seed() {
