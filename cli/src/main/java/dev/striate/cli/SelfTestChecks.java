@@ -129,21 +129,14 @@ final class SelfTestChecks {
     }
 
     private SelfTestRow row(String group, String check, List<ParityRow> rows) {
-        ParityRow worst = null;
-        List<String> failures = new ArrayList<>();
-        for (ParityRow r : rows) {
-            if (worst == null || !(r.maxRelError() <= worst.maxRelError())) {
-                worst = r;
-            }
-            if (!r.passed()) {
-                failures.add(describe(r));
-            }
-        }
-        if (worst == null) {
+        if (rows.isEmpty()) {
             return new SelfTestRow(group, check, Double.POSITIVE_INFINITY, tolerance, "nothing was compared",
                     List.of("nothing was compared"));
         }
-        return new SelfTestRow(group, check, worst.maxRelError(), tolerance, describe(worst), failures);
+        ParityReport part = new ParityReport(group, check, rows);
+        ParityRow worst = part.worst();
+        return new SelfTestRow(group, check, worst.maxRelError(), tolerance, describe(worst),
+                part.failures().stream().map(SelfTestChecks::describe).toList());
     }
 
     private static String describe(ParityRow r) {
