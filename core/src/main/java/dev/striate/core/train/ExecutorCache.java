@@ -57,12 +57,18 @@ public final class ExecutorCache implements AutoCloseable {
 
     /** Feeds a batch's images (and its labels, when the graph takes them) and runs forward. */
     public Executor forward(Batch batch, RunContext context) {
+        Executor executor = feed(batch);
+        executor.forward(context);
+        return executor;
+    }
+
+    /** Feeds a batch's images (and its labels, when the graph takes them) to the executor of its size. */
+    public Executor feed(Batch batch) {
         Executor executor = executor(batch.size());
         executor.feed(ClassifierGraphs.IMAGES, batch.images());
         if (graph.isInput(ClassifierGraphs.LABELS)) {
             executor.feed(ClassifierGraphs.LABELS, batch.labels());
         }
-        executor.forward(context);
         return executor;
     }
 

@@ -84,10 +84,20 @@ public final class Trainer implements AutoCloseable {
 
     /** One optimization step on a batch, which is batch {@code batch.index()} of {@code batchesPerEpoch}. */
     public StepResult step(Batch batch, int epoch, int batchesPerEpoch) {
-        Executor executor = executors.forward(batch, RunContext.training(settings.dropoutSeed(), globalStep));
+        executors.feed(batch);
+        return stepOnFedBatch(batch.labels(), batch.index(), epoch, batchesPerEpoch);
+    }
+
+    /**
+     * One optimization step on the batch last fed to the executor of {@code labels.length} images, without feeding it
+     * again: {@code striate bench} feeds synthetic data once and steps on it, as data resident on the device.
+     */
+    public StepResult stepOnFedBatch(int[] labels, int batchIndex, int epoch, int batchesPerEpoch) {
+        Executor executor = executors.executor(labels.length);
+        executor.forward(RunContext.training(settings.dropoutSeed(), globalStep));
         double loss = executor.read(ClassifierGraphs.LOSS)[0];
         if (!Double.isFinite(loss)) {
-            throw new TrainingDivergedException("the loss is " + loss, globalStep, epoch, batch.index());
+            throw new TrainingDivergedException("the loss is " + loss, globalStep, epoch, batchIndex);
         }
         int[] predicted = executors.backend().topK(executor.value(logits), 1);
         executors.store().zeroGradients();
@@ -95,18 +105,18 @@ public final class Trainer implements AutoCloseable {
         double norm = settings.clipGradNorm() > 0 ? optimizer.clipGradientNorm(settings.clipGradNorm())
                 : gradientNorm();
         if (!Double.isFinite(norm)) {
-            throw new TrainingDivergedException("the gradient norm is " + norm, globalStep, epoch, batch.index());
+            throw new TrainingDivergedException("the gradient norm is " + norm, globalStep, epoch, batchIndex);
         }
-        double rate = schedule.rate(epoch, batch.index(), batchesPerEpoch);
+        double rate = schedule.rate(epoch, batchIndex, batchesPerEpoch);
         optimizer.step(rate);
         globalStep++;
         int correct = 0;
-        for (int row = 0; row < batch.size(); row++) {
-            if (predicted[row] == batch.labels()[row]) {
+        for (int row = 0; row < labels.length; row++) {
+            if (predicted[row] == labels[row]) {
                 correct++;
             }
         }
-        return new StepResult(loss, correct, batch.size(), rate);
+        return new StepResult(loss, correct, labels.length, rate);
     }
 
     /** The global L2 norm of the gradients applied, checked every step so that a NaN never reaches the weights. */
