@@ -59,6 +59,14 @@ public interface Backend extends AutoCloseable {
         return sum;
     }
 
+    /**
+     * Queues Σ x² over all the tensors' elements into {@code total}, a one-element F64 tensor, without reading it: a
+     * training step reads it together with its other results ({@link #read(List)}). By default computed now.
+     */
+    default void sumOfSquares(List<Tensor> tensors, Tensor total) {
+        write(total, new double[] {sumOfSquares(tensors)});
+    }
+
     /** x ← factor·x. */
     void scale(Tensor tensor, double factor);
 
@@ -77,6 +85,28 @@ public interface Backend extends AutoCloseable {
 
     /** The indices of the k largest values of each row of [N, K] scores, largest first: [N·k] row-major. */
     int[] topK(Tensor scores, int k);
+
+    /** Queues {@link #topK(Tensor, int)} into {@code indices}, an I32 tensor of [N·k], without reading it. */
+    default void topK(Tensor scores, int k, Tensor indices) {
+        write(indices, topK(scores, k));
+    }
+
+    /**
+     * Reads several tensors after one wait for the queued work (a GPU queues every copy, then synchronizes once), so
+     * that a training step waits for the device once.
+     */
+    default List<double[]> read(List<Tensor> sources) {
+        return sources.stream().map(this::read).toList();
+    }
+
+    /**
+     * A graph input that takes the next batch while queued work still reads the current one ({@link StagedInput}).
+     * By default one tensor written when staged, which is right for a backend whose writes are done when they return
+     * or queue behind the work already queued; a GPU backend copies into a second buffer on its own stream.
+     */
+    default StagedInput stagedInput(Shape shape, DType dtype) {
+        return new SynchronousStagedInput(this, shape, dtype);
+    }
 
     /**
      * Prepares a graph to run on this backend with the given parameters (which must live here). The default is the

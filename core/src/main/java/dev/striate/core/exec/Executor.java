@@ -32,7 +32,27 @@ public interface Executor extends AutoCloseable {
 
     void feed(String input, double[] data);
 
+    /** Feeds values; a batch staged for the input and not yet used by a forward is discarded. */
     void feed(String input, int[] data);
+
+    /**
+     * Starts copying the next batch's floats (native byte order, as {@link #feed(String, MemorySegment)}) for
+     * {@code input} while work already queued still reads the current ones; the next {@link #forward} uses them. The
+     * host memory must stay unchanged until {@link #awaitStagedSources()} returns. By default fed at once, which is
+     * right wherever a write queues behind the work already queued or runs after it.
+     */
+    default void stage(String input, MemorySegment data) {
+        feed(input, data);
+    }
+
+    /** Starts copying the next batch's integers (labels), as {@link #stage(String, MemorySegment)}. */
+    default void stage(String input, int[] data) {
+        feed(input, data);
+    }
+
+    /** Waits on the host until every staged copy has read its host memory, which the caller may then refill. */
+    default void awaitStagedSources() {
+    }
 
     void forward(RunContext context);
 

@@ -6,6 +6,7 @@ import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.backend.RunContext;
+import dev.striate.core.backend.StagedInput;
 import dev.striate.core.backend.TensorRole;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.GraphInput;
@@ -15,6 +16,7 @@ import dev.striate.core.op.Op;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +35,8 @@ public final class ReferenceExecutor implements Executor {
     private final Backend backend;
     private final ParameterStore store;
     private final Map<String, Tensor> values = new HashMap<>();
+    /** The graph inputs, each able to take the next batch while the current one is still read. */
+    private final Map<String, StagedInput> inputs = new LinkedHashMap<>();
     private final Map<String, Tensor> gradients = new HashMap<>();
     private final Map<String, Kernel<Op>> kernels = new HashMap<>();
     private final Map<String, Object> saved = new HashMap<>();
@@ -53,7 +57,9 @@ public final class ReferenceExecutor implements Executor {
         this.backend = backend;
         this.store = store;
         for (GraphInput in : graph.inputs()) {
-            values.put(in.name(), backend.allocate(in.shape(), in.dtype(), TensorRole.INPUT));
+            StagedInput input = backend.stagedInput(in.shape(), in.dtype());
+            inputs.put(in.name(), input);
+            values.put(in.name(), input.current());
         }
         for (Node node : graph.nodes()) {
             Kernel<Op> kernel = (Kernel<Op>) backend.kernel(node.op().getClass());
@@ -101,30 +107,57 @@ public final class ReferenceExecutor implements Executor {
 
     @Override
     public void feed(String input, float[] data) {
-        backend.write(inputTensor(input, data.length), data);
+        backend.write(fedInput(input, data.length), data);
     }
 
     @Override
     public void feed(String input, double[] data) {
-        backend.write(inputTensor(input, data.length), data);
+        backend.write(fedInput(input, data.length), data);
     }
 
     @Override
     public void feed(String input, int[] data) {
-        backend.write(inputTensor(input, data.length), data);
+        backend.write(fedInput(input, data.length), data);
     }
 
-    private Tensor inputTensor(String input, int length) {
+    @Override
+    public void stage(String input, MemorySegment data) {
+        stagedInput(input, data.byteSize() / Float.BYTES).stage(data);
+    }
+
+    @Override
+    public void stage(String input, int[] data) {
+        stagedInput(input, data.length).stage(data);
+    }
+
+    @Override
+    public void awaitStagedSources() {
+        inputs.values().forEach(StagedInput::awaitSourcesRead);
+    }
+
+    /** The input's current tensor, for values fed directly: they replace whatever was staged for it. */
+    private Tensor fedInput(String input, long length) {
+        StagedInput staged = stagedInput(input, length);
+        staged.discard();
+        return staged.current();
+    }
+
+    private StagedInput stagedInput(String input, long length) {
         GraphInput in = graph.input(input);
         if (length != in.shape().size()) {
             throw new IllegalArgumentException("input '" + input + "' has shape " + in.shape() + " ("
                     + in.shape().size() + " elements), got " + length + " values");
         }
-        return values.get(input);
+        return inputs.get(input);
     }
 
     @Override
     public void forward(RunContext context) {
+        inputs.forEach((name, input) -> {
+            if (input.advance()) {
+                values.put(name, input.current());
+            }
+        });
         for (Node node : graph.nodes()) {
             List<Tensor> inputs = new ArrayList<>();
             for (String in : node.inputs()) {
@@ -222,6 +255,9 @@ public final class ReferenceExecutor implements Executor {
 
     @Override
     public void close() {
+        inputs.values().forEach(StagedInput::close);
+        inputs.keySet().forEach(values::remove);
+        inputs.clear();
         values.values().forEach(backend::release);
         gradients.values().forEach(backend::release);
         values.clear();

@@ -117,18 +117,25 @@ public final class Optimizer implements AutoCloseable {
      * for the training loop to report.
      */
     public double clipGradientNorm(double maxNorm) {
+        double norm = Math.sqrt(store.backend().sumOfSquares(rules.keySet().stream().map(store::gradient).toList()));
+        clipGradientNorm(maxNorm, norm);
+        return norm;
+    }
+
+    /**
+     * {@link #clipGradientNorm(double)} with the norm already known (Σ x² over {@link #updatedNames()}'s gradients,
+     * square-rooted), so that a training step that read it with its other results reads nothing more.
+     */
+    public void clipGradientNorm(double maxNorm, double norm) {
         if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
             throw new IllegalArgumentException("maximum gradient norm must be positive and finite, got " + maxNorm);
         }
-        Backend backend = store.backend();
-        double norm = Math.sqrt(backend.sumOfSquares(rules.keySet().stream().map(store::gradient).toList()));
         double factor = maxNorm / (norm + CLIP_EPSILON);
         if (Double.isFinite(norm) && factor < 1) {
             for (String name : rules.keySet()) {
-                backend.scale(store.gradient(name), factor);
+                store.backend().scale(store.gradient(name), factor);
             }
         }
-        return norm;
     }
 
     /** Every state tensor on the host, keyed {@code <parameter>#<slot>} in parameter order. */

@@ -72,6 +72,28 @@ public final class ExecutorCache implements AutoCloseable {
         return executor;
     }
 
+    /**
+     * Starts copying a batch's images (and labels) to the executor of its size while the work queued on the executors
+     * still runs ({@link Executor#stage}); its next forward trains on them. Returns that executor.
+     */
+    public Executor stage(Batch batch) {
+        Executor executor = executor(batch.size());
+        executor.stage(ClassifierGraphs.IMAGES, batch.images());
+        if (graph.isInput(ClassifierGraphs.LABELS)) {
+            executor.stage(ClassifierGraphs.LABELS, batch.labels());
+        }
+        return executor;
+    }
+
+    /**
+     * Whether getting the executor for {@code batch} images would close {@code running} (only one executor of an odd
+     * size is kept), which must not happen while work queued on it is unread.
+     */
+    public boolean wouldClose(int batch, Executor running) {
+        return batch != usualBatch && running == other
+                && other.graph().input(ClassifierGraphs.IMAGES).shape().batch() != batch;
+    }
+
     @Override
     public void close() {
         if (usual != null) {

@@ -2,21 +2,27 @@ package dev.striate.core.train;
 
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.RunContext;
+import dev.striate.core.backend.TensorRole;
 import dev.striate.core.data.Batch;
 import dev.striate.core.exec.Executor;
 import dev.striate.core.exec.ParameterStore;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.optim.LearningRateSchedule;
 import dev.striate.core.optim.Optimizer;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import dev.striate.core.tensor.Tensor;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Trains a classifier one batch at a time: the model's graph plus labels and a cross-entropy loss, one parameter
  * store shared by an executor per batch size, an optimizer and a learning-rate schedule. A step is forward
  * (training mode, dropout seeded by the global step), zero gradients, backward from the loss, optional clipping by
- * global norm, and the optimizer's update at the schedule's rate. The loss and the gradients' global norm are checked
- * every step: a NaN or infinite one stops before the update, so the trainable parameters stay those of the last good
+ * global norm, and the optimizer's update at the schedule's rate. The host waits for the device once per step: the
+ * loss, the gradients' global norm and the predictions are read together after backward, and checked: a NaN or
+ * infinite loss or norm stops before the update, so the trainable parameters stay those of the last good
  * step (batch-norm running statistics have moved in its forward pass; the run stops without writing a checkpoint).
  * Frozen parameters ({@link TrainerSettings#freeze()}) are never updated, and batch norms among them keep their
  * running statistics.
@@ -93,36 +99,72 @@ public final class Trainer implements AutoCloseable {
      * again: {@code striate bench} feeds synthetic data once and steps on it, as data resident on the device.
      */
     public StepResult stepOnFedBatch(int[] labels, int batchIndex, int epoch, int batchesPerEpoch) {
+        return finishStep(queueStep(labels, batchIndex, epoch, batchesPerEpoch));
+    }
+
+    /**
+     * Queues a step's forward pass, backward pass, gradient Σ x² and top-1 predictions on the batch last fed or staged
+     * to the executor of {@code labels.length} images, and reads nothing: the caller may take the next batch and
+     * start its copy before {@link #finishStep} waits for the results.
+     */
+    QueuedStep queueStep(int[] labels, int batchIndex, int epoch, int batchesPerEpoch) {
         Executor executor = executors.executor(labels.length);
+        Backend backend = executors.backend();
         executor.forward(RunContext.training(settings.dropoutSeed(), globalStep));
-        double loss = executor.read(ClassifierGraphs.LOSS)[0];
-        if (!Double.isFinite(loss)) {
-            throw new TrainingDivergedException("the loss is " + loss, globalStep, epoch, batchIndex);
-        }
-        int[] predicted = executors.backend().topK(executor.value(logits), 1);
+        Tensor predictions = backend.allocate(Shape.of(labels.length), DType.I32, TensorRole.SCRATCH);
+        backend.topK(executor.value(logits), 1, predictions);
         executors.store().zeroGradients();
         executor.backward(ClassifierGraphs.LOSS);
-        double norm = settings.clipGradNorm() > 0 ? optimizer.clipGradientNorm(settings.clipGradNorm())
-                : gradientNorm();
-        if (!Double.isFinite(norm)) {
-            throw new TrainingDivergedException("the gradient norm is " + norm, globalStep, epoch, batchIndex);
+        Tensor squaredNorm = backend.allocate(Shape.of(1), DType.F64, TensorRole.SCRATCH);
+        backend.sumOfSquares(optimizer.updatedNames().stream().map(executors.store()::gradient).toList(),
+                squaredNorm);
+        return new QueuedStep(executor, labels.clone(), squaredNorm, predictions, batchIndex, epoch, batchesPerEpoch);
+    }
+
+    /**
+     * Reads a queued step's loss, gradient norm and predictions in one wait, then, when the loss and the norm are
+     * finite, clips and queues the update. Reading them before the update, rather than after it, costs the overlap of
+     * the update with the next step's host work, and buys the guarantee that a NaN never reaches the weights.
+     */
+    StepResult finishStep(QueuedStep step) {
+        Backend backend = executors.backend();
+        List<double[]> results;
+        try {
+            results = backend.read(List.of(step.executor().value(ClassifierGraphs.LOSS), step.squaredNorm(),
+                    step.predictions()));
+        } finally {
+            backend.release(step.squaredNorm());
+            backend.release(step.predictions());
         }
-        double rate = schedule.rate(epoch, batchIndex, batchesPerEpoch);
+        double loss = results.get(0)[0];
+        if (!Double.isFinite(loss)) {
+            throw new TrainingDivergedException("the loss is " + loss, globalStep, step.epoch(), step.batchIndex());
+        }
+        double norm = Math.sqrt(results.get(1)[0]);
+        if (settings.clipGradNorm() > 0) {
+            optimizer.clipGradientNorm(settings.clipGradNorm(), norm);
+        }
+        if (!Double.isFinite(norm)) {
+            throw new TrainingDivergedException("the gradient norm is " + norm, globalStep, step.epoch(),
+                    step.batchIndex());
+        }
+        double rate = schedule.rate(step.epoch(), step.batchIndex(), step.batchesPerEpoch());
         optimizer.step(rate);
         globalStep++;
+        double[] predicted = results.get(2);
+        int[] labels = step.labels();
         int correct = 0;
         for (int row = 0; row < labels.length; row++) {
-            if (predicted[row] == labels[row]) {
+            if ((int) predicted[row] == labels[row]) {
                 correct++;
             }
         }
         return new StepResult(loss, correct, labels.length, rate);
     }
 
-    /** The global L2 norm of the gradients applied, checked every step so that a NaN never reaches the weights. */
-    private double gradientNorm() {
-        return Math.sqrt(executors.backend().sumOfSquares(optimizer.updatedNames().stream()
-                .map(executors.store()::gradient).toList()));
+    /** The executors of this trainer's graph, one per batch size, for the training loop's batch pipeline. */
+    ExecutorCache executors() {
+        return executors;
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -168,37 +167,48 @@ public final class TrainingLoop {
         return new TrainingOutcome(history, validation, state.bestTop1(), state.bestEpoch(), stoppedEarly, null);
     }
 
-    /** The batches of one epoch from the state's position, or up to a requested stop. */
+    /**
+     * The batches of one epoch from the state's position, or up to a requested stop. Batch k+1 is taken and its copy
+     * started while batch k's step is queued ({@link BatchPipeline}); a stop or a checkpoint waits for that copy, and
+     * the batch, not yet trained, is trained from the checkpoint's position when the run resumes.
+     */
     private EpochResult trainEpoch(CheckpointState state) throws IOException {
         int epoch = state.epoch();
         int batches = trainLoader.batchesPerEpoch();
         EpochProgress progress = state.progress();
         listener.epochStarted(epoch, config.epochs(), state.batch(), batches);
-        Iterator<Batch> iterator = trainLoader.epoch(epoch, state.batch());
-        long before = System.nanoTime();
-        while (iterator.hasNext()) {
-            Batch batch = iterator.next();
-            for (String reason : batch.skipped()) {
-                if (reportedSkips.add(reason)) {
-                    listener.fileSkipped(reason);
+        try (BatchPipeline pipeline = new BatchPipeline(trainLoader.epoch(epoch, state.batch()),
+                trainer.executors())) {
+            long before = System.nanoTime();
+            Batch batch = pipeline.first();
+            while (batch != null) {
+                for (String reason : batch.skipped()) {
+                    if (reportedSkips.add(reason)) {
+                        listener.fileSkipped(reason);
+                    }
                 }
-            }
-            StepResult step = trainer.step(batch, epoch, batches);
-            long now = System.nanoTime();
-            progress = progress.plus(step, batch.skipped().size(), (now - before) / 1e9);
-            before = now;
-            lastRate = step.learningRate();
-            listener.batchFinished(epoch, batch.index(), batches, progress, step);
-            int done = batch.index() + 1;
-            boolean stop = stopRequested && done < batches;
-            if (stop || config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0 && done < batches) {
-                CheckpointState position = stateAt(epoch, done, progress, state.bestTop1(), state.bestEpoch(),
-                        state.epochsWithoutImprovement());
-                writeCheckpoint(run.last(), position);
-                if (stop) {
-                    return new EpochResult(progress, position);
+                QueuedStep queued = trainer.queueStep(batch.labels(), batch.index(), epoch, batches);
+                Batch next = stopRequested ? null : pipeline.next(queued.executor());
+                StepResult step = trainer.finishStep(queued);
+                pipeline.resultsRead();
+                long now = System.nanoTime();
+                progress = progress.plus(step, batch.skipped().size(), (now - before) / 1e9);
+                before = now;
+                lastRate = step.learningRate();
+                listener.batchFinished(epoch, batch.index(), batches, progress, step);
+                int done = batch.index() + 1;
+                boolean stop = stopRequested && done < batches;
+                if (stop || config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0 && done < batches) {
+                    pipeline.awaitCopies();
+                    CheckpointState position = stateAt(epoch, done, progress, state.bestTop1(), state.bestEpoch(),
+                            state.epochsWithoutImprovement());
+                    writeCheckpoint(run.last(), position);
+                    if (stop) {
+                        return new EpochResult(progress, position);
+                    }
+                    before = System.nanoTime();
                 }
-                before = System.nanoTime();
+                batch = next;
             }
         }
         return new EpochResult(progress, null);
