@@ -48,18 +48,27 @@ final class BackendKernels {
         if (scalar == null) {
             scalar = context.allocate(Shape.of(1), DType.F64);
         }
-        DevicePointer out = DevicePointer.at(context.address(scalar));
-        check(JCudaDriver.cuMemsetD8Async(out, (byte) 0, Double.BYTES, context.stream()), "cuMemsetD8Async");
+        sumOfSquares(tensors, scalar);
+        double[] total = new double[1];
+        check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(total), DevicePointer.at(context.address(scalar)),
+                Double.BYTES, context.stream()), "cuMemcpyDtoHAsync");
+        context.device().synchronize();
+        return total[0];
+    }
+
+    /** Queues Σ x² over all tensors into {@code total}, one F64 on the device, without reading it. */
+    void sumOfSquares(List<Tensor> tensors, Tensor total) {
+        if (DeviceContext.buffer(total).dtype() != DType.F64 || total.size() != 1) {
+            throw new IllegalArgumentException("sumOfSquares on CUDA adds into one F64, got " + total.dtype() + " "
+                    + total.shape());
+        }
+        check(JCudaDriver.cuMemsetD8Async(DevicePointer.at(context.address(total)), (byte) 0, Double.BYTES,
+                context.stream()), "cuMemsetD8Async");
         for (Tensor tensor : tensors) {
             requireF32(tensor, "sumOfSquares");
             context.launch(context.function("reduce", "sum_of_squares_f32"), blocks(tensor.size()), THREADS, tensor,
-                    tensor.size(), scalar);
+                    tensor.size(), total);
         }
-        double[] total = new double[1];
-        check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(total), out, Double.BYTES, context.stream()),
-                "cuMemcpyDtoHAsync");
-        context.device().synchronize();
-        return total[0];
     }
 
     /**
@@ -145,15 +154,11 @@ final class BackendKernels {
     }
 
     int[] topK(Tensor scores, int k) {
-        requireF32(scores, "topK");
-        int rows = scores.shape().dim(0);
-        int cols = scores.shape().dim(1);
-        int kept = Math.min(k, cols);
-        Tensor indices = context.allocate(Shape.of(rows * kept), DType.I32);
+        int kept = Math.min(k, scores.shape().dim(1));
+        Tensor indices = context.allocate(Shape.of(scores.shape().dim(0) * kept), DType.I32);
         try {
-            context.launch(context.function("topk", "top_k"), Math.max(1, (rows + 127) / 128), 128, scores, rows, cols,
-                    kept, indices);
-            int[] result = new int[rows * kept];
+            topK(scores, k, indices);
+            int[] result = new int[Math.toIntExact(indices.size())];
             check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(result), DevicePointer.at(context.address(indices)),
                     (long) result.length * Integer.BYTES, context.stream()), "cuMemcpyDtoHAsync");
             context.device().synchronize();
@@ -161,6 +166,20 @@ final class BackendKernels {
         } finally {
             context.release(indices);
         }
+    }
+
+    /** Queues the top-k indices of each row of [N, K] scores into {@code indices}, I32 [N·min(k, K)], unread. */
+    void topK(Tensor scores, int k, Tensor indices) {
+        requireF32(scores, "topK");
+        int rows = scores.shape().dim(0);
+        int cols = scores.shape().dim(1);
+        int kept = Math.min(k, cols);
+        if (DeviceContext.buffer(indices).dtype() != DType.I32 || indices.size() != (long) rows * kept) {
+            throw new IllegalArgumentException("topK on CUDA writes " + rows * kept + " I32 indices, got "
+                    + indices.dtype() + " " + indices.shape());
+        }
+        context.launch(context.function("topk", "top_k"), Math.max(1, (rows + 127) / 128), 128, scores, rows, cols,
+                kept, indices);
     }
 
     private static void requireF32(Tensor tensor, String what) {

@@ -7,6 +7,7 @@ import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.KernelDirectory;
 import dev.striate.core.backend.ParameterUpdate;
 import dev.striate.core.backend.Precision;
+import dev.striate.core.backend.StagedInput;
 import dev.striate.core.backend.TensorRole;
 import dev.striate.core.op.Op;
 import dev.striate.core.optim.UpdateRule;
@@ -15,10 +16,14 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.device.CudaDevice;
 import dev.striate.cuda.device.DevicePointer;
+import dev.striate.cuda.device.HostPointer;
 import dev.striate.cuda.device.StreamTimer;
 import dev.striate.cuda.doctor.CudaDiagnosis;
 import dev.striate.cuda.memory.MemoryStatistics;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,8 +32,9 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * Tensors in GPU memory, ops through cuDNN, cuBLAS and NVRTC kernels ({@code dev.striate.cuda.kernel}), all queued on
- * one stream. Tensors keep their element type on the device (F32 for fp32 and tf32 work, I32 labels); reads and writes
- * convert from and to the host's arrays and wait for the stream.
+ * one stream; the next batch's input is copied on a second one ({@link CudaStagedInput}). Tensors keep their element
+ * type on the device (F32 for fp32 and tf32 work, I32 labels); reads and writes convert from and to the host's arrays
+ * and wait for the stream.
  */
 public final class CudaBackend implements Backend {
     public static final String NAME = "cuda";
@@ -189,6 +195,51 @@ public final class CudaBackend implements Backend {
         return result;
     }
 
+    /**
+     * Queues a copy of every source into page-locked host memory on the compute stream and waits once: a training
+     * step's loss, gradient norm and predictions cost one synchronization.
+     */
+    @Override
+    public List<double[]> read(List<Tensor> sources) {
+        context.device().makeCurrent();
+        long[] offsets = new long[sources.size()];
+        long total = 0;
+        for (int i = 0; i < sources.size(); i++) {
+            offsets[i] = total;
+            // Each result starts 8-byte aligned, so that doubles and longs are read at their natural alignment.
+            total += (DeviceContext.buffer(sources.get(i)).bytes() + Long.BYTES - 1) / Long.BYTES * Long.BYTES;
+        }
+        MemorySegment host = context.readback(total);
+        for (int i = 0; i < sources.size(); i++) {
+            Tensor source = sources.get(i);
+            long bytes = source.size() * DeviceContext.buffer(source).dtype().bytes();
+            check(JCudaDriver.cuMemcpyDtoHAsync(HostPointer.at(host.address() + offsets[i]),
+                    DevicePointer.at(context.address(source)), bytes, context.stream()), "cuMemcpyDtoHAsync");
+        }
+        context.device().synchronize();
+        List<double[]> values = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            values.add(hostValues(sources.get(i), host.asSlice(offsets[i])));
+        }
+        return values;
+    }
+
+    /** A tensor's values copied into host memory, widened to doubles. */
+    private static double[] hostValues(Tensor tensor, MemorySegment host) {
+        int n = Math.toIntExact(tensor.size());
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = switch (DeviceContext.buffer(tensor).dtype()) {
+                case F32 -> host.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                case F64 -> host.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
+                case I32 -> host.getAtIndex(ValueLayout.JAVA_INT, i);
+                case I64 -> host.getAtIndex(ValueLayout.JAVA_LONG, i);
+                default -> throw unsupported(tensor, "read");
+            };
+        }
+        return values;
+    }
+
     private void download(CudaBuffer buffer, Pointer host, long bytes) {
         check(JCudaDriver.cuMemcpyDtoHAsync(host, DevicePointer.at(buffer.address()), bytes, context.stream()),
                 "cuMemcpyDtoHAsync");
@@ -239,6 +290,12 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void sumOfSquares(List<Tensor> tensors, Tensor total) {
+        context.device().makeCurrent();
+        kernels.sumOfSquares(tensors, total);
+    }
+
+    @Override
     public void scale(Tensor tensor, double factor) {
         context.device().makeCurrent();
         kernels.scale(tensor, factor);
@@ -260,6 +317,18 @@ public final class CudaBackend implements Backend {
     public int[] topK(Tensor scores, int k) {
         context.device().makeCurrent();
         return kernels.topK(scores, k);
+    }
+
+    @Override
+    public void topK(Tensor scores, int k, Tensor indices) {
+        context.device().makeCurrent();
+        kernels.topK(scores, k, indices);
+    }
+
+    /** Two device buffers, the next batch copied into the spare on the copy stream: see {@link CudaStagedInput}. */
+    @Override
+    public StagedInput stagedInput(Shape shape, DType dtype) {
+        return new CudaStagedInput(context, shape, dtype);
     }
 
     @Override

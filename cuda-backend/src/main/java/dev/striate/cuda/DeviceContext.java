@@ -11,11 +11,13 @@ import dev.striate.cuda.device.CublasLoader;
 import dev.striate.cuda.device.CudaDevice;
 import dev.striate.cuda.device.CudaException;
 import dev.striate.cuda.device.DevicePointer;
+import dev.striate.cuda.device.HostRegistrations;
 import dev.striate.cuda.device.LoadedCudnn;
 import dev.striate.cuda.doctor.CudaDiagnosis;
 import dev.striate.cuda.memory.CachingAllocator;
 import dev.striate.cuda.natives.CudaLibraryLoader;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
@@ -39,6 +41,8 @@ final class DeviceContext implements CudaContext {
     private final Path cacheFolder;
     private final KernelModules modules;
     private final Arena arena = Arena.ofShared();
+    private final HostRegistrations registrations;
+    private final PinnedReadback readback;
     private cublasHandle cublas;
     private LoadedCudnn cudnn;
     private long workspaceAddress;
@@ -51,6 +55,8 @@ final class DeviceContext implements CudaContext {
         this.libraries = libraries;
         this.cacheFolder = cacheFolder;
         this.modules = new KernelModules(device, libraries.found("NVRTC"), cacheFolder);
+        this.registrations = new HostRegistrations(device);
+        this.readback = new PinnedReadback(registrations);
     }
 
     CudaDevice device() {
@@ -59,6 +65,16 @@ final class DeviceContext implements CudaContext {
 
     CachingAllocator allocator() {
         return allocator;
+    }
+
+    /** The host memory page-locked for copies: the loader's batch buffers, labels, the readback memory. */
+    HostRegistrations registrations() {
+        return registrations;
+    }
+
+    /** Page-locked memory of at least {@code bytes} for results read with one wait; valid until the next call. */
+    MemorySegment readback(long bytes) {
+        return readback.memory(bytes);
     }
 
     /** A zero-filled tensor from the caching allocator, its elements stored as {@code dtype}. */
@@ -208,6 +224,8 @@ final class DeviceContext implements CudaContext {
             cudnn.close();
         }
         modules.close();
+        readback.close();
+        registrations.close();
         allocator.close();
         arena.close();
     }

@@ -13,13 +13,15 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * One GPU through JCuda's driver API: its primary context (the one cuBLAS and cuDNN, which use the runtime API, also
- * use), one stream all work is queued on, and raw memory for the caching allocator.
+ * use), one stream all compute is queued on, a second stream for the next batch's host-to-device copy (which
+ * overlaps the compute), and raw memory for the caching allocator.
  */
 public final class CudaDevice implements DeviceMemory, AutoCloseable {
     private final int index;
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
     private final StreamHandle stream = new StreamHandle();
+    private final StreamHandle copyStream = new StreamHandle();
     private final Map<Long, DevicePointer> blocks = new HashMap<>();
     private final String name;
     private final int computeMajor;
@@ -34,6 +36,7 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
         makeCurrent();
         check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
+        check(JCudaDriver.cuStreamCreate(copyStream, 0), "cuStreamCreate");
         byte[] nameBytes = new byte[256];
         check(JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, device), "cuDeviceGetName");
         int end = 0;
@@ -99,6 +102,11 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
         return stream;
     }
 
+    /** The stream of input copies staged while a step runs ({@code StagedInput}); ordered with the compute by events. */
+    public StreamHandle copyStream() {
+        return copyStream;
+    }
+
     public void synchronize() {
         check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize");
     }
@@ -139,6 +147,8 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
     public void close() {
         makeCurrent();
         check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize");
+        check(JCudaDriver.cuStreamSynchronize(copyStream), "cuStreamSynchronize");
+        check(JCudaDriver.cuStreamDestroy(copyStream), "cuStreamDestroy");
         check(JCudaDriver.cuStreamDestroy(stream), "cuStreamDestroy");
         check(JCudaDriver.cuDevicePrimaryCtxRelease(device), "cuDevicePrimaryCtxRelease");
     }
