@@ -16,18 +16,13 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.device.CudaDevice;
 import dev.striate.cuda.device.DevicePointer;
-import dev.striate.cuda.device.HostPointer;
 import dev.striate.cuda.device.StreamTimer;
 import dev.striate.cuda.doctor.CudaDiagnosis;
 import dev.striate.cuda.memory.MemoryStatistics;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import jcuda.Pointer;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -42,10 +37,12 @@ public final class CudaBackend implements Backend {
     private final DeviceContext context;
     private final BackendKernels kernels;
     private final KernelDirectory directory;
+    private final HostTransfers transfers;
 
     CudaBackend(Precision precision, CudaDevice device, CudaDiagnosis libraries, Path cacheFolder) {
         this.context = new DeviceContext(precision, device, libraries, cacheFolder);
         this.kernels = new BackendKernels(context);
+        this.transfers = new HostTransfers(context);
         this.directory = new KernelDirectory(NAME, "dev.striate.cuda.kernel", CudaBackend.class.getClassLoader(),
                 CudaContext.class, context);
     }
@@ -97,102 +94,22 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void write(Tensor destination, double[] values) {
-        requireLength(destination, values.length);
-        switch (DeviceContext.buffer(destination).dtype()) {
-            case F32 -> {
-                float[] floats = new float[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    floats[i] = (float) values[i];
-                }
-                upload(destination, Pointer.to(floats));
-            }
-            case F64 -> upload(destination, Pointer.to(values));
-            case I32 -> {
-                int[] ints = new int[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    ints[i] = (int) Math.rint(values[i]);
-                }
-                upload(destination, Pointer.to(ints));
-            }
-            case I64 -> {
-                long[] longs = new long[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    longs[i] = Math.round(values[i]);
-                }
-                upload(destination, Pointer.to(longs));
-            }
-            default -> throw unsupported(destination, "write");
-        }
+        transfers.write(destination, values);
     }
 
     @Override
     public void write(Tensor destination, float[] values) {
-        requireLength(destination, values.length);
-        if (DeviceContext.buffer(destination).dtype() == DType.F32) {
-            upload(destination, Pointer.to(values));
-        } else {
-            double[] wide = new double[values.length];
-            for (int i = 0; i < values.length; i++) {
-                wide[i] = values[i];
-            }
-            write(destination, wide);
-        }
+        transfers.write(destination, values);
     }
 
     @Override
     public void write(Tensor destination, int[] values) {
-        requireLength(destination, values.length);
-        if (DeviceContext.buffer(destination).dtype() == DType.I32) {
-            upload(destination, Pointer.to(values));
-        } else {
-            double[] wide = new double[values.length];
-            for (int i = 0; i < values.length; i++) {
-                wide[i] = values[i];
-            }
-            write(destination, wide);
-        }
-    }
-
-    private void upload(Tensor destination, Pointer host) {
-        context.device().makeCurrent();
-        CudaBuffer buffer = DeviceContext.buffer(destination);
-        // From pageable host memory the copy is staged before the call returns, so the array may change afterwards.
-        check(JCudaDriver.cuMemcpyHtoDAsync(DevicePointer.at(buffer.address()), host,
-                destination.size() * buffer.dtype().bytes(), context.stream()), "cuMemcpyHtoDAsync");
+        transfers.write(destination, values);
     }
 
     @Override
     public double[] read(Tensor source) {
-        context.device().makeCurrent();
-        CudaBuffer buffer = DeviceContext.buffer(source);
-        int n = Math.toIntExact(source.size());
-        double[] result = new double[n];
-        switch (buffer.dtype()) {
-            case F32 -> {
-                float[] floats = new float[n];
-                download(buffer, Pointer.to(floats), (long) n * Float.BYTES);
-                for (int i = 0; i < n; i++) {
-                    result[i] = floats[i];
-                }
-            }
-            case F64 -> download(buffer, Pointer.to(result), (long) n * Double.BYTES);
-            case I32 -> {
-                int[] ints = new int[n];
-                download(buffer, Pointer.to(ints), (long) n * Integer.BYTES);
-                for (int i = 0; i < n; i++) {
-                    result[i] = ints[i];
-                }
-            }
-            case I64 -> {
-                long[] longs = new long[n];
-                download(buffer, Pointer.to(longs), (long) n * Long.BYTES);
-                for (int i = 0; i < n; i++) {
-                    result[i] = longs[i];
-                }
-            }
-            default -> throw unsupported(source, "read");
-        }
-        return result;
+        return transfers.read(source);
     }
 
     /**
@@ -201,49 +118,7 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public List<double[]> read(List<Tensor> sources) {
-        context.device().makeCurrent();
-        long[] offsets = new long[sources.size()];
-        long total = 0;
-        for (int i = 0; i < sources.size(); i++) {
-            offsets[i] = total;
-            // Each result starts 8-byte aligned, so that doubles and longs are read at their natural alignment.
-            total += (DeviceContext.buffer(sources.get(i)).bytes() + Long.BYTES - 1) / Long.BYTES * Long.BYTES;
-        }
-        MemorySegment host = context.readback(total);
-        for (int i = 0; i < sources.size(); i++) {
-            Tensor source = sources.get(i);
-            long bytes = source.size() * DeviceContext.buffer(source).dtype().bytes();
-            check(JCudaDriver.cuMemcpyDtoHAsync(HostPointer.at(host.address() + offsets[i]),
-                    DevicePointer.at(context.address(source)), bytes, context.stream()), "cuMemcpyDtoHAsync");
-        }
-        context.device().synchronize();
-        List<double[]> values = new ArrayList<>();
-        for (int i = 0; i < sources.size(); i++) {
-            values.add(hostValues(sources.get(i), host.asSlice(offsets[i])));
-        }
-        return values;
-    }
-
-    /** A tensor's values copied into host memory, widened to doubles. */
-    private static double[] hostValues(Tensor tensor, MemorySegment host) {
-        int n = Math.toIntExact(tensor.size());
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = switch (DeviceContext.buffer(tensor).dtype()) {
-                case F32 -> host.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-                case F64 -> host.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
-                case I32 -> host.getAtIndex(ValueLayout.JAVA_INT, i);
-                case I64 -> host.getAtIndex(ValueLayout.JAVA_LONG, i);
-                default -> throw unsupported(tensor, "read");
-            };
-        }
-        return values;
-    }
-
-    private void download(CudaBuffer buffer, Pointer host, long bytes) {
-        check(JCudaDriver.cuMemcpyDtoHAsync(host, DevicePointer.at(buffer.address()), bytes, context.stream()),
-                "cuMemcpyDtoHAsync");
-        context.device().synchronize();
+        return transfers.read(sources);
     }
 
     @Override
@@ -344,14 +219,7 @@ public final class CudaBackend implements Backend {
         context.device().close();
     }
 
-    private static void requireLength(Tensor tensor, int length) {
-        if (tensor.size() != length) {
-            throw new IllegalArgumentException("tensor " + tensor.shape() + " has " + tensor.size() + " elements, got "
-                    + length);
-        }
-    }
-
-    private static IllegalArgumentException unsupported(Tensor tensor, String what) {
+    static IllegalArgumentException unsupported(Tensor tensor, String what) {
         return new IllegalArgumentException(what + " of a " + tensor.dtype() + " tensor is not supported on CUDA");
     }
 }

@@ -61,11 +61,6 @@ public final class HostRegistrations implements AutoCloseable {
         check(JCudaDriver.cuMemHostUnregister(HostPointer.at(segment.address())), "cuMemHostUnregister");
     }
 
-    /** How many segments are registered now. */
-    public synchronized int count() {
-        return registered.size();
-    }
-
     /**
      * Unregisters the memory that is still allocated. A loader closed before the backend has already given its memory
      * back to the system; its registrations are left to the driver, which drops them with the context.

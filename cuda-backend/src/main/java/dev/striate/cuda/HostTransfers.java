@@ -1,0 +1,179 @@
+package dev.striate.cuda;
+
+import static dev.striate.cuda.device.CudaException.check;
+
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.device.DevicePointer;
+import dev.striate.cuda.device.HostPointer;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.Pointer;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The CUDA backend's copies between the host's arrays and its tensors, on the compute stream: writes convert to the
+ * tensor's stored type, reads widen to doubles and wait for the stream (several results with one wait).
+ */
+final class HostTransfers {
+    private final DeviceContext context;
+
+    HostTransfers(DeviceContext context) {
+        this.context = context;
+    }
+
+    void write(Tensor destination, double[] values) {
+        requireLength(destination, values.length);
+        switch (DeviceContext.buffer(destination).dtype()) {
+            case F32 -> {
+                float[] floats = new float[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    floats[i] = (float) values[i];
+                }
+                upload(destination, Pointer.to(floats));
+            }
+            case F64 -> upload(destination, Pointer.to(values));
+            case I32 -> {
+                int[] ints = new int[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    ints[i] = (int) Math.rint(values[i]);
+                }
+                upload(destination, Pointer.to(ints));
+            }
+            case I64 -> {
+                long[] longs = new long[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    longs[i] = Math.round(values[i]);
+                }
+                upload(destination, Pointer.to(longs));
+            }
+            default -> throw CudaBackend.unsupported(destination, "write");
+        }
+    }
+
+    void write(Tensor destination, float[] values) {
+        requireLength(destination, values.length);
+        if (DeviceContext.buffer(destination).dtype() == DType.F32) {
+            upload(destination, Pointer.to(values));
+        } else {
+            double[] wide = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                wide[i] = values[i];
+            }
+            write(destination, wide);
+        }
+    }
+
+    void write(Tensor destination, int[] values) {
+        requireLength(destination, values.length);
+        if (DeviceContext.buffer(destination).dtype() == DType.I32) {
+            upload(destination, Pointer.to(values));
+        } else {
+            double[] wide = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                wide[i] = values[i];
+            }
+            write(destination, wide);
+        }
+    }
+
+    private void upload(Tensor destination, Pointer host) {
+        context.device().makeCurrent();
+        CudaBuffer buffer = DeviceContext.buffer(destination);
+        // From pageable host memory the copy is staged before the call returns, so the array may change afterwards.
+        check(JCudaDriver.cuMemcpyHtoDAsync(DevicePointer.at(buffer.address()), host,
+                destination.size() * buffer.dtype().bytes(), context.stream()), "cuMemcpyHtoDAsync");
+    }
+
+    double[] read(Tensor source) {
+        context.device().makeCurrent();
+        CudaBuffer buffer = DeviceContext.buffer(source);
+        int n = Math.toIntExact(source.size());
+        double[] result = new double[n];
+        switch (buffer.dtype()) {
+            case F32 -> {
+                float[] floats = new float[n];
+                download(buffer, Pointer.to(floats), (long) n * Float.BYTES);
+                for (int i = 0; i < n; i++) {
+                    result[i] = floats[i];
+                }
+            }
+            case F64 -> download(buffer, Pointer.to(result), (long) n * Double.BYTES);
+            case I32 -> {
+                int[] ints = new int[n];
+                download(buffer, Pointer.to(ints), (long) n * Integer.BYTES);
+                for (int i = 0; i < n; i++) {
+                    result[i] = ints[i];
+                }
+            }
+            case I64 -> {
+                long[] longs = new long[n];
+                download(buffer, Pointer.to(longs), (long) n * Long.BYTES);
+                for (int i = 0; i < n; i++) {
+                    result[i] = longs[i];
+                }
+            }
+            default -> throw CudaBackend.unsupported(source, "read");
+        }
+        return result;
+    }
+
+    /**
+     * Queues a copy of every source into page-locked host memory on the compute stream and waits once: a training
+     * step's loss, gradient norm and predictions cost one synchronization.
+     */
+    List<double[]> read(List<Tensor> sources) {
+        context.device().makeCurrent();
+        long[] offsets = new long[sources.size()];
+        long total = 0;
+        for (int i = 0; i < sources.size(); i++) {
+            offsets[i] = total;
+            // Each result starts 8-byte aligned, so that doubles and longs are read at their natural alignment.
+            total += (DeviceContext.buffer(sources.get(i)).bytes() + Long.BYTES - 1) / Long.BYTES * Long.BYTES;
+        }
+        MemorySegment host = context.readback(total);
+        for (int i = 0; i < sources.size(); i++) {
+            Tensor source = sources.get(i);
+            long bytes = source.size() * DeviceContext.buffer(source).dtype().bytes();
+            check(JCudaDriver.cuMemcpyDtoHAsync(HostPointer.at(host.address() + offsets[i]),
+                    DevicePointer.at(context.address(source)), bytes, context.stream()), "cuMemcpyDtoHAsync");
+        }
+        context.device().synchronize();
+        List<double[]> values = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            values.add(hostValues(sources.get(i), host.asSlice(offsets[i])));
+        }
+        return values;
+    }
+
+    /** A tensor's values copied into host memory, widened to doubles. */
+    private static double[] hostValues(Tensor tensor, MemorySegment host) {
+        int n = Math.toIntExact(tensor.size());
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = switch (DeviceContext.buffer(tensor).dtype()) {
+                case F32 -> host.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                case F64 -> host.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
+                case I32 -> host.getAtIndex(ValueLayout.JAVA_INT, i);
+                case I64 -> host.getAtIndex(ValueLayout.JAVA_LONG, i);
+                default -> throw CudaBackend.unsupported(tensor, "read");
+            };
+        }
+        return values;
+    }
+
+    private void download(CudaBuffer buffer, Pointer host, long bytes) {
+        check(JCudaDriver.cuMemcpyDtoHAsync(host, DevicePointer.at(buffer.address()), bytes, context.stream()),
+                "cuMemcpyDtoHAsync");
+        context.device().synchronize();
+    }
+
+    private static void requireLength(Tensor tensor, int length) {
+        if (tensor.size() != length) {
+            throw new IllegalArgumentException("tensor " + tensor.shape() + " has " + tensor.size() + " elements, got "
+                    + length);
+        }
+    }
+}
