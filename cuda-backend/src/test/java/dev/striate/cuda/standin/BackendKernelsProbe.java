@@ -66,6 +66,13 @@ public final class BackendKernelsProbe {
         Tensor counters = backend.allocate(Shape.of(2), DType.I64, TensorRole.BUFFER);
         backend.fill(counters, 1L << 40);
         System.out.println("fill i64 " + Arrays.toString(backend.read(counters)));
+
+        Tensor total = backend.allocate(Shape.of(1), DType.F64, TensorRole.SCRATCH);
+        Tensor top = backend.allocate(Shape.of(4), DType.I32, TensorRole.SCRATCH);
+        backend.sumOfSquares(List.of(a, b), total);
+        backend.topK(scores, 2, top);
+        List<double[]> queued = backend.read(List.of(total, top));
+        System.out.println("queued " + Arrays.toString(queued.get(0)) + " " + Arrays.toString(queued.get(1)));
         backend.close();
     }
 }

@@ -135,11 +135,13 @@ class BackendKernelsStandInTest {
         }
         assertEquals("top-2 [1, 2, 0, 2]", lines.get(4));
         assertEquals("fill i64 [1.099511627776E12, 1.099511627776E12]", lines.get(5));
+        // The same Σ x² and top-2, queued into device tensors and read together.
+        assertEquals("queued [19.5] [1.0, 2.0, 0.0, 2.0]", lines.get(6));
         try (var cached = Files.list(cache.resolve("striate").resolve("kernels"))) {
             List<String> names = cached.map(f -> f.getFileName().toString().replaceAll("-.*", "")).sorted().toList();
             assertEquals(List.of("elementwise", "optimizer", "reduce", "topk"), names);
         }
-        assertTrue(lines.size() == 6, output);
+        assertTrue(lines.size() == 7, output);
     }
 
     private static double[] numbers(String line, String prefix) {

@@ -20,7 +20,8 @@ public final class StandIns {
     /**
      * A driver whose device is the host: 64 MiB of "device memory" from malloc, one context and one stream (checked
      * whenever they come back), copies and fills as memcpy and loops, events that report 1.5 ms. Tests append their
-     * {@code cuModuleLoadData}, {@code cuModuleGetFunction} and {@code cuLaunchKernel}.
+     * {@code cuModuleLoadData}, {@code cuModuleGetFunction} and {@code cuLaunchKernel}. Host registration succeeds
+     * and changes nothing (host memory is the device's here).
      */
     public static final String HOST_DRIVER = """
             #include <stdio.h>
@@ -83,6 +84,9 @@ public final class StandIns {
             int cuEventSynchronize(void *event) { return 0; }
             int cuEventElapsedTime(float *milliseconds, void *start, void *stop) { *milliseconds = 1.5f; return 0; }
             int cuEventDestroy_v2(void *event) { free(event); return 0; }
+            int cuStreamWaitEvent(void *stream, void *event, unsigned int flags) { return stream == &stream_token ? 0 : 400; }
+            int cuMemHostRegister_v2(void *p, size_t bytes, unsigned int flags) { return 0; }
+            int cuMemHostUnregister(void *p) { return 0; }
             """;
 
     private StandIns() {
