@@ -67,6 +67,10 @@ public final class StagedInputProbe {
         images.advance();
         note("read " + Arrays.toString(backend.read(images.current())));
         note("forward with nothing staged: " + images.advance());
+        note("stage B, then feed instead");
+        images.stage(b);
+        images.discard();
+        note("forward after a discarded stage: " + images.advance());
 
         note("a partial batch: C's first 2 images, then the whole of C");
         StagedInput partial = backend.stagedInput(Shape.of(2), DType.F32);
