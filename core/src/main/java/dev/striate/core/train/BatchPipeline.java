@@ -16,21 +16,21 @@ final class BatchPipeline implements AutoCloseable {
     private final ExecutorCache executors;
     /** The executor whose staged copies may still be reading the loader's memory. */
     private Executor copying;
-    /** A batch taken but not staged, because its executor would have replaced the one running: fed after. */
-    private Batch unfed;
+    /** A batch taken but not staged yet, because its executor would have replaced the one running. */
+    private Batch deferred;
 
     BatchPipeline(Iterator<Batch> batches, ExecutorCache executors) {
         this.batches = batches;
         this.executors = executors;
     }
 
-    /** The first batch, fed to its executor; null when there is none. */
+    /** The first batch, its copy started; null when there is none. */
     Batch first() {
         if (!batches.hasNext()) {
             return null;
         }
         Batch batch = batches.next();
-        executors.feed(batch);
+        copying = executors.stage(batch);
         return batch;
     }
 
@@ -45,18 +45,18 @@ final class BatchPipeline implements AutoCloseable {
         awaitCopies();
         Batch batch = batches.next();
         if (executors.wouldClose(batch.size(), running)) {
-            unfed = batch;
+            deferred = batch;
         } else {
             copying = executors.stage(batch);
         }
         return batch;
     }
 
-    /** The current batch's results are read: a next batch that could not be staged is fed now. */
+    /** The current batch's results are read: a next batch that could not be staged beside it is staged now. */
     void resultsRead() {
-        if (unfed != null) {
-            executors.feed(unfed);
-            unfed = null;
+        if (deferred != null) {
+            copying = executors.stage(deferred);
+            deferred = null;
         }
     }
 

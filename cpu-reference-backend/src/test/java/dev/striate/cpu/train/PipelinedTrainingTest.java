@@ -90,25 +90,31 @@ class PipelinedTrainingTest {
     }
 
     @Test
-    void eachBatchIsStagedWhileThePreviousStepIsQueuedAndEveryStepWaitsOnce() throws IOException {
+    void eachBatchIsStagedWhileThePreviousStepIsQueuedAndEveryStepWaitsOnceInTrainingAndValidation()
+            throws IOException {
         RecordingBackend backend = new RecordingBackend();
         Path out = folder.resolve("run");
         StripesDataset data = new StripesDataset(12, 1, Set.of());
         trainOneEpoch(backend, data, config(out), out, new LinkedHashMap<>());
-        // Batch 0 is fed; batches 1 and 2 (images [4, 1, 8, 8], labels [4]) are staged while the step before them is
-        // queued, before that step's one wait (loss, gradient norm, predictions).
+        // Batch 0 is staged first; batches 1 and 2 (images [4, 1, 8, 8], labels [4]) are staged while the step before
+        // them is queued, before that step's one wait (loss, gradient norm, predictions).
         List<String> expected = List.of(
+                "stage [4, 1, 8, 8]", "stage [4]",
                 "stage [4, 1, 8, 8]", "stage [4]", "wait 3", "finished 0",
                 "stage [4, 1, 8, 8]", "stage [4]", "wait 3", "finished 1",
                 "wait 3", "finished 2",
-                "validation");
+                // Validation (6 images: batches of 4 and 2) overlaps the same way, one wait (loss, top-k) per batch.
+                "validation",
+                "stage [4, 1, 8, 8]", "stage [4]",
+                "stage [2, 1, 8, 8]", "stage [2]", "wait 2",
+                "wait 2");
         assertEquals(expected, backend.log().subList(0, expected.size()));
     }
 
     @Test
     void thePipelinedLoopTrainsExactlyWhatSteppingOneBatchAtATimeDoes() throws IOException {
         // Two unreadable images in batch 0 and one in batch 1 of the shuffled order: batches of 2, 3 and 4 images, so
-        // batch 1's executor would replace the one batch 0 runs on, and batch 1 is fed after batch 0's results instead.
+        // batch 1's executor would replace the one batch 0 runs on, and batch 1 is staged after batch 0's results.
         int[] order = new Loader(new StripesDataset(12, 1, Set.of()), TransformPipeline.plain(1, 8, 8), BATCH, true,
                 false, 1, SEED).order(0);
         StripesDataset data = new StripesDataset(12, 1, Set.of(order[0], order[1], order[4]));
@@ -132,7 +138,8 @@ class PipelinedTrainingTest {
             }
         });
         List<String> expected = List.of(
-                "wait 3", "finished 0",
+                "stage [2, 1, 8, 8]", "stage [2]",
+                "wait 3", "stage [3, 1, 8, 8]", "stage [3]", "finished 0",
                 "stage [4, 1, 8, 8]", "stage [4]", "wait 3", "finished 1",
                 "wait 3", "finished 2");
         assertEquals(expected, backend.log().subList(0, expected.size()));
