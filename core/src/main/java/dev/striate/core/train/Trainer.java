@@ -110,21 +110,30 @@ public final class Trainer implements AutoCloseable {
     QueuedStep queueStep(int[] labels, int batchIndex, int epoch, int batchesPerEpoch) {
         Executor executor = executors.executor(labels.length);
         Backend backend = executors.backend();
-        executor.forward(RunContext.training(settings.dropoutSeed(), globalStep));
         Tensor predictions = backend.allocate(Shape.of(labels.length), DType.I32, TensorRole.SCRATCH);
-        backend.topK(executor.value(logits), 1, predictions);
-        executors.store().zeroGradients();
-        executor.backward(ClassifierGraphs.LOSS);
         Tensor squaredNorm = backend.allocate(Shape.of(1), DType.F64, TensorRole.SCRATCH);
-        backend.sumOfSquares(optimizer.updatedNames().stream().map(executors.store()::gradient).toList(),
-                squaredNorm);
+        try {
+            executor.forward(RunContext.training(settings.dropoutSeed(), globalStep));
+            backend.topK(executor.value(logits), 1, predictions);
+            executors.store().zeroGradients();
+            executor.backward(ClassifierGraphs.LOSS);
+            backend.sumOfSquares(optimizer.updatedNames().stream().map(executors.store()::gradient).toList(),
+                    squaredNorm);
+        } catch (RuntimeException | Error e) {
+            backend.release(predictions);
+            backend.release(squaredNorm);
+            throw e;
+        }
         return new QueuedStep(executor, labels.clone(), squaredNorm, predictions, batchIndex, epoch, batchesPerEpoch);
     }
 
     /**
      * Reads a queued step's loss, gradient norm and predictions in one wait, then, when the loss and the norm are
-     * finite, clips and queues the update. Reading them before the update, rather than after it, costs the overlap of
-     * the update with the next step's host work, and buys the guarantee that a NaN never reaches the weights.
+     * finite, clips and queues the update. Why one wait here: the update must know both numbers before it is queued
+     * (a NaN never reaches the weights, and clipping needs the norm), and reading them together after backward costs
+     * one synchronization instead of three (loss, top-1, norm). Waiting after the update instead would let the update
+     * overlap the next step's host work, but the update would then have to check the numbers on the device; the
+     * next batch's copy, the larger overlap, already runs during this wait.
      */
     StepResult finishStep(QueuedStep step) {
         Backend backend = executors.backend();

@@ -9,6 +9,7 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUresult;
+import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -36,7 +37,9 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
         check(JCudaDriver.cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
         makeCurrent();
         check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
-        check(JCudaDriver.cuStreamCreate(copyStream, 0), "cuStreamCreate");
+        // Non-blocking: work on the legacy default stream must not serialize the copies with the compute; events
+        // order the two streams where it matters.
+        check(JCudaDriver.cuStreamCreate(copyStream, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate");
         byte[] nameBytes = new byte[256];
         check(JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, device), "cuDeviceGetName");
         int end = 0;
