@@ -134,7 +134,7 @@ final class TrainingSession implements AutoCloseable {
             run.writeAtomically(run.config(), recordJson.getBytes(StandardCharsets.UTF_8));
             return new TrainingSession(run, backend, trainer, trainLoader, valLoader, loop, start, spec);
         } catch (RuntimeException | IOException e) {
-            closeAll(trainLoader, valLoader, trainer, backend, run == resumed ? null : run);
+            closeAll(trainer, backend, trainLoader, valLoader, run == resumed ? null : run);
             throw e;
         }
     }
@@ -206,9 +206,10 @@ final class TrainingSession implements AutoCloseable {
         loop.requestStop();
     }
 
+    /** The backend before the loaders: it unregisters their page-locked batch memory while it is still allocated. */
     @Override
     public void close() {
-        closeAll(trainLoader, valLoader, trainer, backend, run);
+        closeAll(trainer, backend, trainLoader, valLoader, run);
     }
 
     private static void closeAll(AutoCloseable... resources) {

@@ -62,17 +62,12 @@ public final class HostRegistrations implements AutoCloseable {
     }
 
     /**
-     * Unregisters the memory that is still allocated. A loader closed before the backend has already given its memory
-     * back to the system; its registrations are left to the driver, which drops them with the context.
+     * Unregisters everything, memory a loader has already freed included: the driver keeps such pages pinned until it
+     * is told, and a later backend in the same process (a sweep's next trial) could not register memory handed out
+     * again at the same address.
      */
     @Override
     public synchronized void close() {
-        for (MemorySegment segment : new ArrayList<>(registered.values())) {
-            if (segment.scope().isAlive()) {
-                unpin(segment);
-            } else {
-                registered.remove(segment.address());
-            }
-        }
+        new ArrayList<>(registered.values()).forEach(this::unpin);
     }
 }

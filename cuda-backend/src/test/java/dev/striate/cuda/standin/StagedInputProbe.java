@@ -95,7 +95,7 @@ public final class StagedInputProbe {
         partial.close();
         images.close();
         backend.release(loss);
-        note("the loader frees B and C before the backend closes");
+        note("the loader frees A, B and C before the backend closes");
         loader.close();
         note("close the backend");
         backend.close();
