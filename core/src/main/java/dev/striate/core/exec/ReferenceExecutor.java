@@ -1,19 +1,11 @@
 package dev.striate.core.exec;
 
 import dev.striate.core.backend.Backend;
-import dev.striate.core.backend.BackwardCall;
-import dev.striate.core.backend.ForwardCall;
-import dev.striate.core.backend.Kernel;
-import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.backend.TensorRole;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.GraphInput;
 import dev.striate.core.graph.Node;
-import dev.striate.core.graph.Parameter;
-import dev.striate.core.op.Op;
-import dev.striate.core.tensor.DType;
-import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,21 +26,14 @@ public final class ReferenceExecutor implements Executor {
     private final ParameterStore store;
     private final Map<String, Tensor> values = new HashMap<>();
     private final Map<String, Tensor> gradients = new HashMap<>();
-    private final Map<String, Kernel<Op>> kernels = new HashMap<>();
+    private final CompiledNodes nodes;
     private final Map<String, Object> saved = new HashMap<>();
-    private final Map<String, Object> prepared = new HashMap<>();
-    private final Map<String, Long> nodeIds = new HashMap<>();
     private final Set<String> inputsNeedingGradient = new HashSet<>();
     private final Map<String, BackwardPlan> plans = new LinkedHashMap<>();
     private RunContext lastForward;
 
-    @SuppressWarnings("unchecked")
     public ReferenceExecutor(Graph graph, Backend backend, ParameterStore store) {
-        if (store.backend() != backend) {
-            throw new IllegalArgumentException("the parameter store lives on backend '" + store.backend().name()
-                    + "', not '" + backend.name() + "'");
-        }
-        store.requireCompatible(graph);
+        this.nodes = new CompiledNodes(graph, backend, store);
         this.graph = graph;
         this.backend = backend;
         this.store = store;
@@ -56,32 +41,8 @@ public final class ReferenceExecutor implements Executor {
             values.put(in.name(), backend.allocate(in.shape(), in.dtype(), TensorRole.INPUT));
         }
         for (Node node : graph.nodes()) {
-            Kernel<Op> kernel = (Kernel<Op>) backend.kernel(node.op().getClass());
-            kernels.put(node.name(), kernel);
-            prepared.put(node.name(), kernel.prepare(node.op(), signature(node)));
             values.put(node.name(), backend.allocate(node.shape(), node.dtype(), TensorRole.ACTIVATION));
-            nodeIds.put(node.name(), stableId(node.name()));
         }
-    }
-
-    private NodeSignature signature(Node node) {
-        List<Shape> inputShapes = new ArrayList<>();
-        List<DType> inputTypes = new ArrayList<>();
-        for (String in : node.inputs()) {
-            Tensor value = values.get(in);
-            inputShapes.add(value.shape());
-            inputTypes.add(value.dtype());
-        }
-        List<Shape> paramShapes = node.parameters().stream().map(p -> p.spec().shape()).toList();
-        return new NodeSignature(node.name(), inputShapes, inputTypes, paramShapes, node.shape(), node.dtype());
-    }
-
-    private static long stableId(String name) {
-        long h = 1125899906842597L;
-        for (int i = 0; i < name.length(); i++) {
-            h = 31 * h + name.charAt(i);
-        }
-        return h;
     }
 
     @Override
@@ -130,19 +91,9 @@ public final class ReferenceExecutor implements Executor {
             for (String in : node.inputs()) {
                 inputs.add(values.get(in));
             }
-            ForwardCall call = new ForwardCall(inputs, paramValues(node), values.get(node.name()), context,
-                    nodeIds.get(node.name()), prepared.get(node.name()));
-            saved.put(node.name(), kernels.get(node.name()).forward(node.op(), call));
+            saved.put(node.name(), nodes.forward(node, inputs, values.get(node.name()), context));
         }
         lastForward = context;
-    }
-
-    private List<Tensor> paramValues(Node node) {
-        List<Tensor> params = new ArrayList<>();
-        for (Parameter p : node.parameters()) {
-            params.add(store.value(p.name()));
-        }
-        return params;
     }
 
     @Override
@@ -191,17 +142,10 @@ public final class ReferenceExecutor implements Executor {
             for (int i = 0; i < node.inputs().size(); i++) {
                 String in = node.inputs().get(i);
                 inputs.add(values.get(in));
-                boolean wanted = node.op().isDifferentiable(i) && plan.carriesGradient().contains(in);
-                inputGrads.add(wanted ? gradientTensor(in) : null);
+                inputGrads.add(plan.wantsGradient(node, i) ? gradientTensor(in) : null);
             }
-            List<Tensor> paramGrads = new ArrayList<>();
-            for (Parameter p : node.parameters()) {
-                paramGrads.add(store.gradient(p.name()));
-            }
-            BackwardCall call = new BackwardCall(inputs, paramValues(node), values.get(node.name()),
-                    gradientTensor(node.name()), inputGrads, paramGrads, lastForward, nodeIds.get(node.name()),
-                    saved.get(node.name()), prepared.get(node.name()));
-            kernels.get(node.name()).backward(node.op(), call);
+            nodes.backward(node, inputs, values.get(node.name()), gradientTensor(node.name()), inputGrads,
+                    lastForward, saved.get(node.name()));
         }
     }
 
@@ -227,22 +171,6 @@ public final class ReferenceExecutor implements Executor {
         values.clear();
         gradients.clear();
         saved.clear();
-        // What a kernel prepared may hold backend memory (a GPU kernel's per-node buffers): it lives as long as we do.
-        for (Object preparation : prepared.values()) {
-            if (preparation instanceof AutoCloseable closeable) {
-                closePreparation(closeable);
-            }
-        }
-        prepared.clear();
-    }
-
-    private static void closePreparation(AutoCloseable preparation) {
-        try {
-            preparation.close();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("a kernel's preparation could not be closed", e);
-        }
+        nodes.close();
     }
 }
