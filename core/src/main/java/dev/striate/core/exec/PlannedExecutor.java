@@ -117,7 +117,9 @@ public final class PlannedExecutor implements Executor {
         if (graph.isInput(name)) {
             return inputs.get(name);
         }
-        graph.node(name);
+        if (graph.nodes().stream().noneMatch(node -> node.name().equals(name))) {
+            throw new IllegalArgumentException("no node or input named '" + name + "'");
+        }
         if (!request.kept().contains(name)) {
             throw new IllegalStateException("the value of '" + name + "' is not kept after a step: the memory plan"
                     + " frees it after its last use; name it among the kept values of the PlanRequest, or compile"
