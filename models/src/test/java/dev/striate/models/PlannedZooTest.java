@@ -78,7 +78,7 @@ class PlannedZooTest {
                 () -> "planned " + plan.peakValues() + ", unplanned " + plan.unplannedValues());
     }
 
-    /** Prints the table of docs/performance.md: bytes alive at a training step's peak, batch 128, 224x224, fp32. */
+    /** Prints the table of docs/memory-planning.md: bytes alive at a training step's peak, batch 128, 224x224, fp32. */
     @Test
     void printsThePlannedPeakOfTheBenchmarkModels() {
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
