@@ -47,6 +47,8 @@ public final class MemoryPlan {
                 deaths.get(l.death()).add(l);
             }
         }
+        births.replaceAll(List::copyOf);
+        deaths.replaceAll(List::copyOf);
     }
 
     public static MemoryPlan of(Graph graph, PlanRequest request) {
@@ -55,12 +57,12 @@ public final class MemoryPlan {
 
     /** The plan when backward must also compute the gradients of {@code inputsNeedingGradient} (graph inputs). */
     public static MemoryPlan of(Graph graph, PlanRequest request, Set<String> inputsNeedingGradient) {
-        for (String kept : request.kept()) {
-            graph.shapeOf(kept);
+        // A name that is not in the graph fails here, named, before anything runs.
+        request.kept().forEach(graph::shapeOf);
+        BackwardPlan backward = new BackwardPlan(List.of(), Set.of());
+        if (request.hasBackward()) {
+            backward = BackwardPlan.of(graph, graph.node(request.backwardFrom()).name(), inputsNeedingGradient);
         }
-        BackwardPlan backward = request.hasBackward()
-                ? BackwardPlan.of(graph, graph.node(request.backwardFrom()).name(), inputsNeedingGradient)
-                : new BackwardPlan(List.of(), Set.of());
         int forwardSteps = graph.nodes().size();
         Map<String, Integer> lastRead = new HashMap<>();
         Map<String, Integer> firstGradientTouch = new LinkedHashMap<>();
@@ -70,6 +72,7 @@ public final class MemoryPlan {
                 lastRead.put(in, step);
             }
         }
+        // Backward reads what its op declares, consumes its node's gradient and adds into its inputs' gradients.
         List<Node> order = backward.reverseOrder();
         for (int j = 0; j < order.size(); j++) {
             int step = forwardSteps + j;
