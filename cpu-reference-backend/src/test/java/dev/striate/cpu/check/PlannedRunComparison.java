@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * agree to a relative {@value #TOLERANCE} (the same kernels run in the same order, so they should agree exactly): a
  * value freed too early reads NaN, a kernel reading a value its op does not declare fails, a gradient not zeroed
  * before its first accumulation carries the last step's sum. Two steps with other inputs run, so that what one step
- * leaves behind is checked in the next, and nothing may be left allocated after closing.
+ * leaves behind is checked in the next; at its fullest the executor holds exactly the plan's peak, and nothing may be
+ * left allocated after closing.
  */
 public final class PlannedRunComparison {
     public static final double TOLERANCE = 1e-12;
@@ -43,6 +44,7 @@ public final class PlannedRunComparison {
         PoisoningCpuBackend poisoning = new PoisoningCpuBackend();
         try (ParameterStore expectedStore = ParameterStore.initialize(graph, reference, SEED);
              ParameterStore actualStore = ParameterStore.initialize(graph, poisoning, SEED)) {
+            long storeValues = poisoning.peakLiveValues();
             try (Executor expected = reference.compile(graph, expectedStore);
                  Executor actual = poisoning.compile(graph, actualStore, request)) {
                 assertTrue(actual instanceof PlannedExecutor, "the default compile with a request plans");
@@ -67,6 +69,8 @@ public final class PlannedRunComparison {
                         }
                     }
                 }
+                assertEquals(storeValues + ((PlannedExecutor) actual).plan().peakValues(), poisoning.peakLiveValues(),
+                        "values alive at the fullest moment: the parameter store's and the plan's peak");
             }
             assertEquals(actualStore.names().size() + actualStore.trainableNames().size(), poisoning.liveTensors(),
                     "a closed executor leaves only the parameter store allocated");

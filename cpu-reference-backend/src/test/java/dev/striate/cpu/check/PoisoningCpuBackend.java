@@ -11,11 +11,14 @@ import java.util.Set;
 /**
  * The reference backend with memory that shows misuse: {@code release} fills the tensor with NaN, so anything that
  * reads it afterwards poisons a result, and a tensor released twice (or never allocated here) fails at once. It
- * counts the tensors alive, so a test sees what an executor leaks. Allocation keeps the backend's zero-fill contract.
+ * counts the tensors alive and the most values alive at once, so a test sees what an executor leaks and holds.
+ * Allocation keeps the backend's zero-fill contract.
  */
 public final class PoisoningCpuBackend extends WrappedCpuBackend {
     private final Set<Tensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private long allocations;
+    private long liveValues;
+    private long peakLiveValues;
 
     @Override
     public String name() {
@@ -27,6 +30,8 @@ public final class PoisoningCpuBackend extends WrappedCpuBackend {
         Tensor tensor = super.allocate(shape, dtype, role);
         live.add(tensor);
         allocations++;
+        liveValues += tensor.size();
+        peakLiveValues = Math.max(peakLiveValues, liveValues);
         return tensor;
     }
 
@@ -35,6 +40,7 @@ public final class PoisoningCpuBackend extends WrappedCpuBackend {
         if (!live.remove(tensor)) {
             throw new AssertionError("released a tensor that is not alive: " + tensor.shape());
         }
+        liveValues -= tensor.size();
         delegate.fill(tensor, Double.NaN);
         super.release(tensor);
     }
@@ -42,6 +48,11 @@ public final class PoisoningCpuBackend extends WrappedCpuBackend {
     /** Tensors allocated and not yet released. */
     public int liveTensors() {
         return live.size();
+    }
+
+    /** The most values (elements) alive at once so far. */
+    public long peakLiveValues() {
+        return peakLiveValues;
     }
 
     /** Tensors allocated so far. */
