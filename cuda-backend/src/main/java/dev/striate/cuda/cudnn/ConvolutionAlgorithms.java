@@ -20,6 +20,7 @@ public final class ConvolutionAlgorithms {
     private final Consumer<String> notice;
     private final Map<AlgorithmKey, AlgorithmChoice> choices = new HashMap<>();
     private boolean noticeGiven;
+    private int searches;
 
     private ConvolutionAlgorithms(CudnnPlatform platform, AlgorithmCacheFile file, Consumer<String> notice) {
         this.platform = platform;
@@ -53,6 +54,7 @@ public final class ConvolutionAlgorithms {
         if (known != null) {
             return known;
         }
+        searches++;
         AlgorithmChoice choice = AlgorithmChoice.choose(direction, search.get(), mathType,
                 direction.text() + " convolution " + geometry);
         choices.put(key, choice);
@@ -60,6 +62,11 @@ public final class ConvolutionAlgorithms {
             save();
         }
         return choice;
+    }
+
+    /** How many convolutions cuDNN had to time so far; every other choice was recalled. */
+    public synchronized int searches() {
+        return searches;
     }
 
     /** The file's choices; none (with the notice) when it cannot be used. */

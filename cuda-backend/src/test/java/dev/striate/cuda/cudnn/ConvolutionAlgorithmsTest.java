@@ -64,6 +64,7 @@ class ConvolutionAlgorithmsTest {
         assertEquals(first, chooseForward(nextRun, CONV));
         assertEquals(first, chooseForward(nextRun, CONV));
         assertEquals(1, searches.get(), "the next run searched again");
+        assertEquals(0, nextRun.searches());
         assertEquals(List.of(), notices);
     }
 
