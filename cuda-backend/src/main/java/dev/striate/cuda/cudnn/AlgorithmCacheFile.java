@@ -66,6 +66,9 @@ final class AlgorithmCacheFile {
         } catch (JacksonException e) {
             throw new Unusable("it is not valid: " + e.getOriginalMessage());
         }
+        if (contents == null || contents.entries().contains(null)) {
+            throw new Unusable("it is not valid: null where choices belong");
+        }
         if (!FORMAT.equals(contents.format()) || contents.version() != VERSION) {
             throw new Unusable("it is '" + contents.format() + "' version " + contents.version() + ", not '" + FORMAT
                     + "' version " + VERSION);

@@ -187,6 +187,20 @@ class ConvolutionAlgorithmsTest {
                 + " \"entries\": [{\"key\": {}, \"choice\": {}}]}", "not valid");
     }
 
+    @Test
+    void aFileOfNullsIsIgnored() throws IOException {
+        assertIgnoredWithOneNotice("null", "not valid");
+        notices.clear();
+        searches.set(0);
+        assertIgnoredWithOneNotice("{\"format\": \"striate cuDNN convolution algorithms\", \"version\": 1,"
+                + " \"entries\": [null]}", "not valid");
+    }
+
+    @Test
+    void anEmptyFileIsIgnored() throws IOException {
+        assertIgnoredWithOneNotice("", "not valid");
+    }
+
     /** The file this version writes for one forward choice on {@code platform}, as text. */
     private String storedFileFor(CudnnPlatform platform, AlgorithmChoice choice) throws IOException {
         Path elsewhere = Files.createTempDirectory(cache, "other");
