@@ -1,7 +1,6 @@
 package dev.striate.cuda.cudnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Algorithm choices recalled in memory and across instances (runs) through the cache folder: the search runs once per
- * key, a file that cannot be used is ignored with one notice and rewritten, and the file is always whole.
+ * key, a stored file that cannot be used is ignored with one notice and rewritten, and files are always whole.
  */
 class ConvolutionAlgorithmsTest {
     private static final CudnnPlatform H200 = new CudnnPlatform("NVIDIA H200", 9, 0, 91900);
@@ -49,8 +48,18 @@ class ConvolutionAlgorithmsTest {
                 Cudnn.TENSOR_NCHW, search());
     }
 
-    private Path file() {
-        return cache.resolve("cudnn-algorithms/NVIDIA-H200-sm90-cudnn91900.json");
+    /** The platform's folder of stored choices. */
+    private Path folder() {
+        return cache.resolve("cudnn-algorithms/NVIDIA-H200-sm90-cudnn91900");
+    }
+
+    /** The files stored in the platform's folder. */
+    private List<Path> files() {
+        try (Stream<Path> files = Files.list(folder())) {
+            return files.sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -58,7 +67,7 @@ class ConvolutionAlgorithmsTest {
         AlgorithmChoice first = chooseForward(onDisk(H200), CONV);
         assertEquals(new AlgorithmChoice(1, MathType.FMA, 4096), first);
         assertEquals(1, searches.get());
-        assertTrue(Files.isRegularFile(file()), "stored as " + file());
+        assertEquals(1, files().size(), "one file per choice");
 
         ConvolutionAlgorithms nextRun = onDisk(H200);
         assertEquals(first, chooseForward(nextRun, CONV));
@@ -122,9 +131,9 @@ class ConvolutionAlgorithmsTest {
         List<AlgorithmKey> keys = keysDifferingInOneField();
         assertEquals(1 + 4 + 2 + 1 + 1 + 1 + 16, keys.size());
         assertEquals(keys.size(), new HashSet<>(keys).size(), "two keys with a different field are equal");
-        Set<String> texts = new HashSet<>();
-        keys.forEach(key -> texts.add(key.toString()));
-        assertEquals(keys.size(), texts.size(), "the stored order would mix keys up");
+        Set<Path> files = new HashSet<>();
+        keys.forEach(key -> files.add(new StoredChoices(cache, key.platform()).file(key)));
+        assertEquals(keys.size(), files.size(), "two keys share a file");
     }
 
     @Test
@@ -145,55 +154,60 @@ class ConvolutionAlgorithmsTest {
         }
         assertEquals(keysDifferingInOneField().size(), searches.get(), "a stored key was searched again");
         try (Stream<Path> files = Files.list(cache.resolve("cudnn-algorithms"))) {
-            assertEquals(5, files.count(), "one file per platform");
+            assertEquals(5, files.count(), "one folder per platform");
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+        assertEquals(keysDifferingInOneField().size() - 4, files().size(), "one file per key of this platform");
     }
 
+    /**
+     * Replaces the stored choice for CONV with {@code fileContents}, then checks that the next run searches CONV again,
+     * says so once naming the file and {@code reason}, and stores a file the run after uses.
+     */
     private void assertIgnoredWithOneNotice(String fileContents, String reason) throws IOException {
-        Files.createDirectories(file().getParent());
-        Files.writeString(file(), fileContents);
+        chooseForward(onDisk(H200), CONV);
+        Path file = files().getFirst();
+        Files.writeString(file, fileContents);
+        searches.set(0);
+
         ConvolutionAlgorithms algorithms = onDisk(H200);
         chooseForward(algorithms, CONV);
-        chooseForward(algorithms, new ConvolutionGeometry(1, 1, 8, 8, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 8, 8));
-        assertEquals(2, searches.get(), "the unusable file's choices were used");
+        chooseForward(algorithms, CONV);
+        assertEquals(1, searches.get(), "the unusable file's choice was used");
         assertEquals(1, notices.size(), notices::toString);
-        assertTrue(notices.getFirst().startsWith("notice: ignoring the cuDNN algorithm cache " + file()),
+        assertTrue(notices.getFirst().startsWith("notice: ignoring the cuDNN algorithm cache " + file + ": "),
                 notices.getFirst());
         assertTrue(notices.getFirst().contains(reason), notices.getFirst());
         assertTrue(notices.getFirst().endsWith("it will be rewritten"), notices.getFirst());
 
         ConvolutionAlgorithms nextRun = onDisk(H200);
         chooseForward(nextRun, CONV);
-        assertEquals(2, searches.get(), "the rewritten file was not used");
+        assertEquals(1, searches.get(), "the rewritten file was not used");
         assertEquals(1, notices.size(), "the rewritten file is usable");
+        assertEquals(List.of(file), files());
     }
 
     @Test
     void aCorruptFileIsIgnoredWithOneNoticeAndRewritten() throws IOException {
-        assertIgnoredWithOneNotice("{\"format\": \"striate cuDNN convolution algorithms\", \"vers", "not valid");
+        assertIgnoredWithOneNotice("{\"format\": \"striate cuDNN convolution algorithm\", \"vers", "not valid");
     }
 
     @Test
     void aFileOfAnotherFormatOrVersionIsIgnored() throws IOException {
-        assertIgnoredWithOneNotice("{\"format\": \"striate cuDNN convolution algorithms\", \"version\": 99,"
-                + " \"entries\": []}", "version 99");
+        String stored = storedFileFor(H200, CONV, new AlgorithmChoice(1, MathType.FMA, 0));
+        assertIgnoredWithOneNotice(stored.replace("\"version\" : 1", "\"version\" : 99"), "version 99");
     }
 
     @Test
     void aFileWithMissingFieldsIsIgnored() throws IOException {
-        assertIgnoredWithOneNotice("{\"format\": \"striate cuDNN convolution algorithms\", \"version\": 1,"
-                + " \"entries\": [{\"key\": {}, \"choice\": {}}]}", "not valid");
+        assertIgnoredWithOneNotice("{\"format\": \"striate cuDNN convolution algorithm\", \"version\": 1,"
+                + " \"key\": {}, \"choice\": {}}", "not valid");
     }
 
     @Test
     void aFileOfNullsIsIgnored() throws IOException {
         assertIgnoredWithOneNotice("null", "not valid");
-        notices.clear();
-        searches.set(0);
-        assertIgnoredWithOneNotice("{\"format\": \"striate cuDNN convolution algorithms\", \"version\": 1,"
-                + " \"entries\": [null]}", "not valid");
     }
 
     @Test
@@ -201,29 +215,37 @@ class ConvolutionAlgorithmsTest {
         assertIgnoredWithOneNotice("", "not valid");
     }
 
-    /** The file this version writes for one forward choice on {@code platform}, as text. */
-    private String storedFileFor(CudnnPlatform platform, AlgorithmChoice choice) throws IOException {
+    /** The file this version writes for one forward choice, as text. */
+    private String storedFileFor(CudnnPlatform platform, ConvolutionGeometry geometry, AlgorithmChoice choice)
+            throws IOException {
         Path elsewhere = Files.createTempDirectory(cache, "other");
-        ConvolutionAlgorithms.onDisk(platform, elsewhere, notices::add).choose(ConvolutionDirection.FORWARD, CONV,
+        ConvolutionAlgorithms.onDisk(platform, elsewhere, notices::add).choose(ConvolutionDirection.FORWARD, geometry,
                 MathType.FMA, Cudnn.DATA_FLOAT, Cudnn.TENSOR_NCHW,
                 () -> List.of(new AlgorithmPerformance(choice.algorithm(), 0, 0.1f, choice.workspaceBytes(),
                         choice.mathType())));
-        try (Stream<Path> files = Files.list(elsewhere.resolve("cudnn-algorithms"))) {
-            return Files.readString(files.findFirst().orElseThrow());
+        try (Stream<Path> files = Files.walk(elsewhere)) {
+            return Files.readString(files.filter(Files::isRegularFile).findFirst().orElseThrow());
         }
     }
 
     @Test
-    void aForeignFileIsIgnored() throws IOException {
-        String foreign = storedFileFor(new CudnnPlatform("NVIDIA A100", 8, 0, 90100),
+    void anotherPlatformsFileIsIgnored() throws IOException {
+        String foreign = storedFileFor(new CudnnPlatform("NVIDIA A100", 8, 0, 90100), CONV,
                 new AlgorithmChoice(1, MathType.FMA, 0));
-        assertIgnoredWithOneNotice(foreign, "holds choices for");
+        assertIgnoredWithOneNotice(foreign, "holds the choice for");
+    }
+
+    @Test
+    void anotherConvolutionsFileIsIgnored() throws IOException {
+        String other = storedFileFor(H200, new ConvolutionGeometry(1, 1, 8, 8, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 8, 8),
+                new AlgorithmChoice(1, MathType.FMA, 0));
+        assertIgnoredWithOneNotice(other, "holds the choice for");
     }
 
     @Test
     void aChoiceTodaysRulesForbidIsIgnored() throws IOException {
-        // Written as a tf32-era choice would be (algorithm 6, Winograd), then claimed to be an fp32 one.
-        String file = storedFileFor(H200, new AlgorithmChoice(1, MathType.FMA, 0)).replace("\"algorithm\" : 1",
+        // Algorithm 6 is forward Winograd, which fp32 never uses.
+        String file = storedFileFor(H200, CONV, new AlgorithmChoice(1, MathType.FMA, 0)).replace("\"algorithm\" : 1",
                 "\"algorithm\" : 6");
         assertTrue(file.contains("\"algorithm\" : 6"), file);
         assertIgnoredWithOneNotice(file, "a choice this version would not make");
@@ -240,35 +262,43 @@ class ConvolutionAlgorithmsTest {
     }
 
     @Test
-    void writersInParallelAlwaysLeaveAWholeFile() throws Exception {
+    void writersInParallelAlwaysLeaveWholeFiles() throws Exception {
         int writers = 4;
-        int keysEach = 25;
+        int keys = 25;
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
-            int writer = w;
-            // Each writer is its own instance, as a separate process would be.
+            // Each writer is its own instance, as a separate process would be, storing the same keys.
             threads.add(Thread.ofPlatform().start(() -> {
-                ConvolutionAlgorithms algorithms = onDisk(H200);
-                for (int i = 0; i < keysEach; i++) {
-                    chooseForward(algorithms, new ConvolutionGeometry(1 + writer, 1, 8, 8, 1 + i, 1, 1, 0, 0, 1, 1,
-                            1, 1, 1, 8, 8));
+                ConvolutionAlgorithms writer = onDisk(H200);
+                for (int i = 0; i < keys; i++) {
+                    chooseForward(writer, geometry(i));
                 }
             }));
         }
-        AlgorithmCacheFile reader = new AlgorithmCacheFile(cache, H200);
+        StoredChoices reader = new StoredChoices(cache, H200);
         int reads = 0;
         while (threads.stream().anyMatch(Thread::isAlive)) {
-            reader.read();
-            reads++;
+            for (int i = 0; i < keys; i++) {
+                reader.read(new AlgorithmKey(H200, ConvolutionDirection.FORWARD, MathType.FMA, Cudnn.DATA_FLOAT,
+                        Cudnn.TENSOR_NCHW, geometry(i)));
+                reads++;
+            }
         }
         for (Thread thread : threads) {
             thread.join();
         }
         assertTrue(reads > 0);
-        assertTrue(reader.read().size() >= keysEach, "the last writer's choices at least");
         assertEquals(List.of(), notices, "a writer saw a broken file");
-        try (Stream<Path> files = Files.list(file().getParent())) {
-            assertEquals(List.of(file()), files.toList(), "temporary files left behind");
+        assertEquals(keys, files().size(), "a temporary file was left behind, or a choice is missing");
+        ConvolutionAlgorithms nextRun = onDisk(H200);
+        int searchedBefore = searches.get();
+        for (int i = 0; i < keys; i++) {
+            chooseForward(nextRun, geometry(i));
         }
+        assertEquals(searchedBefore, searches.get());
+    }
+
+    private static ConvolutionGeometry geometry(int outChannels) {
+        return new ConvolutionGeometry(1, 1, 8, 8, 1 + outChannels, 1, 1, 0, 0, 1, 1, 1, 1, 1, 8, 8);
     }
 }
