@@ -69,17 +69,21 @@ public final class CudnnConvolution implements AutoCloseable {
                       MemorySegment second, MemorySegment result) {
         MemorySegment convolution = convolutionDescriptor(g, mathType);
         AlgorithmChoice choice = context.convolutionAlgorithms().choose(direction, g, mathType, Cudnn.DATA_FLOAT,
-                Cudnn.TENSOR_NCHW, () -> {
-                    try (Arena scratch = Arena.ofConfined()) {
-                        MemorySegment returned = scratch.allocate(JAVA_INT);
-                        MemorySegment results = scratch.allocate(AlgorithmPerformance.BYTES * ALGORITHMS_REQUESTED, 8);
-                        Cudnn.call(library, direction.findFunction(), FIND, library.handle(), first, second,
-                                convolution, result, ALGORITHMS_REQUESTED, returned, results);
-                        return List.copyOf(AlgorithmPerformance.read(results, returned.get(JAVA_INT, 0)));
-                    }
-                });
+                Cudnn.TENSOR_NCHW, () -> search(direction, first, second, convolution, result));
         Cudnn.call(library, "cudnnSetConvolutionMathType", SET_INT, convolution, choice.mathType());
         return new Pass(convolution, choice);
+    }
+
+    /** cuDNN's Find: runs every algorithm of the direction on memory it allocates, and times it; fastest first. */
+    private List<AlgorithmPerformance> search(ConvolutionDirection direction, MemorySegment first,
+                                              MemorySegment second, MemorySegment convolution, MemorySegment result) {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment returned = scratch.allocate(JAVA_INT);
+            MemorySegment results = scratch.allocate(AlgorithmPerformance.BYTES * ALGORITHMS_REQUESTED, 8);
+            Cudnn.call(library, direction.findFunction(), FIND, library.handle(), first, second, convolution, result,
+                    ALGORITHMS_REQUESTED, returned, results);
+            return List.copyOf(AlgorithmPerformance.read(results, returned.get(JAVA_INT, 0)));
+        }
     }
 
     private MemorySegment convolutionDescriptor(ConvolutionGeometry g, int mathType) {
