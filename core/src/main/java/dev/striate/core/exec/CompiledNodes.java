@@ -37,11 +37,21 @@ final class CompiledNodes implements AutoCloseable {
         }
         store.requireCompatible(graph);
         this.store = store;
-        for (Node node : graph.nodes()) {
-            Kernel<Op> kernel = (Kernel<Op>) backend.kernel(node.op().getClass());
-            kernels.put(node.name(), kernel);
-            prepared.put(node.name(), kernel.prepare(node.op(), signature(graph, node)));
-            nodeIds.put(node.name(), stableId(node.name()));
+        try {
+            for (Node node : graph.nodes()) {
+                Kernel<Op> kernel = (Kernel<Op>) backend.kernel(node.op().getClass());
+                kernels.put(node.name(), kernel);
+                prepared.put(node.name(), kernel.prepare(node.op(), signature(graph, node)));
+                nodeIds.put(node.name(), stableId(node.name()));
+            }
+        } catch (RuntimeException e) {
+            // A later node failed (a missing kernel, a GPU out of memory): nobody will close us, so free what was made.
+            try {
+                close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 
