@@ -104,7 +104,8 @@ final class EvalCommand implements Command {
             MemoryEstimate.inference(graph).requireFits(backend, "use a smaller --batch");
             deviceNotes.forEach(console.err()::println);
             try (ParameterStore store = ParameterStore.initialize(graph, backend, 0);
-                 ExecutorCache executors = new ExecutorCache(graph, backend, store)) {
+                 ExecutorCache executors = new ExecutorCache(graph, backend, store,
+                         ClassifierGraphs.evaluationPlan(graph))) {
                 StateDicts.load(store, model.weights(), model.source(), model.spec().name());
                 result = new Evaluator(executors).evaluate(loader.epoch(0, 0), data.classes(), index -> { });
             }

@@ -123,7 +123,8 @@ final class LrFindCommand implements Command {
             int steps = Math.min(maxSteps, loader.batchesPerEpoch());
             Graph graph = ClassifierGraphs.training(spec.toGraph(config.batch()), config.labelSmoothing());
             try (ParameterStore store = ParameterStore.initialize(graph, backend, config.seed());
-                 ExecutorCache executors = new ExecutorCache(graph, backend, store);
+                 ExecutorCache executors = new ExecutorCache(graph, backend, store,
+                         ClassifierGraphs.trainingPlan(graph));
                  Optimizer optimizer = new Optimizer(UpdateRules.named(config.optimizer(), config.momentum(),
                          config.weightDecay(), config.nesterov()), store, Set.of())) {
                 if (config.weights() != null) {

@@ -182,7 +182,7 @@ final class PredictCommand implements Command {
         for (int i = 0; i < images.size(); i++) {
             pipeline.apply(images.get(i).image(), new SplittableRandom(0), batch, i * pipeline.itemSize());
         }
-        try (Executor executor = store.backend().compile(graph, store)) {
+        try (Executor executor = store.backend().compile(graph, store, ClassifierGraphs.predictionPlan())) {
             executor.feed(ClassifierGraphs.IMAGES, batch);
             executor.forward(RunContext.evaluation());
             int[] top = store.backend().topK(executor.value(ClassifierGraphs.LOG_PROBABILITIES), k);

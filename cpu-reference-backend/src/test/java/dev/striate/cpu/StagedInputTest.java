@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.exec.Executor;
 import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.exec.PlanRequest;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.GraphBuilder;
 import dev.striate.core.op.Relu;
@@ -14,7 +15,9 @@ import dev.striate.core.tensor.Shape;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.junit.jupiter.api.Test;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** An executor's staged inputs: what the next forward reads, replaced by values fed after them, checked in size. */
 class StagedInputTest {
@@ -29,15 +32,18 @@ class StagedInputTest {
         return executor.read("relu");
     }
 
-    @Test
-    void theNextForwardReadsTheStagedValuesAndFedValuesReplaceStagedOnes() {
+    /** Both executors: the plain one and the planned one, which keeps only the ReLU's output. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theNextForwardReadsTheStagedValuesAndFedValuesReplaceStagedOnes(boolean planned) {
         GraphBuilder builder = new GraphBuilder();
         builder.input("x", Shape.of(3));
         builder.add("relu", new Relu(), "x");
         Graph graph = builder.build();
         try (CpuBackend backend = new CpuBackend();
              ParameterStore store = ParameterStore.initialize(graph, backend, 1);
-             Executor executor = backend.compile(graph, store);
+             Executor executor = planned ? backend.compile(graph, store, PlanRequest.forwardOnly(List.of("relu")))
+                     : backend.compile(graph, store);
              Arena arena = Arena.ofConfined()) {
             executor.feed("x", new double[] {1, -2, 3});
             assertArrayEquals(new double[] {1, 0, 3}, forward(executor), 0);

@@ -4,8 +4,8 @@ import dev.striate.core.backend.Precision;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.cudnn.ConvolutionAlgorithms;
 import dev.striate.cuda.cudnn.CudnnLibrary;
-import java.lang.foreign.Arena;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUstream;
@@ -48,6 +48,9 @@ public interface CudaContext {
     /** cuDNN on {@link #stream()}. */
     CudnnLibrary cudnn();
 
+    /** The convolution algorithms chosen so far on this GPU and cuDNN, kept for the backend's life and on disk. */
+    ConvolutionAlgorithms convolutionAlgorithms();
+
     /** The address of one device workspace of at least {@code bytes}, grown on demand; valid until the next call. */
     long workspace(long bytes);
 
@@ -55,7 +58,4 @@ public interface CudaContext {
     Tensor temporary(Shape shape, DType dtype);
 
     void release(Tensor tensor);
-
-    /** Memory for descriptors and other host structures that live as long as the backend. */
-    Arena arena();
 }

@@ -6,7 +6,9 @@ import dev.striate.core.backend.Precision;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.cudnn.ConvolutionAlgorithms;
 import dev.striate.cuda.cudnn.CudnnLibrary;
+import dev.striate.cuda.cudnn.CudnnPlatform;
 import dev.striate.cuda.device.CublasLoader;
 import dev.striate.cuda.device.CudaDevice;
 import dev.striate.cuda.device.CudaException;
@@ -16,7 +18,6 @@ import dev.striate.cuda.device.LoadedCudnn;
 import dev.striate.cuda.doctor.CudaDiagnosis;
 import dev.striate.cuda.memory.CachingAllocator;
 import dev.striate.cuda.natives.CudaLibraryLoader;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import jcuda.Pointer;
@@ -40,11 +41,11 @@ final class DeviceContext implements CudaContext {
     private final CudaDiagnosis libraries;
     private final Path cacheFolder;
     private final KernelModules modules;
-    private final Arena arena = Arena.ofShared();
     private final HostRegistrations registrations;
     private final PinnedReadback readback;
     private cublasHandle cublas;
     private LoadedCudnn cudnn;
+    private ConvolutionAlgorithms convolutionAlgorithms;
     private long workspaceAddress;
     private long workspaceBytes;
 
@@ -152,8 +153,9 @@ final class DeviceContext implements CudaContext {
 
     @Override
     public synchronized cublasHandle cublas() {
+        // Every GEMM fetches the handle here: the calling thread must have this device current, as cuBLAS uses it.
+        device.makeCurrent();
         if (cublas == null) {
-            device.makeCurrent();
             CublasLoader.load(libraries.found("cuBLAS"), cacheFolder);
             cublasHandle handle = new cublasHandle();
             checkCublas(JCublas2.cublasCreate(handle), "cublasCreate");
@@ -174,14 +176,25 @@ final class DeviceContext implements CudaContext {
 
     @Override
     public synchronized CudnnLibrary cudnn() {
+        device.makeCurrent();
         if (cudnn == null) {
-            device.makeCurrent();
             // cuDNN's engine sub-libraries need cuBLASLt and NVRTC: opened first, they bind by soname.
             CudaLibraryLoader.openCublas(libraries.found("cuBLAS"));
             CudaLibraryLoader.openNvrtc(libraries.found("NVRTC"));
-            cudnn = LoadedCudnn.open(libraries.found("cuDNN"), streamAddress());
+            cudnn = LoadedCudnn.open(libraries.found("cuDNN"), streamAddress(), device::makeCurrent);
         }
         return cudnn;
+    }
+
+    /** Choices stored on disk per GPU model and cuDNN version; a cache file it cannot use is one notice on stderr. */
+    @Override
+    public synchronized ConvolutionAlgorithms convolutionAlgorithms() {
+        if (convolutionAlgorithms == null) {
+            CudnnPlatform platform = new CudnnPlatform(device.name(), device.computeMajor(), device.computeMinor(),
+                    cudnn().version());
+            convolutionAlgorithms = ConvolutionAlgorithms.onDisk(platform, cacheFolder, System.err::println);
+        }
+        return convolutionAlgorithms;
     }
 
     @Override
@@ -209,11 +222,6 @@ final class DeviceContext implements CudaContext {
         allocator.free(address);
     }
 
-    @Override
-    public Arena arena() {
-        return arena;
-    }
-
     synchronized void close() {
         device.makeCurrent();
         device.synchronize();
@@ -227,6 +235,5 @@ final class DeviceContext implements CudaContext {
         readback.close();
         registrations.close();
         allocator.close();
-        arena.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.striate.models;
 
+import dev.striate.core.FileNames;
 import dev.striate.core.UserException;
 
 /**
@@ -8,12 +9,13 @@ import dev.striate.core.UserException;
  * names the place at fault: {@code file:line:column} for JSON syntax, the JSON path ({@code body[4].stride}) otherwise.
  */
 public final class SpecException extends UserException {
+    /** Quoted spec text may hold control characters (a name with a newline): they are escaped here, once for all. */
     public SpecException(String message) {
-        super(message);
+        super(FileNames.oneLine(message));
     }
 
     public SpecException(String message, Throwable cause) {
-        super(message, cause);
+        super(FileNames.oneLine(message), cause);
     }
 
     /** {@code source: path: message}, or {@code source: message} when the fault has no path. */

@@ -2,6 +2,8 @@ package dev.striate.core.backend;
 
 import dev.striate.core.exec.Executor;
 import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.exec.PlanRequest;
+import dev.striate.core.exec.PlannedExecutor;
 import dev.striate.core.exec.ReferenceExecutor;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.op.Op;
@@ -115,6 +117,15 @@ public interface Backend extends AutoCloseable {
      */
     default Executor compile(Graph graph, ParameterStore parameters) {
         return new ReferenceExecutor(graph, this, parameters);
+    }
+
+    /**
+     * Prepares a graph for a caller that runs it in steps as {@code request} says and reads only the values it keeps
+     * (training, evaluation, prediction). The default is a {@link PlannedExecutor}, which frees each value and gradient
+     * after its last use, so a step holds about half of what {@link ReferenceExecutor} holds.
+     */
+    default Executor compile(Graph graph, ParameterStore parameters, PlanRequest request) {
+        return new PlannedExecutor(graph, this, parameters, request);
     }
 
     /**

@@ -44,4 +44,9 @@ record BackwardPlan(List<Node> reverseOrder, Set<String> carriesGradient) {
         carries.retainAll(ancestors);
         return new BackwardPlan(List.copyOf(order), Set.copyOf(carries));
     }
+
+    /** Whether backward of {@code node} computes the gradient of its input at {@code position}. */
+    boolean wantsGradient(Node node, int position) {
+        return node.op().isDifferentiable(position) && carriesGradient.contains(node.inputs().get(position));
+    }
 }

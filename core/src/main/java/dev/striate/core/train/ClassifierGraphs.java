@@ -1,5 +1,6 @@
 package dev.striate.core.train;
 
+import dev.striate.core.exec.PlanRequest;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.GraphBuilder;
 import dev.striate.core.graph.GraphException;
@@ -45,6 +46,21 @@ public final class ClassifierGraphs {
         requireFree(builder, LOG_PROBABILITIES);
         builder.add(LOG_PROBABILITIES, new LogSoftmax(), model.output());
         return builder.build(LOG_PROBABILITIES, model.output());
+    }
+
+    /** A training step on a graph made by {@link #training}: backward from the loss; the loss and logits are read. */
+    public static PlanRequest trainingPlan(Graph graph) {
+        return PlanRequest.backward(LOSS, List.of(LOSS, logits(graph)));
+    }
+
+    /** An evaluation step on a graph made by {@link #training}: forward only; the loss and logits are read. */
+    public static PlanRequest evaluationPlan(Graph graph) {
+        return PlanRequest.forwardOnly(List.of(LOSS, logits(graph)));
+    }
+
+    /** A prediction on a graph made by {@link #prediction}: forward only; the log probabilities are read. */
+    public static PlanRequest predictionPlan() {
+        return PlanRequest.forwardOnly(List.of(LOG_PROBABILITIES));
     }
 
     /**

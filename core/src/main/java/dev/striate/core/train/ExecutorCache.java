@@ -5,26 +5,37 @@ import dev.striate.core.backend.RunContext;
 import dev.striate.core.data.Batch;
 import dev.striate.core.exec.Executor;
 import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.exec.PlanRequest;
 import dev.striate.core.graph.Graph;
 
 /**
  * Executors for one graph, all sharing one {@link ParameterStore}: one for the graph's own batch size, and one for
  * the latest other size (the last batch of an epoch, a batch that lost an unreadable file). Only one other is kept,
  * since each holds the activations of a whole batch: a run with many odd-sized batches must not fill the device.
+ * Given a {@link PlanRequest}, executors free every value the request does not keep after its last use
+ * ({@link Backend#compile(Graph, ParameterStore, PlanRequest)}); without one, every value stays readable.
  */
 public final class ExecutorCache implements AutoCloseable {
     private final Graph graph;
     private final Backend backend;
     private final ParameterStore store;
     private final int usualBatch;
+    private final PlanRequest plan;
     private Executor usual;
     private Executor other;
 
+    /** Executors that keep every value readable (inspecting a model's activations). */
     public ExecutorCache(Graph graph, Backend backend, ParameterStore store) {
+        this(graph, backend, store, null);
+    }
+
+    /** Executors whose steps run and keep what {@code plan} says; null keeps every value. */
+    public ExecutorCache(Graph graph, Backend backend, ParameterStore store, PlanRequest plan) {
         this.graph = graph;
         this.backend = backend;
         this.store = store;
         this.usualBatch = graph.input(ClassifierGraphs.IMAGES).shape().batch();
+        this.plan = plan;
     }
 
     public Graph graph() {
@@ -42,7 +53,7 @@ public final class ExecutorCache implements AutoCloseable {
     public Executor executor(int batch) {
         if (batch == usualBatch) {
             if (usual == null) {
-                usual = backend.compile(graph, store);
+                usual = compile(graph);
             }
             return usual;
         }
@@ -50,9 +61,13 @@ public final class ExecutorCache implements AutoCloseable {
             if (other != null) {
                 other.close();
             }
-            other = backend.compile(graph.withBatch(batch), store);
+            other = compile(graph.withBatch(batch));
         }
         return other;
+    }
+
+    private Executor compile(Graph batchGraph) {
+        return plan == null ? backend.compile(batchGraph, store) : backend.compile(batchGraph, store, plan);
     }
 
     /** Feeds a batch's images (and its labels, when the graph takes them) and runs forward. */

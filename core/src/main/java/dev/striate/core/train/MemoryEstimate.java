@@ -2,43 +2,38 @@ package dev.striate.core.train;
 
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
+import dev.striate.core.exec.MemoryPlan;
+import dev.striate.core.exec.PlanRequest;
 import dev.striate.core.graph.Graph;
-import dev.striate.core.graph.GraphInput;
-import dev.striate.core.graph.Node;
 import dev.striate.core.graph.Parameter;
 import java.util.Locale;
 
 /**
  * How many values a model keeps while it trains or evaluates, counted from its graph before anything is allocated,
  * so that a model too large for the memory at hand is refused in one line instead of running out of memory.
- * Training keeps each parameter with its gradient and the optimizer's moments, and each node's output with its
- * gradient; evaluation keeps the parameters and the outputs.
+ * Training keeps each parameter with its gradient and the optimizer's moments; evaluation keeps the parameters. The
+ * activations are the peak of the step's {@link MemoryPlan}, which is what the executors of training and evaluation
+ * hold ({@link dev.striate.core.backend.Backend#compile(Graph, dev.striate.core.exec.ParameterStore, PlanRequest)}).
  */
 public record MemoryEstimate(long parameterValues, long activationValues, String use) {
 
-    /** For training with an optimizer that keeps {@code stateSlots} moments per parameter. */
-    public static MemoryEstimate training(Graph graph, int stateSlots) {
-        return of(graph, 2 + stateSlots, 2, "training");
+    /** For training a model (its graph without the loss) with an optimizer that keeps {@code stateSlots} moments. */
+    public static MemoryEstimate training(Graph model, int stateSlots) {
+        Graph graph = ClassifierGraphs.training(model, 0);
+        return of(model, 2 + stateSlots, MemoryPlan.of(graph, ClassifierGraphs.trainingPlan(graph)), "training");
     }
 
-    /** For evaluation and prediction: parameters and outputs only. */
+    /** For evaluation and prediction: parameters, and the outputs of a forward pass that keeps the graph's outputs. */
     public static MemoryEstimate inference(Graph graph) {
-        return of(graph, 1, 1, "evaluation");
+        return of(graph, 1, MemoryPlan.of(graph, PlanRequest.forwardOnly(graph.outputs())), "evaluation");
     }
 
-    private static MemoryEstimate of(Graph graph, int copiesPerParameter, int copiesPerOutput, String use) {
+    private static MemoryEstimate of(Graph graph, int copiesPerParameter, MemoryPlan plan, String use) {
         long parameters = 0;
         for (Parameter p : graph.parameters()) {
             parameters += p.spec().shape().size() * (p.trainable() ? copiesPerParameter : 1);
         }
-        long activations = 0;
-        for (GraphInput input : graph.inputs()) {
-            activations += input.shape().size();
-        }
-        for (Node node : graph.nodes()) {
-            activations += node.shape().size() * copiesPerOutput;
-        }
-        return new MemoryEstimate(parameters, activations, use);
+        return new MemoryEstimate(parameters, plan.peakValues(), use);
     }
 
     public long bytes(int bytesPerValue) {

@@ -39,7 +39,7 @@ public final class Trainer implements AutoCloseable {
         Set<String> frozen = FrozenParameters.resolve(model, settings.freeze());
         Graph graph = ClassifierGraphs.training(FrozenParameters.apply(model, frozen), settings.labelSmoothing());
         ParameterStore store = ParameterStore.initialize(graph, backend, settings.initSeed());
-        this.executors = new ExecutorCache(graph, backend, store);
+        this.executors = new ExecutorCache(graph, backend, store, ClassifierGraphs.trainingPlan(graph));
         Set<String> noDecay = new LinkedHashSet<>(settings.noDecayBiasBn() ? Optimizer.biasAndNormParameters(graph)
                 : Set.of());
         noDecay.removeAll(frozen);

@@ -6,13 +6,12 @@ import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBackend;
 import java.util.function.DoubleUnaryOperator;
 
-/** The loop the elementwise activations share: y = f(x) forward, dL/dx += dL/dy · f'(x) backward. */
+/**
+ * The loops the elementwise activations share: y = f(x) forward, dL/dx += dL/dy · f'(x) backward, with f'(x) read
+ * off x (ReLU, ELU) or off y = f(x) (sigmoid, tanh). Each backward reads only the one it needs, as
+ * {@link dev.striate.core.op.BackwardReads} allows.
+ */
 final class Elementwise {
-    /** f'(x), given x and y = f(x) (sigmoid and tanh read their derivative off y). */
-    interface Derivative {
-        double at(double x, double y);
-    }
-
     private Elementwise() {
     }
 
@@ -24,17 +23,26 @@ final class Elementwise {
         }
     }
 
-    static void backward(BackwardCall call, Derivative derivative) {
+    /** dL/dx += dL/dy · derivative(x). */
+    static void backwardFromInput(BackwardCall call, DoubleUnaryOperator derivative) {
+        backward(call, call.input(), derivative);
+    }
+
+    /** dL/dx += dL/dy · derivative(y), the derivative written in terms of the output. */
+    static void backwardFromOutput(BackwardCall call, DoubleUnaryOperator derivative) {
+        backward(call, call.output(), derivative);
+    }
+
+    private static void backward(BackwardCall call, Tensor argument, DoubleUnaryOperator derivative) {
         Tensor inputGrad = call.inputGrad();
         if (inputGrad == null) {
             return;
         }
-        double[] x = CpuBackend.data(call.input());
-        double[] y = CpuBackend.data(call.output());
+        double[] a = CpuBackend.data(argument);
         double[] dy = CpuBackend.data(call.outputGrad());
         double[] dx = CpuBackend.data(inputGrad);
-        for (int i = 0; i < x.length; i++) {
-            dx[i] += dy[i] * derivative.at(x[i], y[i]);
+        for (int i = 0; i < a.length; i++) {
+            dx[i] += dy[i] * derivative.applyAsDouble(a[i]);
         }
     }
 }

@@ -15,6 +15,6 @@ public final class EluKernel implements Kernel<Elu> {
 
     @Override
     public void backward(Elu op, BackwardCall call) {
-        Elementwise.backward(call, (x, y) -> x > 0 ? 1 : op.alpha() * Math.exp(x));
+        Elementwise.backwardFromInput(call, x -> x > 0 ? 1 : op.alpha() * Math.exp(x));
     }
 }

@@ -15,6 +15,6 @@ public final class LeakyReluKernel implements Kernel<LeakyRelu> {
 
     @Override
     public void backward(LeakyRelu op, BackwardCall call) {
-        Elementwise.backward(call, (x, y) -> x > 0 ? 1 : op.slope());
+        Elementwise.backwardFromInput(call, x -> x > 0 ? 1 : op.slope());
     }
 }

@@ -15,6 +15,6 @@ public final class Relu6Kernel implements Kernel<Relu6> {
 
     @Override
     public void backward(Relu6 op, BackwardCall call) {
-        Elementwise.backward(call, (x, y) -> x > 0 && x < 6 ? 1 : 0);
+        Elementwise.backwardFromInput(call, x -> x > 0 && x < 6 ? 1 : 0);
     }
 }

@@ -15,6 +15,6 @@ public final class ReluKernel implements Kernel<Relu> {
 
     @Override
     public void backward(Relu op, BackwardCall call) {
-        Elementwise.backward(call, (x, y) -> x > 0 ? 1 : 0);
+        Elementwise.backwardFromInput(call, x -> x > 0 ? 1 : 0);
     }
 }

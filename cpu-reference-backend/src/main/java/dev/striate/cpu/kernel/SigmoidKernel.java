@@ -15,6 +15,6 @@ public final class SigmoidKernel implements Kernel<Sigmoid> {
 
     @Override
     public void backward(Sigmoid op, BackwardCall call) {
-        Elementwise.backward(call, (x, y) -> y * (1 - y));
+        Elementwise.backwardFromOutput(call, y -> y * (1 - y));
     }
 }

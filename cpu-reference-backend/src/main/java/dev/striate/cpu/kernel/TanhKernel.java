@@ -15,6 +15,6 @@ public final class TanhKernel implements Kernel<Tanh> {
 
     @Override
     public void backward(Tanh op, BackwardCall call) {
-        Elementwise.backward(call, (x, y) -> 1 - y * y);
+        Elementwise.backwardFromOutput(call, y -> 1 - y * y);
     }
 }

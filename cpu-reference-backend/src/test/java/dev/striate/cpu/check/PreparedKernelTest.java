@@ -2,6 +2,8 @@ package dev.striate.cpu.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
@@ -21,13 +23,30 @@ import org.junit.jupiter.api.Test;
 
 /** The executor prepares each node's kernel once, with the node's shapes, and hands the result to every call. */
 class PreparedKernelTest {
-    private record Prepared(NodeSignature signature) {
+    private static final class Prepared implements AutoCloseable {
+        private final NodeSignature signature;
+        private boolean closed;
+
+        Prepared(NodeSignature signature) {
+            this.signature = signature;
+        }
+
+        NodeSignature signature() {
+            return signature;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
     }
 
     private static final class RecordingBackend extends WrappedCpuBackend {
         final List<Prepared> prepared = new ArrayList<>();
         final List<Object> seenByForward = new ArrayList<>();
         final List<Object> seenByBackward = new ArrayList<>();
+        /** The node whose preparation fails, as a GPU kernel's would when the device is full; null for none. */
+        String failingNode;
 
         @Override
         public <O extends Op> Kernel<O> kernel(Class<O> opClass) {
@@ -35,6 +54,9 @@ class PreparedKernelTest {
             return new Kernel<>() {
                 @Override
                 public Object prepare(O op, NodeSignature signature) {
+                    if (signature.nodeName().equals(failingNode)) {
+                        throw new IllegalStateException("out of memory preparing " + failingNode);
+                    }
                     Prepared result = new Prepared(signature);
                     prepared.add(result);
                     return result;
@@ -82,6 +104,26 @@ class PreparedKernelTest {
                 assertSame(backend.prepared.getFirst(), backend.seenByForward.get(i));
                 assertSame(backend.prepared.getFirst(), backend.seenByBackward.get(i));
             }
+        }
+    }
+
+    @Test
+    void whenAPreparationFailsTheOnesAlreadyMadeAreClosed() {
+        GraphBuilder builder = new GraphBuilder();
+        builder.input("x", Shape.of(1, 1, 4, 4));
+        builder.add("conv1", Conv2d.of(2, 3, 1, 1), "x");
+        builder.add("conv2", Conv2d.of(2, 3, 1, 1), "conv1");
+        builder.add("conv3", Conv2d.of(2, 3, 1, 1), "conv2");
+        Graph graph = builder.build();
+        try (RecordingBackend backend = new RecordingBackend();
+             ParameterStore store = ParameterStore.initialize(graph, backend, 1)) {
+            backend.failingNode = "conv3";
+            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                    () -> backend.compile(graph, store));
+            assertEquals("out of memory preparing conv3", thrown.getMessage());
+            assertEquals(List.of("conv1", "conv2"),
+                    backend.prepared.stream().map(p -> p.signature().nodeName()).toList());
+            assertTrue(backend.prepared.stream().allMatch(p -> p.closed), "every preparation made is closed");
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.striate.cuda.cudnn;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -19,12 +17,21 @@ public final class Cudnn {
     public static final int CROSS_CORRELATION = 1;
     public static final int PROPAGATE_NAN = 1;
 
+    /** The float 1 for cuDNN's alpha and beta (result = alpha·op + beta·result); never written, so shared. */
+    public static final MemorySegment ONE = Arena.global().allocateFrom(JAVA_FLOAT, 1f);
+    /** The float 0 for cuDNN's alpha and beta. */
+    public static final MemorySegment ZERO = Arena.global().allocateFrom(JAVA_FLOAT, 0f);
+
     private Cudnn() {
     }
 
-    /** Calls {@code symbol} (which returns a {@code cudnnStatus_t}) and throws, naming it, unless it succeeded. */
+    /**
+     * Calls {@code symbol} (which returns a {@code cudnnStatus_t}) and throws, naming it, unless it succeeded. The
+     * device is made current first: the caller may be a thread that has not used it yet, or another device's.
+     */
     public static void call(CudnnLibrary library, String symbol, FunctionDescriptor descriptor, Object... arguments) {
         MethodHandle function = library.function(symbol, descriptor);
+        library.makeCurrent();
         int status;
         try {
             status = (int) function.invokeWithArguments(arguments);
@@ -41,22 +48,8 @@ public final class Cudnn {
         return MemorySegment.ofAddress(address);
     }
 
-    /** Creates a descriptor with {@code cudnnCreate<kind>Descriptor(kind_t*)} and returns it. */
-    static MemorySegment createDescriptor(CudnnLibrary library, Arena arena, String kind) {
-        MemorySegment out = arena.allocate(ADDRESS);
-        call(library, "cudnnCreate" + kind + "Descriptor", FunctionDescriptor.of(JAVA_INT, ADDRESS), out);
-        return out.get(ADDRESS, 0);
-    }
-
-    /** The float constants 1 and 0, for cuDNN's alpha and beta (result = alpha·op + beta·result). */
-    public record Scalars(MemorySegment one, MemorySegment zero) {
-        public static Scalars in(Arena arena) {
-            return new Scalars(arena.allocateFrom(JAVA_FLOAT, 1f), arena.allocateFrom(JAVA_FLOAT, 0f));
-        }
-
-        /** beta: 1 to add into the destination (gradients), 0 to overwrite it. */
-        public MemorySegment beta(boolean accumulate) {
-            return accumulate ? one : zero;
-        }
+    /** beta: 1 to add into the destination (gradients), 0 to overwrite it. */
+    public static MemorySegment beta(boolean accumulate) {
+        return accumulate ? ONE : ZERO;
     }
 }

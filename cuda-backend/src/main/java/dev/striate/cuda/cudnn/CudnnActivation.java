@@ -11,9 +11,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * An elementwise activation of one node on cuDNN ({@code cudnnActivationForward}/{@code Backward}), NaN propagated as
- * the reference's arithmetic does. Backward adds into dx (beta 1).
+ * the reference's arithmetic does. Backward adds into dx (beta 1). Closing destroys its descriptors.
  */
-public final class CudnnActivation {
+public final class CudnnActivation implements AutoCloseable {
     public static final int SIGMOID = 0;
     public static final int RELU = 1;
     public static final int TANH = 2;
@@ -32,27 +32,32 @@ public final class CudnnActivation {
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
 
     private final CudnnLibrary library;
-    private final Cudnn.Scalars scalars;
+    private final Descriptors descriptors;
     private final MemorySegment activation;
     private final MemorySegment tensor;
 
     public CudnnActivation(CudaContext context, Shape shape, int mode, double coefficient) {
         this.library = context.cudnn();
-        this.scalars = Cudnn.Scalars.in(context.arena());
-        this.activation = Cudnn.createDescriptor(library, context.arena(), "Activation");
+        this.descriptors = new Descriptors(library);
+        this.activation = descriptors.create("Activation");
         Cudnn.call(library, "cudnnSetActivationDescriptor", SET, activation, mode, Cudnn.PROPAGATE_NAN, coefficient);
-        this.tensor = TensorDescriptors.tensor(library, context.arena(), shape);
+        this.tensor = TensorDescriptors.tensor(descriptors, shape);
     }
 
     public void forward(long x, long y) {
-        Cudnn.call(library, "cudnnActivationForward", FORWARD, library.handle(), activation, scalars.one(), tensor,
-                Cudnn.device(x), scalars.zero(), tensor, Cudnn.device(y));
+        Cudnn.call(library, "cudnnActivationForward", FORWARD, library.handle(), activation, Cudnn.ONE, tensor,
+                Cudnn.device(x), Cudnn.ZERO, tensor, Cudnn.device(y));
     }
 
     /** dx += dy · f'(x). */
     public void backward(long x, long y, long dy, long dx) {
-        Cudnn.call(library, "cudnnActivationBackward", BACKWARD, library.handle(), activation, scalars.one(), tensor,
-                Cudnn.device(y), tensor, Cudnn.device(dy), tensor, Cudnn.device(x), scalars.one(), tensor,
+        Cudnn.call(library, "cudnnActivationBackward", BACKWARD, library.handle(), activation, Cudnn.ONE, tensor,
+                Cudnn.device(y), tensor, Cudnn.device(dy), tensor, Cudnn.device(x), Cudnn.ONE, tensor,
                 Cudnn.device(dx));
+    }
+
+    @Override
+    public void close() {
+        descriptors.close();
     }
 }

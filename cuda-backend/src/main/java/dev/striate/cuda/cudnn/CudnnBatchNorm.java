@@ -13,9 +13,9 @@ import java.lang.foreign.MemorySegment;
  * Batch normalization of one node on cuDNN, per channel over N, H, W ({@code CUDNN_BATCHNORM_SPATIAL}; rank 2 [N, C]
  * is N x C x 1 x 1). Training normalizes with the batch mean and biased variance and moves the running statistics
  * by the factor given (running = (1 - factor)·running + factor·batch, the variance unbiased, as PyTorch, which uses
- * these same calls); it saves the batch mean and 1/√(σ² + eps) for backward.
+ * these same calls); it saves the batch mean and 1/√(σ² + eps) for backward. Closing destroys its descriptors.
  */
-public final class CudnnBatchNorm {
+public final class CudnnBatchNorm implements AutoCloseable {
     private static final int SPATIAL = 1;
     private static final FunctionDescriptor TRAINING = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_DOUBLE, ADDRESS, ADDRESS,
@@ -27,15 +27,15 @@ public final class CudnnBatchNorm {
             ADDRESS, ADDRESS, JAVA_DOUBLE, ADDRESS, ADDRESS);
 
     private final CudnnLibrary library;
-    private final Cudnn.Scalars scalars;
+    private final Descriptors descriptors;
     private final MemorySegment data;
     private final MemorySegment perChannel;
 
     public CudnnBatchNorm(CudaContext context, Shape input) {
         this.library = context.cudnn();
-        this.scalars = Cudnn.Scalars.in(context.arena());
-        this.data = TensorDescriptors.tensor(library, context.arena(), input);
-        this.perChannel = TensorDescriptors.tensor(library, context.arena(), 1, input.dim(1), 1, 1);
+        this.descriptors = new Descriptors(library);
+        this.data = TensorDescriptors.tensor(descriptors, input);
+        this.perChannel = TensorDescriptors.tensor(descriptors, 1, input.dim(1), 1, 1);
     }
 
     /** The per-channel tensors of one call, all float [C] device addresses. */
@@ -46,7 +46,7 @@ public final class CudnnBatchNorm {
     public void forwardTraining(long x, long y, long scale, long bias, double momentum, Statistics running,
                                 double eps, Statistics saved) {
         Cudnn.call(library, "cudnnBatchNormalizationForwardTraining", TRAINING, library.handle(), SPATIAL,
-                scalars.one(), scalars.zero(), data, Cudnn.device(x), data, Cudnn.device(y), perChannel,
+                Cudnn.ONE, Cudnn.ZERO, data, Cudnn.device(x), data, Cudnn.device(y), perChannel,
                 Cudnn.device(scale), Cudnn.device(bias), momentum, Cudnn.device(running.mean()),
                 Cudnn.device(running.variance()), eps, Cudnn.device(saved.mean()), Cudnn.device(saved.variance()));
     }
@@ -54,7 +54,7 @@ public final class CudnnBatchNorm {
     /** y = γ·(x - running mean)/√(running var + eps) + β. */
     public void forwardInference(long x, long y, long scale, long bias, Statistics running, double eps) {
         Cudnn.call(library, "cudnnBatchNormalizationForwardInference", INFERENCE, library.handle(), SPATIAL,
-                scalars.one(), scalars.zero(), data, Cudnn.device(x), data, Cudnn.device(y), perChannel,
+                Cudnn.ONE, Cudnn.ZERO, data, Cudnn.device(x), data, Cudnn.device(y), perChannel,
                 Cudnn.device(scale), Cudnn.device(bias), Cudnn.device(running.mean()),
                 Cudnn.device(running.variance()), eps);
     }
@@ -65,9 +65,14 @@ public final class CudnnBatchNorm {
      */
     public void backward(long x, long dy, long dx, boolean accumulateInput, long scale, long scaleGrad, long biasGrad,
                          double eps, Statistics saved) {
-        Cudnn.call(library, "cudnnBatchNormalizationBackward", BACKWARD, library.handle(), SPATIAL, scalars.one(),
-                scalars.beta(accumulateInput), scalars.one(), scalars.one(), data, Cudnn.device(x), data,
+        Cudnn.call(library, "cudnnBatchNormalizationBackward", BACKWARD, library.handle(), SPATIAL, Cudnn.ONE,
+                Cudnn.beta(accumulateInput), Cudnn.ONE, Cudnn.ONE, data, Cudnn.device(x), data,
                 Cudnn.device(dy), data, Cudnn.device(dx), perChannel, Cudnn.device(scale), Cudnn.device(scaleGrad),
                 Cudnn.device(biasGrad), eps, Cudnn.device(saved.mean()), Cudnn.device(saved.variance()));
+    }
+
+    @Override
+    public void close() {
+        descriptors.close();
     }
 }

@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.striate.cuda.CudaContext;
-import dev.striate.cuda.cudnn.ConvolutionAlgorithms.Direction;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -15,8 +14,9 @@ import java.util.List;
  * One convolution node on cuDNN's legacy API: its descriptors, and per direction the algorithm, math type and
  * workspace size chosen at compile time. Forward overwrites y; the backward calls add into their gradients (beta 1).
  * Each direction has its own convolution descriptor because each carries the math type of its own algorithm.
+ * Closing destroys its descriptors.
  */
-public final class CudnnConvolution {
+public final class CudnnConvolution implements AutoCloseable {
     private static final int ALGORITHMS_REQUESTED = 8;
     private static final FunctionDescriptor SET_CONVOLUTION_2D = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT,
             JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
@@ -32,7 +32,7 @@ public final class CudnnConvolution {
 
     private final CudaContext context;
     private final CudnnLibrary library;
-    private final Cudnn.Scalars scalars;
+    private final Descriptors descriptors;
     private final MemorySegment input;
     private final MemorySegment filter;
     private final MemorySegment output;
@@ -45,24 +45,19 @@ public final class CudnnConvolution {
     private record Pass(MemorySegment convolution, AlgorithmChoice choice) {
     }
 
-    public CudnnConvolution(CudaContext context, ConvolutionAlgorithms algorithms, ConvolutionGeometry g) {
+    public CudnnConvolution(CudaContext context, ConvolutionGeometry g) {
         this.context = context;
         this.library = context.cudnn();
-        Arena arena = context.arena();
-        this.scalars = Cudnn.Scalars.in(arena);
-        this.input = TensorDescriptors.tensor(library, arena, g.batch(), g.inChannels(), g.height(), g.width());
-        this.filter = TensorDescriptors.filter(library, arena, g.outChannels(), g.inChannels() / g.groups(),
+        this.descriptors = new Descriptors(library);
+        this.input = TensorDescriptors.tensor(descriptors, g.batch(), g.inChannels(), g.height(), g.width());
+        this.filter = TensorDescriptors.filter(descriptors, g.outChannels(), g.inChannels() / g.groups(),
                 g.kernelH(), g.kernelW());
-        this.output = TensorDescriptors.tensor(library, arena, g.batch(), g.outChannels(), g.outHeight(),
-                g.outWidth());
-        this.bias = TensorDescriptors.tensor(library, arena, 1, g.outChannels(), 1, 1);
+        this.output = TensorDescriptors.tensor(descriptors, g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
+        this.bias = TensorDescriptors.tensor(descriptors, 1, g.outChannels(), 1, 1);
         int mathType = MathType.of(context.precision());
-        this.forwardPass = pass(algorithms, Direction.FORWARD, g, mathType, "cudnnFindConvolutionForwardAlgorithm",
-                input, filter, output);
-        this.dataPass = pass(algorithms, Direction.BACKWARD_DATA, g, mathType,
-                "cudnnFindConvolutionBackwardDataAlgorithm", filter, output, input);
-        this.filterPass = pass(algorithms, Direction.BACKWARD_FILTER, g, mathType,
-                "cudnnFindConvolutionBackwardFilterAlgorithm", input, output, filter);
+        this.forwardPass = pass(ConvolutionDirection.FORWARD, g, mathType, input, filter, output);
+        this.dataPass = pass(ConvolutionDirection.BACKWARD_DATA, g, mathType, filter, output, input);
+        this.filterPass = pass(ConvolutionDirection.BACKWARD_FILTER, g, mathType, input, output, filter);
     }
 
     /**
@@ -70,24 +65,29 @@ public final class CudnnConvolution {
      * functions take the two operand descriptors and the result descriptor around the convolution descriptor:
      * forward (x, w, conv, y), backward data (w, dy, conv, dx), backward filter (x, dy, conv, dw).
      */
-    private Pass pass(ConvolutionAlgorithms algorithms, Direction direction, ConvolutionGeometry g, int mathType,
-                      String find, MemorySegment first, MemorySegment second, MemorySegment result) {
+    private Pass pass(ConvolutionDirection direction, ConvolutionGeometry g, int mathType, MemorySegment first,
+                      MemorySegment second, MemorySegment result) {
         MemorySegment convolution = convolutionDescriptor(g, mathType);
-        AlgorithmChoice choice = algorithms.choose(direction, g, mathType, () -> {
-            try (Arena scratch = Arena.ofConfined()) {
-                MemorySegment returned = scratch.allocate(JAVA_INT);
-                MemorySegment results = scratch.allocate(AlgorithmPerformance.BYTES * ALGORITHMS_REQUESTED, 8);
-                Cudnn.call(library, find, FIND, library.handle(), first, second, convolution, result,
-                        ALGORITHMS_REQUESTED, returned, results);
-                return List.copyOf(AlgorithmPerformance.read(results, returned.get(JAVA_INT, 0)));
-            }
-        });
+        AlgorithmChoice choice = context.convolutionAlgorithms().choose(direction, g, mathType, Cudnn.DATA_FLOAT,
+                Cudnn.TENSOR_NCHW, () -> search(direction, first, second, convolution, result));
         Cudnn.call(library, "cudnnSetConvolutionMathType", SET_INT, convolution, choice.mathType());
         return new Pass(convolution, choice);
     }
 
+    /** cuDNN's Find: runs every algorithm of the direction on memory it allocates, and times it; fastest first. */
+    private List<AlgorithmPerformance> search(ConvolutionDirection direction, MemorySegment first,
+                                              MemorySegment second, MemorySegment convolution, MemorySegment result) {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment returned = scratch.allocate(JAVA_INT);
+            MemorySegment results = scratch.allocate(AlgorithmPerformance.BYTES * ALGORITHMS_REQUESTED, 8);
+            Cudnn.call(library, direction.findFunction(), FIND, library.handle(), first, second, convolution, result,
+                    ALGORITHMS_REQUESTED, returned, results);
+            return List.copyOf(AlgorithmPerformance.read(results, returned.get(JAVA_INT, 0)));
+        }
+    }
+
     private MemorySegment convolutionDescriptor(ConvolutionGeometry g, int mathType) {
-        MemorySegment convolution = Cudnn.createDescriptor(library, context.arena(), "Convolution");
+        MemorySegment convolution = descriptors.create("Convolution");
         Cudnn.call(library, "cudnnSetConvolution2dDescriptor", SET_CONVOLUTION_2D, convolution, g.padH(), g.padW(),
                 g.strideH(), g.strideW(), g.dilationH(), g.dilationW(), Cudnn.CROSS_CORRELATION, Cudnn.DATA_FLOAT);
         Cudnn.call(library, "cudnnSetConvolutionGroupCount", SET_INT, convolution, g.groups());
@@ -102,8 +102,8 @@ public final class CudnnConvolution {
 
     /** y += bias, broadcast over N, H, W. */
     public void addBias(long biasValues, long y) {
-        Cudnn.call(library, "cudnnAddTensor", ALPHA_BETA, library.handle(), scalars.one(), bias,
-                Cudnn.device(biasValues), scalars.one(), output, Cudnn.device(y));
+        Cudnn.call(library, "cudnnAddTensor", ALPHA_BETA, library.handle(), Cudnn.ONE, bias,
+                Cudnn.device(biasValues), Cudnn.ONE, output, Cudnn.device(y));
     }
 
     /** dx += the gradient of conv(x, w) with respect to x. */
@@ -118,8 +118,8 @@ public final class CudnnConvolution {
 
     /** db += Σ dy over N, H, W. */
     public void backwardBias(long dy, long db) {
-        Cudnn.call(library, "cudnnConvolutionBackwardBias", ALPHA_BETA, library.handle(), scalars.one(), output,
-                Cudnn.device(dy), scalars.one(), bias, Cudnn.device(db));
+        Cudnn.call(library, "cudnnConvolutionBackwardBias", ALPHA_BETA, library.handle(), Cudnn.ONE, output,
+                Cudnn.device(dy), Cudnn.ONE, bias, Cudnn.device(db));
     }
 
     private void run(String symbol, Pass pass, MemorySegment firstDescriptor, long first,
@@ -127,9 +127,14 @@ public final class CudnnConvolution {
                      long result) {
         long workspaceBytes = pass.choice().workspaceBytes();
         long workspace = workspaceBytes == 0 ? 0 : context.workspace(workspaceBytes);
-        Cudnn.call(library, symbol, RUN, library.handle(), scalars.one(), firstDescriptor, Cudnn.device(first),
+        Cudnn.call(library, symbol, RUN, library.handle(), Cudnn.ONE, firstDescriptor, Cudnn.device(first),
                 secondDescriptor, Cudnn.device(second), pass.convolution(), pass.choice().algorithm(),
-                Cudnn.device(workspace), workspaceBytes, scalars.beta(accumulate), resultDescriptor,
+                Cudnn.device(workspace), workspaceBytes, Cudnn.beta(accumulate), resultDescriptor,
                 Cudnn.device(result));
+    }
+
+    @Override
+    public void close() {
+        descriptors.close();
     }
 }

@@ -13,6 +13,12 @@ public interface CudnnLibrary {
     /** A downcall handle for a cuDNN function, made once and cached. */
     MethodHandle function(String symbol, FunctionDescriptor descriptor);
 
+    /**
+     * Makes the device the handle belongs to current on the calling thread; {@link Cudnn#call} does it before every
+     * call, so that a kernel prepared on one thread may run on another, and on a GPU other than the first.
+     */
+    void makeCurrent();
+
     /** The {@code cudnnHandle_t}, bound to the backend's stream. */
     MemorySegment handle();
 

@@ -9,9 +9,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * log softmax over the classes of [N, K] on cuDNN ({@code CUDNN_SOFTMAX_LOG}, per-channel mode on N x K x 1 x 1).
- * Backward is dx += dy - e^y · Σ dy, as the reference; it adds (beta 1).
+ * Backward is dx += dy - e^y · Σ dy, as the reference; it adds (beta 1). Closing destroys its descriptor.
  */
-public final class CudnnLogSoftmax {
+public final class CudnnLogSoftmax implements AutoCloseable {
     private static final int SOFTMAX_LOG = 2;
     private static final int MODE_CHANNEL = 1;
     // (handle, algorithm, mode, alpha, xDesc, x, beta, yDesc, y)
@@ -22,23 +22,28 @@ public final class CudnnLogSoftmax {
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
 
     private final CudnnLibrary library;
-    private final Cudnn.Scalars scalars;
+    private final Descriptors descriptors;
     private final MemorySegment tensor;
 
     public CudnnLogSoftmax(CudaContext context, int rows, int classes) {
         this.library = context.cudnn();
-        this.scalars = Cudnn.Scalars.in(context.arena());
-        this.tensor = TensorDescriptors.tensor(library, context.arena(), rows, classes, 1, 1);
+        this.descriptors = new Descriptors(library);
+        this.tensor = TensorDescriptors.tensor(descriptors, rows, classes, 1, 1);
     }
 
     public void forward(long x, long y) {
         Cudnn.call(library, "cudnnSoftmaxForward", FORWARD, library.handle(), SOFTMAX_LOG, MODE_CHANNEL,
-                scalars.one(), tensor, Cudnn.device(x), scalars.zero(), tensor, Cudnn.device(y));
+                Cudnn.ONE, tensor, Cudnn.device(x), Cudnn.ZERO, tensor, Cudnn.device(y));
     }
 
     public void backward(long y, long dy, long dx) {
         Cudnn.call(library, "cudnnSoftmaxBackward", BACKWARD, library.handle(), SOFTMAX_LOG, MODE_CHANNEL,
-                scalars.one(), tensor, Cudnn.device(y), tensor, Cudnn.device(dy), scalars.one(), tensor,
+                Cudnn.ONE, tensor, Cudnn.device(y), tensor, Cudnn.device(dy), Cudnn.ONE, tensor,
                 Cudnn.device(dx));
+    }
+
+    @Override
+    public void close() {
+        descriptors.close();
     }
 }

@@ -4,13 +4,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.striate.core.tensor.Shape;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Float NCHW tensor and filter descriptors. Descriptors are host objects made once per node at compile time and kept
- * for the backend's life.
+ * Float NCHW tensor and filter descriptors, made once per node at compile time into the node's {@link Descriptors}
+ * and destroyed with them.
  */
 public final class TensorDescriptors {
     private static final FunctionDescriptor SET_4D = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
@@ -20,11 +19,11 @@ public final class TensorDescriptors {
     }
 
     /** A packed float NCHW tensor of n x c x h x w. */
-    public static MemorySegment tensor(CudnnLibrary library, Arena arena, int n, int c, int h, int w) {
-        MemorySegment descriptor = Cudnn.createDescriptor(library, arena, "Tensor");
+    public static MemorySegment tensor(Descriptors descriptors, int n, int c, int h, int w) {
+        MemorySegment descriptor = descriptors.create("Tensor");
         // cudnnSetTensor4dDescriptor(desc, format, dataType, n, c, h, w)
-        Cudnn.call(library, "cudnnSetTensor4dDescriptor", SET_4D, descriptor, Cudnn.TENSOR_NCHW, Cudnn.DATA_FLOAT,
-                n, c, h, w);
+        Cudnn.call(descriptors.library(), "cudnnSetTensor4dDescriptor", SET_4D, descriptor, Cudnn.TENSOR_NCHW,
+                Cudnn.DATA_FLOAT, n, c, h, w);
         return descriptor;
     }
 
@@ -32,22 +31,22 @@ public final class TensorDescriptors {
      * A tensor of this shape as cuDNN's four dimensions: rank 4 as NCHW, rank 2 [N, C] as N x C x 1 x 1, any other
      * rank as N x (the rest) x 1 x 1 (for elementwise ops, where only the element count matters).
      */
-    public static MemorySegment tensor(CudnnLibrary library, Arena arena, Shape shape) {
+    public static MemorySegment tensor(Descriptors descriptors, Shape shape) {
         if (shape.rank() == 4) {
-            return tensor(library, arena, shape.dim(0), shape.dim(1), shape.dim(2), shape.dim(3));
+            return tensor(descriptors, shape.dim(0), shape.dim(1), shape.dim(2), shape.dim(3));
         }
         if (shape.rank() == 0) {
-            return tensor(library, arena, 1, 1, 1, 1);
+            return tensor(descriptors, 1, 1, 1, 1);
         }
-        return tensor(library, arena, shape.dim(0), Math.toIntExact(shape.sizePerItem()), 1, 1);
+        return tensor(descriptors, shape.dim(0), Math.toIntExact(shape.sizePerItem()), 1, 1);
     }
 
     /** A packed float NCHW filter of k outputs x c inputs x h x w. */
-    public static MemorySegment filter(CudnnLibrary library, Arena arena, int k, int c, int h, int w) {
-        MemorySegment descriptor = Cudnn.createDescriptor(library, arena, "Filter");
+    public static MemorySegment filter(Descriptors descriptors, int k, int c, int h, int w) {
+        MemorySegment descriptor = descriptors.create("Filter");
         // cudnnSetFilter4dDescriptor(desc, dataType, format, k, c, h, w): data type before format, unlike tensors.
-        Cudnn.call(library, "cudnnSetFilter4dDescriptor", SET_4D, descriptor, Cudnn.DATA_FLOAT, Cudnn.TENSOR_NCHW,
-                k, c, h, w);
+        Cudnn.call(descriptors.library(), "cudnnSetFilter4dDescriptor", SET_4D, descriptor, Cudnn.DATA_FLOAT,
+                Cudnn.TENSOR_NCHW, k, c, h, w);
         return descriptor;
     }
 }

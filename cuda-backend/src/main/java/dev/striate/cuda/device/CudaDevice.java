@@ -28,7 +28,6 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
     private final int computeMajor;
     private final int computeMinor;
     private final long totalMemory;
-    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
 
     private CudaDevice(int index) {
         this.index = index;
@@ -73,12 +72,12 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
         return value[0];
     }
 
-    /** Makes this device's context current on the calling thread (once per thread). */
+    /**
+     * Makes this device's context current on the calling thread. Free when it already is; a thread that used another
+     * device since (a second backend on cuda:1) gets this one back.
+     */
     public void makeCurrent() {
-        if (!current.get()) {
-            check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent");
-            current.set(true);
-        }
+        CurrentContext.use(context, () -> check(JCudaDriver.cuCtxSetCurrent(context), "cuCtxSetCurrent"));
     }
 
     public int index() {
@@ -111,6 +110,7 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
     }
 
     public void synchronize() {
+        makeCurrent();
         check(JCudaDriver.cuStreamSynchronize(stream), "cuStreamSynchronize");
     }
 
@@ -133,6 +133,7 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
         if (pointer == null) {
             throw new IllegalStateException("device block 0x" + Long.toHexString(address) + " is not the driver's");
         }
+        makeCurrent();
         // A cached block may still be read by work queued before it was freed; the driver frees only idle memory.
         synchronize();
         check(JCudaDriver.cuMemFree(pointer), "cuMemFree");
@@ -140,6 +141,8 @@ public final class CudaDevice implements DeviceMemory, AutoCloseable {
 
     @Override
     public long freeBytes() {
+        // cuMemGetInfo reports on the current context's device: without this, another GPU's numbers.
+        makeCurrent();
         long[] free = new long[1];
         long[] total = new long[1];
         check(JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");

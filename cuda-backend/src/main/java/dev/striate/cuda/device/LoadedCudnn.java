@@ -17,31 +17,42 @@ public final class LoadedCudnn implements CudnnLibrary, AutoCloseable {
     private final NativeLibrary library;
     private final MemorySegment handle;
     private final long version;
+    private final Runnable makeCurrent;
 
-    private LoadedCudnn(NativeLibrary library, MemorySegment handle, long version) {
+    private LoadedCudnn(NativeLibrary library, MemorySegment handle, long version, Runnable makeCurrent) {
         this.library = library;
         this.handle = handle;
         this.version = version;
+        this.makeCurrent = makeCurrent;
     }
 
-    public static LoadedCudnn open(LibraryDiscovery.Found cudnn, long streamAddress) {
+    /**
+     * Opens cuDNN with a handle on the device {@code makeCurrent} makes current (it is current when this is called)
+     * and bound to that device's stream.
+     */
+    public static LoadedCudnn open(LibraryDiscovery.Found cudnn, long streamAddress, Runnable makeCurrent) {
         NativeLibrary library = CudaLibraryLoader.openCudnn(cudnn);
         long version = CudaLibraryLoader.cudnnVersion(library);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment handleOut = arena.allocate(ADDRESS);
-            LoadedCudnn partial = new LoadedCudnn(library, MemorySegment.NULL, version);
+            LoadedCudnn partial = new LoadedCudnn(library, MemorySegment.NULL, version, makeCurrent);
             partial.check(library.callStatus("cudnnCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS), handleOut),
                     "cudnnCreate");
             MemorySegment handle = handleOut.get(ADDRESS, 0);
             partial.check(library.callStatus("cudnnSetStream", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS),
                     handle, MemorySegment.ofAddress(streamAddress)), "cudnnSetStream");
-            return new LoadedCudnn(library, handle, version);
+            return new LoadedCudnn(library, handle, version, makeCurrent);
         }
     }
 
     @Override
     public MethodHandle function(String symbol, FunctionDescriptor descriptor) {
         return library.function(symbol, descriptor);
+    }
+
+    @Override
+    public void makeCurrent() {
+        makeCurrent.run();
     }
 
     @Override
@@ -76,6 +87,7 @@ public final class LoadedCudnn implements CudnnLibrary, AutoCloseable {
 
     @Override
     public void close() {
+        makeCurrent.run();
         check(library.callStatus("cudnnDestroy", FunctionDescriptor.of(JAVA_INT, ADDRESS), handle), "cudnnDestroy");
     }
 }

@@ -74,6 +74,7 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
             for (Tensor t : List.of(savedMean, savedInverseStd, ones, zeros, scratchScaleGrad, scratchBiasGrad)) {
                 context.release(t);
             }
+            batchNorm.close();
         }
     }
 

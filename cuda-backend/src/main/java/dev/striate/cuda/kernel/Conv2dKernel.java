@@ -10,12 +10,11 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
-import dev.striate.cuda.cudnn.ConvolutionAlgorithms;
 import dev.striate.cuda.cudnn.ConvolutionGeometry;
 import dev.striate.cuda.cudnn.CudnnConvolution;
 
 /**
- * 2-D convolution (groups, dilation, stride) on cuDNN, algorithms chosen once per shape at compile time. cuDNN pads
+ * 2-D convolution (groups, dilation, stride) on cuDNN, algorithms chosen once per shape (and kept on disk). cuDNN pads
  * both sides of an axis alike, so a convolution whose padding differs between sides runs with padding 0 on a padded
  * copy of its input ({@code conv.cu}); its input gradient is computed for the padded copy and its interior added
  * into dx.
@@ -26,15 +25,21 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
 
     private final CudaContext context;
     private final Launcher launcher;
-    private final ConvolutionAlgorithms algorithms = new ConvolutionAlgorithms();
 
     public Conv2dKernel(CudaContext context) {
         this.context = context;
         this.launcher = new Launcher(context);
     }
 
-    /** The node's cuDNN convolution, and the padded input's shape when padding is done explicitly (else null). */
-    private record Plan(CudnnConvolution convolution, Shape paddedInput) {
+    /**
+     * The node's cuDNN convolution, and the padded input's shape when padding is done explicitly (else null); the
+     * executor closes it, which destroys the convolution's descriptors.
+     */
+    private record Plan(CudnnConvolution convolution, Shape paddedInput) implements AutoCloseable {
+        @Override
+        public void close() {
+            convolution.close();
+        }
     }
 
     @Override
@@ -49,7 +54,7 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
                 seen.width(), op.outChannels(), k.kernelH(), k.kernelW(), symmetric ? k.padTop() : 0,
                 symmetric ? k.padLeft() : 0, k.strideH(), k.strideW(), k.dilationH(), k.dilationW(), op.groups(),
                 out.height(), out.width());
-        return new Plan(new CudnnConvolution(context, algorithms, geometry), symmetric ? null : seen);
+        return new Plan(new CudnnConvolution(context, geometry), symmetric ? null : seen);
     }
 
     @Override

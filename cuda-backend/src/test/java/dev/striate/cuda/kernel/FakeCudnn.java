@@ -13,12 +13,15 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * cuDNN without cuDNN: every function handle has exactly the type its {@link FunctionDescriptor} gives (so a call
  * with a wrong argument count or type fails as the real downcall would), records its arguments, creates descriptors,
- * and answers the algorithm searches with one successful FMA algorithm. Device addresses passed must be live tensors.
+ * and answers the algorithm searches with one successful FMA algorithm. Device addresses passed must be live tensors,
+ * descriptors destroyed must be live ones, and every call must come after {@link #makeCurrent} on its thread.
  */
 final class FakeCudnn implements CudnnLibrary {
     record Call(String symbol, List<Object> arguments) {
@@ -26,7 +29,12 @@ final class FakeCudnn implements CudnnLibrary {
 
     private final FakeDevice device;
     private final List<Call> calls = new ArrayList<>();
+    /** Descriptors created and not yet destroyed, and their kind ("Tensor", "Convolution", ...). */
+    private final Map<Long, String> liveDescriptors = new HashMap<>();
+    private final Map<String, Integer> created = new HashMap<>();
+    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
     private long nextDescriptor = 1;
+    private int searches;
 
     FakeCudnn(FakeDevice device) {
         this.device = device;
@@ -34,6 +42,23 @@ final class FakeCudnn implements CudnnLibrary {
 
     List<Call> calls() {
         return calls;
+    }
+
+    /** How many descriptors of each kind were created. */
+    Map<String, Integer> created() {
+        return created;
+    }
+
+    /** How many descriptors of each kind are live (created, not destroyed). */
+    Map<String, Integer> liveDescriptorsByKind() {
+        Map<String, Integer> byKind = new HashMap<>();
+        liveDescriptors.values().forEach(kind -> byKind.merge(kind, 1, Integer::sum));
+        return byKind;
+    }
+
+    /** How many algorithm searches (cudnnFind*) ran. */
+    int searches() {
+        return searches;
     }
 
     @Override
@@ -50,7 +75,10 @@ final class FakeCudnn implements CudnnLibrary {
     }
 
     @SuppressWarnings("unused") // called through the method handles above
-    private int called(String symbol, Object[] arguments) {
+    private synchronized int called(String symbol, Object[] arguments) {
+        if (!current.get()) {
+            throw new AssertionError(symbol + " was called on a thread where the device was not made current");
+        }
         calls.add(new Call(symbol, List.of(arguments)));
         for (Object argument : arguments) {
             // Device addresses arrive as zero-length segments; host memory (descriptors' out-parameters) has a size.
@@ -59,9 +87,19 @@ final class FakeCudnn implements CudnnLibrary {
                 throw new AssertionError(symbol + " was given a released tensor's address");
             }
         }
-        if (symbol.startsWith("cudnnCreate")) {
+        if (symbol.startsWith("cudnnCreate") && symbol.endsWith("Descriptor")) {
+            String kind = symbol.substring("cudnnCreate".length(), symbol.length() - "Descriptor".length());
+            liveDescriptors.put(nextDescriptor, kind);
+            created.merge(kind, 1, Integer::sum);
             ((MemorySegment) arguments[0]).set(ADDRESS, 0, MemorySegment.ofAddress(nextDescriptor++));
+        } else if (symbol.startsWith("cudnnDestroy") && symbol.endsWith("Descriptor")) {
+            String kind = symbol.substring("cudnnDestroy".length(), symbol.length() - "Descriptor".length());
+            String made = liveDescriptors.remove(((MemorySegment) arguments[0]).address());
+            if (!kind.equals(made)) {
+                throw new AssertionError(symbol + " of a descriptor that is not a live " + kind + " one: " + made);
+            }
         } else if (symbol.startsWith("cudnnFind")) {
+            searches++;
             ((MemorySegment) arguments[6]).set(JAVA_INT, 0, 1);
             MemorySegment result = (MemorySegment) arguments[7];
             result.set(JAVA_INT, 0, 1);
@@ -71,6 +109,11 @@ final class FakeCudnn implements CudnnLibrary {
             result.set(JAVA_INT, 28, MathType.FMA);
         }
         return 0;
+    }
+
+    @Override
+    public void makeCurrent() {
+        current.set(true);
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The CUDA kernels' host code on every case of the gradient-check grid, without a GPU: every NVRTC launch names a
  * kernel that exists in its .cu file and passes arguments of its parameters' count and types (tensors of the pointed-to
  * element type), every cuDNN call matches its declared C signature, backward adds (beta 1) into gradients, and every
- * temporary is given back.
+ * temporary and every cuDNN descriptor is given back.
  */
 class KernelLaunchTest {
     private static final CudaSignatures SIGNATURES = new CudaSignatures();
@@ -59,6 +59,7 @@ class KernelLaunchTest {
         run.run(gradCase.training() ? RunContext.training(7, 3) : RunContext.evaluation());
 
         assertEquals(tensorsBefore, context.device().liveCount(), "every temporary is released");
+        assertEquals(Map.of(), context.cudnnFake().liveDescriptorsByKind(), "every cuDNN descriptor is destroyed");
         for (RecordingCudaContext.Launch launch : context.launches()) {
             checkLaunch(launch);
         }

@@ -8,6 +8,7 @@ import dev.striate.core.backend.RunContext;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.Node;
 import dev.striate.core.graph.Parameter;
+import dev.striate.core.op.BackwardReads;
 import dev.striate.core.op.Linear;
 import dev.striate.core.op.Op;
 import dev.striate.core.tensor.DType;
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -62,6 +64,19 @@ final class KernelRun {
 
     /** Prepares, runs forward and backward (all gradients, then none), and closes the preparations. */
     void run(RunContext run) {
+        run(run, null);
+    }
+
+    /**
+     * As {@link #run(RunContext)}, but each backward gets, for the inputs and output {@code declared} says its op does
+     * not read, a released tensor of the same shape, as a planned executor withholds them: a kernel that takes its
+     * address or launches with it fails.
+     */
+    void runWithheld(RunContext run, Function<Op, BackwardReads> declared) {
+        run(run, declared);
+    }
+
+    private void run(RunContext run, Function<Op, BackwardReads> declared) {
         List<Node> nodes = graph.nodes().stream().filter(n -> !(n.op() instanceof Linear)).toList();
         for (Node node : nodes) {
             Kernel<Op> kernel = kernel(node.op());
@@ -75,9 +90,20 @@ final class KernelRun {
                 node.inputs().forEach(in -> inputGrads.add(wanted ? gradients.get(in) : null));
                 List<Tensor> paramGrads = wanted ? paramGradients.get(node.name())
                         : new ArrayList<>(Collections.nCopies(node.parameters().size(), null));
-                kernel(node.op()).backward(node.op(), new BackwardCall(inputs(node), params.get(node.name()),
-                        values.get(node.name()), gradients.get(node.name()), inputGrads, paramGrads, run,
-                        nodeId(node), saved.get(node.name()), prepared.get(node.name())));
+                BackwardReads reads = declared == null ? null : declared.apply(node.op());
+                List<Tensor> inputs = new ArrayList<>(inputs(node));
+                Tensor output = values.get(node.name());
+                if (reads != null) {
+                    for (int position = 0; position < inputs.size(); position++) {
+                        if (!reads.readsInput(position)) {
+                            inputs.set(position, released(inputs.get(position)));
+                        }
+                    }
+                    output = reads.output() ? output : released(output);
+                }
+                kernel(node.op()).backward(node.op(), new BackwardCall(inputs, params.get(node.name()), output,
+                        gradients.get(node.name()), inputGrads, paramGrads, run, nodeId(node), saved.get(node.name()),
+                        prepared.get(node.name())));
             }
         }
         for (Object preparation : prepared.values()) {
@@ -89,6 +115,12 @@ final class KernelRun {
                 }
             }
         }
+    }
+
+    private Tensor released(Tensor tensor) {
+        Tensor stand = context.device().allocate(tensor.shape(), tensor.dtype());
+        context.device().release(stand);
+        return stand;
     }
 
     /** Whether a device address is one of the graph's gradients (not a kernel's scratch). */

@@ -5,8 +5,9 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
+import dev.striate.cuda.cudnn.ConvolutionAlgorithms;
 import dev.striate.cuda.cudnn.CudnnLibrary;
-import java.lang.foreign.Arena;
+import dev.striate.cuda.cudnn.CudnnPlatform;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -29,16 +30,26 @@ final class RecordingCudaContext implements CudaContext {
     }
 
     static final long WORKSPACE = 0x10000;
+    /** The GPU and cuDNN this context pretends to be. */
+    static final CudnnPlatform PLATFORM = new CudnnPlatform("Fake GPU", 9, 0, 91900);
 
     private final FakeDevice device = new FakeDevice();
     private final FakeCudnn cudnn = new FakeCudnn(device);
     private final Map<CUfunction, Function> functions = new IdentityHashMap<>();
     private final List<Launch> launches = new ArrayList<>();
-    private final Arena arena = Arena.ofAuto();
     private final Precision precision;
+    private final ConvolutionAlgorithms convolutionAlgorithms;
 
+    /** Convolution algorithms kept in memory only. */
     RecordingCudaContext(Precision precision) {
         this.precision = precision;
+        this.convolutionAlgorithms = ConvolutionAlgorithms.inMemory(PLATFORM);
+    }
+
+    /** Convolution algorithms kept in this context's memory and in {@code algorithms}. */
+    RecordingCudaContext(Precision precision, ConvolutionAlgorithms algorithms) {
+        this.precision = precision;
+        this.convolutionAlgorithms = algorithms;
     }
 
     FakeDevice device() {
@@ -51,6 +62,10 @@ final class RecordingCudaContext implements CudaContext {
 
     List<FakeCudnn.Call> cudnnCalls() {
         return cudnn.calls();
+    }
+
+    FakeCudnn cudnnFake() {
+        return cudnn;
     }
 
     @Override
@@ -113,6 +128,11 @@ final class RecordingCudaContext implements CudaContext {
     }
 
     @Override
+    public ConvolutionAlgorithms convolutionAlgorithms() {
+        return convolutionAlgorithms;
+    }
+
+    @Override
     public long workspace(long bytes) {
         return WORKSPACE;
     }
@@ -125,10 +145,5 @@ final class RecordingCudaContext implements CudaContext {
     @Override
     public void release(Tensor tensor) {
         device.release(tensor);
-    }
-
-    @Override
-    public Arena arena() {
-        return arena;
     }
 }

@@ -16,7 +16,7 @@ public final class CudnnProbe {
     public static void main(String[] args) throws Throwable {
         LibraryDiscovery.Found found = new LibraryDiscovery.Found(Path.of(args[0]), 9, "test");
         try {
-            LoadedCudnn cudnn = LoadedCudnn.open(found, Long.decode(args[1]));
+            LoadedCudnn cudnn = LoadedCudnn.open(found, Long.decode(args[1]), () -> { });
             System.out.println("version " + cudnn.version() + ", handle 0x" + Long.toHexString(cudnn.handle().address()));
             System.out.println("sum " + (long) cudnn.function("graph_sum", FunctionDescriptor.of(JAVA_LONG)).invokeExact());
             cudnn.check(0, "cudnnAnything");

@@ -1,0 +1,44 @@
+package dev.striate.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.striate.core.graph.Graph;
+import dev.striate.core.graph.GraphBuilder;
+import dev.striate.core.op.Linear;
+import dev.striate.core.op.Relu;
+import dev.striate.core.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The estimate counts the activations of a planned step, worked out by hand for input [2, 3] → fc1 (linear, 4) → relu
+ * → fc2 (linear, 2), to which training adds labels [2] and a loss: the graph inputs hold 6 + 2 values, fc1 and relu 8
+ * each, fc2 4, the loss 1; the parameters are 3·4 + 4 + 4·2 + 2 = 26.
+ */
+class MemoryEstimateTest {
+    private static Graph model() {
+        GraphBuilder b = new GraphBuilder();
+        b.input(ClassifierGraphs.IMAGES, Shape.of(2, 3));
+        b.add("fc1", Linear.of(4), ClassifierGraphs.IMAGES);
+        b.add("relu", new Relu(), "fc1");
+        b.add("fc2", Linear.of(2), "relu");
+        return b.build("fc2");
+    }
+
+    @Test
+    void trainingCountsThePeakOfThePlannedStep() {
+        MemoryEstimate estimate = MemoryEstimate.training(model(), 1);
+        // Parameters with their gradients and one moment each.
+        assertEquals(3 * 26, estimate.parameterValues());
+        // The fullest step is relu's backward: fc1 8, relu 8, fc2 4 and the loss 1 (kept), the gradients of relu
+        // (being consumed) and fc1 (being written) 8 each; plus the inputs 8.
+        assertEquals(21 + 16 + 8, estimate.activationValues());
+    }
+
+    @Test
+    void evaluationCountsThePeakOfAForwardPass() {
+        MemoryEstimate estimate = MemoryEstimate.inference(ClassifierGraphs.training(model(), 0));
+        assertEquals(26, estimate.parameterValues());
+        // relu's forward: fc1 8 and relu 8 alive; plus the inputs 8.
+        assertEquals(16 + 8, estimate.activationValues());
+    }
+}

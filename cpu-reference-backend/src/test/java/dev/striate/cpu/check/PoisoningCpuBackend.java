@@ -1,0 +1,62 @@
+package dev.striate.cpu.check;
+
+import dev.striate.core.backend.TensorRole;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import dev.striate.core.tensor.Tensor;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * The reference backend with memory that shows misuse: {@code release} fills the tensor with NaN, so anything that
+ * reads it afterwards poisons a result, and a tensor released twice (or never allocated here) fails at once. It
+ * counts the tensors alive and the most values alive at once, so a test sees what an executor leaks and holds.
+ * Allocation keeps the backend's zero-fill contract.
+ */
+public final class PoisoningCpuBackend extends WrappedCpuBackend {
+    private final Set<Tensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long allocations;
+    private long liveValues;
+    private long peakLiveValues;
+
+    @Override
+    public String name() {
+        return "poisoning";
+    }
+
+    @Override
+    public Tensor allocate(Shape shape, DType dtype, TensorRole role) {
+        Tensor tensor = super.allocate(shape, dtype, role);
+        live.add(tensor);
+        allocations++;
+        liveValues += tensor.size();
+        peakLiveValues = Math.max(peakLiveValues, liveValues);
+        return tensor;
+    }
+
+    @Override
+    public void release(Tensor tensor) {
+        if (!live.remove(tensor)) {
+            throw new AssertionError("released a tensor that is not alive: " + tensor.shape());
+        }
+        liveValues -= tensor.size();
+        delegate.fill(tensor, Double.NaN);
+        super.release(tensor);
+    }
+
+    /** Tensors allocated and not yet released. */
+    public int liveTensors() {
+        return live.size();
+    }
+
+    /** The most values (elements) alive at once so far. */
+    public long peakLiveValues() {
+        return peakLiveValues;
+    }
+
+    /** Tensors allocated so far. */
+    public long allocations() {
+        return allocations;
+    }
+}
