@@ -11,7 +11,9 @@ import java.lang.foreign.ValueLayout;
  * One graph compiled for one backend ({@link Backend#compile}): inputs are fed from the host, forward runs every
  * node, and backward runs reverse-mode autodiff from one node, adding into the parameter gradients of the shared
  * {@link ParameterStore} (zero them with {@link ParameterStore#zeroGradients()} before a step). How memory is
- * planned and nodes are run is the backend's business; {@link ReferenceExecutor} is the plain way.
+ * planned and nodes are run is the backend's business; {@link ReferenceExecutor} is the plain way. An input is either
+ * fed (written now, replacing a batch staged for it and not yet used) or staged (copied while queued work still reads
+ * the current values, used from the next forward on).
  */
 public interface Executor extends AutoCloseable {
     Graph graph();
@@ -32,7 +34,6 @@ public interface Executor extends AutoCloseable {
 
     void feed(String input, double[] data);
 
-    /** Feeds values; a batch staged for the input and not yet used by a forward is discarded. */
     void feed(String input, int[] data);
 
     /**
