@@ -50,7 +50,7 @@ run() {  # run NAME CAP COMMAND...: runs it within min(CAP, what the budget has 
     local limit=$((cap < left ? cap : left))
     if [ "$limit" -lt 10 ]; then
         status=skipped
-        reason="not started: ${left}s of the ${budget}s budget were left"
+        reason="not started: ${SECONDS}s of the ${budget}s budget were spent"
         printf '%-30s %s\n' "$name" "$reason" | tee -a "$summary"
         return
     fi
