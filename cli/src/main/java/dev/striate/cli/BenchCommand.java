@@ -1,5 +1,6 @@
 package dev.striate.cli;
 
+import dev.striate.core.FileNames;
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackendUnavailableException;
@@ -146,12 +147,12 @@ final class BenchCommand implements Command {
         } catch (BackendUnavailableException e) {
             throw e;
         } catch (UserException e) {
-            return notRun(spec, precision, settings, e.getMessage());
+            return notRun(spec, precision, settings, FileNames.oneLine(e.getMessage()));
         } catch (RuntimeException e) {
             if (console.debug()) {
                 e.printStackTrace(console.err());
             }
-            return notRun(spec, precision, settings, "internal error: " + e);
+            return notRun(spec, precision, settings, "internal error: " + FileNames.oneLine(e.toString()));
         }
     }
 
