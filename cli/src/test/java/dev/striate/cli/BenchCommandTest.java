@@ -179,6 +179,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void aPrecisionTheBackendLacksAndAnInternalFailureAreRowsOfTheTable() throws Exception {
+        CliRun run = table(List.of("lenet5"), "--table", "--device", PartialBackendProvider.NAME, "--batch", "2",
+                "--steps", "1", "--warmup", "0");
+        assertEquals(Main.FAILED, run.status(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(4, lines.size(), run.out());
+        assertTrue(lines.get(1).matches("lenet5 +fp32 +2 +32 +[0-9.]+ +[0-9.]+ +[0-9.E-]+ +[0-9.E-]+"), lines.get(1));
+        assertEquals(String.format("%-14s %-9s %6d %6d not run: internal error: java.lang.IllegalStateException:"
+                + " planted failure of the tf32 kernels", "lenet5", "tf32", 2, 32), lines.get(2));
+        assertEquals(String.format("%-14s %-9s %6d %6d not run: --precision bf16 is not available on partial yet;"
+                + " use --precision fp32 or tf32", "lenet5", "bf16", 2, 32), lines.get(3));
+        // Alone, the precision the backend lacks is a user error.
+        assertOneLineError(CliRun.of("bench", "lenet5", "--device", PartialBackendProvider.NAME, "--precision",
+                "bf16"), "--precision bf16 is not available on partial yet");
+    }
+
+    @Test
     void userErrorsAreOneLineWithStatusTwo() {
         String[][] cases = {
             {"bench", "resnt50", "--device", "cpu"},
