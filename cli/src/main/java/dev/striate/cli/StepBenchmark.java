@@ -10,7 +10,9 @@ import dev.striate.core.train.MemoryEstimate;
 import dev.striate.core.train.Trainer;
 import dev.striate.core.train.TrainerSettings;
 import dev.striate.models.ModelSpec;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -26,6 +28,7 @@ final class StepBenchmark {
     private static final double LEARNING_RATE = 0.01;
     private static final double MOMENTUM = 0.9;
     private static final long SEED = 13;
+    private static final long PAGE = 4096;
 
     /** Each timed step's milliseconds, and the backend's peak bytes in use over them (empty when it cannot tell). */
     record Measurement(List<Double> stepMillis, OptionalLong peakBytes) {
@@ -54,10 +57,10 @@ final class StepBenchmark {
                 false, new ConstantSchedule(LEARNING_RATE), 0);
         MemoryEstimate.training(model, settings.rule().stateSlots()).requireFits(backend,
                 "use a smaller --batch or --size");
-        Batch batch = syntheticBatch(spec, batchSize);
         List<Double> millis = new ArrayList<>();
         int total = warmup + steps;
-        try (Trainer trainer = new Trainer(model, backend, settings)) {
+        try (Arena memory = Arena.ofShared(); Trainer trainer = new Trainer(model, backend, settings)) {
+            Batch batch = syntheticBatch(spec, batchSize, memory);
             for (int step = 0; step < total; step++) {
                 if (step == warmup) {
                     backend.synchronize();
@@ -79,18 +82,22 @@ final class StepBenchmark {
         }
     }
 
-    /** Images from N(0, 1) and labels uniform over the spec's classes, the same for every run. */
-    private static Batch syntheticBatch(ModelSpec spec, int batchSize) {
+    /**
+     * Images from N(0, 1) and labels uniform over the spec's classes, the same for every run; the images off the heap
+     * and page-aligned, as a {@link Batch} from the loader holds them.
+     */
+    private static Batch syntheticBatch(ModelSpec spec, int batchSize, Arena memory) {
         int[] input = spec.inputShape();
         Random random = new Random(SEED);
-        float[] images = new float[Math.multiplyExact(batchSize, input[0] * input[1] * input[2])];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) random.nextGaussian();
+        long values = (long) batchSize * input[0] * input[1] * input[2];
+        MemorySegment images = memory.allocate(values * Float.BYTES, PAGE);
+        for (long i = 0; i < values; i++) {
+            images.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
         }
         int[] labels = new int[batchSize];
         for (int i = 0; i < batchSize; i++) {
             labels[i] = random.nextInt(spec.classes());
         }
-        return new Batch(MemorySegment.ofArray(images), labels, batchSize, 0, List.of());
+        return new Batch(images, labels, batchSize, 0, List.of());
     }
 }
