@@ -5,6 +5,7 @@ import static dev.striate.cuda.device.CudaException.check;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.KernelDirectory;
+import dev.striate.core.backend.MemoryUse;
 import dev.striate.core.backend.ParameterUpdate;
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.TensorRole;
@@ -21,6 +22,7 @@ import dev.striate.cuda.memory.MemoryStatistics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import jcuda.Pointer;
 import jcuda.driver.JCudaDriver;
@@ -52,6 +54,18 @@ public final class CudaBackend implements Backend {
     /** The caching allocator's counters (the memory check reads them every step). */
     public MemoryStatistics memory() {
         return context.allocator().statistics();
+    }
+
+    /** Blocks handed out by the caching allocator (whole size classes), as PyTorch's max_memory_allocated counts. */
+    @Override
+    public Optional<MemoryUse> memoryUse() {
+        MemoryStatistics statistics = memory();
+        return Optional.of(new MemoryUse(statistics.bytesInUse(), statistics.peakBytesInUse()));
+    }
+
+    @Override
+    public void resetPeakMemory() {
+        context.allocator().resetPeak();
     }
 
     /** A timer of work on this backend's stream (CUDA events); close it when done. */

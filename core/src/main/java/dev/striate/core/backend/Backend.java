@@ -12,6 +12,7 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -104,6 +105,18 @@ public interface Backend extends AutoCloseable {
      */
     default long memoryCapacity() {
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * The bytes held in this backend's tensors now, and the most since {@link #resetPeakMemory()} (or since it was
+     * opened); empty where the backend cannot tell.
+     */
+    default Optional<MemoryUse> memoryUse() {
+        return Optional.empty();
+    }
+
+    /** Starts the peak of {@link #memoryUse()} again from the bytes in use now. */
+    default void resetPeakMemory() {
     }
 
     /** The bytes one stored value of a float tensor takes (8 for a float64 reference, 4 for fp32). */
