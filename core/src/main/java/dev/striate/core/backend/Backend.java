@@ -28,8 +28,21 @@ public interface Backend extends AutoCloseable {
     /** One line for logs: the device and its precision. */
     String description();
 
-    /** A new zero-filled tensor; the role lets a backend choose where and in which precision it lives. */
+    /**
+     * A new zero-filled tensor; the role lets a backend choose where and in which precision it lives. Gradients must
+     * come from here: executors add into them from their first use.
+     */
     Tensor allocate(Shape shape, DType dtype, TensorRole role);
+
+    /**
+     * A new tensor whose contents are undefined until written, for a caller that overwrites every element before
+     * reading any: a node's output, which its forward kernel writes whole (executors allocate every forward output
+     * here, so a kernel must never read its output before writing it). A GPU backend skips the fill, which for a
+     * planned step is a memset of every activation. The default is {@link #allocate}: zeros are one undefined content.
+     */
+    default Tensor allocateUninitialized(Shape shape, DType dtype, TensorRole role) {
+        return allocate(shape, dtype, role);
+    }
 
     /** Gives a tensor's memory back; the tensor must not be used afterwards. */
     void release(Tensor tensor);

@@ -41,7 +41,7 @@ public final class ReferenceExecutor implements Executor {
             values.put(in.name(), backend.allocate(in.shape(), in.dtype(), TensorRole.INPUT));
         }
         for (Node node : graph.nodes()) {
-            values.put(node.name(), backend.allocate(node.shape(), node.dtype(), TensorRole.ACTIVATION));
+            values.put(node.name(), backend.allocateUninitialized(node.shape(), node.dtype(), TensorRole.ACTIVATION));
         }
     }
 
