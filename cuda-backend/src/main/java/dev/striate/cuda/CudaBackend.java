@@ -98,6 +98,12 @@ public final class CudaBackend implements Backend {
         return context.allocate(shape, dtype);
     }
 
+    /** No memset: with planning every activation of every step comes from here. */
+    @Override
+    public Tensor allocateUninitialized(Shape shape, DType dtype, TensorRole role) {
+        return context.allocateUninitialized(shape, dtype);
+    }
+
     @Override
     public void release(Tensor tensor) {
         context.release(tensor);
