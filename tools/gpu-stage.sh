@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds everything a GPU host run needs and stages it into .gpu/ (see ../shared/gpu/README.md):
-# the runnable jar, the CUDA backend's GPU tests with JUnit's console launcher, and tools/gpu-check.sh.
+# the runnable jar, the CUDA backend's GPU tests with JUnit's console launcher, tools/gpu-check.sh, and the
+# side-by-side benchmark against PyTorch (tools/gpu-bench.sh with tools/bench-table.py; stage.sh adds the reference
+# torch_reference_bench.py).
 #   tools/gpu-stage.sh            then, on the GPU host:   bash .gpu/run.sh bash .gpu/gpu-check.sh OUTDIR
+#                                 and (9 minutes):         bash .gpu/run.sh bash .gpu/gpu-bench.sh OUTDIR
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -17,4 +20,5 @@ trap 'rm -rf "$work"' EXIT
 "$JAVA_HOME/bin/jar" cf "$work/cuda-gpu-tests.jar" -C cuda-backend/target/test-classes . \
     -C cpu-reference-backend/target/test-classes .
 cp "$jar" "$work/junit-console.jar"
-../shared/gpu/stage.sh cli/target/striate.jar tools/gpu-check.sh "$work/cuda-gpu-tests.jar" "$work/junit-console.jar"
+../shared/gpu/stage.sh cli/target/striate.jar tools/gpu-check.sh tools/gpu-bench.sh tools/bench-table.py \
+    "$work/cuda-gpu-tests.jar" "$work/junit-console.jar"

@@ -61,6 +61,24 @@ public final class CommandArguments {
         return value;
     }
 
+    /** A whole-number option of at least 0, or {@code fallback} when absent. */
+    public static int nonNegative(CommandLine line, String option, int fallback) {
+        String text = line.getOptionValue(option);
+        if (text == null) {
+            return fallback;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw negative(option, text);
+        }
+        if (value < 0) {
+            throw negative(option, text);
+        }
+        return value;
+    }
+
     /** A finite number of at least 0 (more than 0 when {@code zeroAllowed} is false), or {@code fallback} when absent. */
     public static double number(CommandLine line, String option, double fallback, boolean zeroAllowed) {
         String text = line.getOptionValue(option);
@@ -89,6 +107,10 @@ public final class CommandArguments {
         List<String> names = options.getOptions().stream().map(Option::getLongOpt).filter(Objects::nonNull).toList();
         String nearest = Suggestions.nearest(given, names);
         return nearest == null ? "" : " (did you mean '--" + nearest + "'?)";
+    }
+
+    private static UserException negative(String option, String text) {
+        return new UserException("--" + option + " must be a whole number of at least 0, got '" + text + "'");
     }
 
     private static UserException notPositive(String option, String text) {

@@ -34,7 +34,7 @@ public final class Main {
         return List.of(new GradcheckCommand(), new DatasetCommand(), new TrainCommand(), new EvalCommand(),
                 new PredictCommand(), new ExportCommand(), new DemoCommand(), new SummaryCommand(),
                 new SelftestCommand(), new DoctorCommand(), new MemcheckCommand(), new InspectCommand(),
-                new LrFindCommand(), new SweepCommand());
+                new LrFindCommand(), new SweepCommand(), new BenchCommand());
     }
 
     public static void main(String[] args) {

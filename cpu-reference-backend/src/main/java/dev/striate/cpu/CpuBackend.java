@@ -3,6 +3,7 @@ package dev.striate.cpu;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.KernelDirectory;
+import dev.striate.core.backend.MemoryUse;
 import dev.striate.core.backend.TensorRole;
 import dev.striate.core.op.Op;
 import dev.striate.core.optim.UpdateRule;
@@ -11,6 +12,7 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,6 +24,9 @@ public final class CpuBackend implements Backend {
     public static final String NAME = "cpu";
     private final KernelDirectory kernels =
             new KernelDirectory(NAME, "dev.striate.cpu.kernel", CpuBackend.class.getClassLoader());
+    /** The bytes of the tensors allocated and not yet released, and their most since the last reset. */
+    private long bytesInUse;
+    private long peakBytesInUse;
 
     /** The elements of a tensor of this backend. */
     public static double[] data(Tensor tensor) {
@@ -55,12 +60,34 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor allocate(Shape shape, DType dtype, TensorRole role) {
-        return new Tensor(shape, dtype, new CpuBuffer(new double[Math.toIntExact(shape.size())]));
+        Tensor tensor = new Tensor(shape, dtype, new CpuBuffer(new double[Math.toIntExact(shape.size())]));
+        count(bytesOf(tensor));
+        return tensor;
     }
 
     @Override
     public void release(Tensor tensor) {
-        data(tensor);
+        count(-bytesOf(tensor));
+    }
+
+    private static long bytesOf(Tensor tensor) {
+        return (long) data(tensor).length * Double.BYTES;
+    }
+
+    private synchronized void count(long bytes) {
+        bytesInUse += bytes;
+        peakBytesInUse = Math.max(peakBytesInUse, bytesInUse);
+    }
+
+    /** Counts the double arrays of live tensors: the JVM's own accounting would include garbage not yet collected. */
+    @Override
+    public synchronized Optional<MemoryUse> memoryUse() {
+        return Optional.of(new MemoryUse(bytesInUse, peakBytesInUse));
+    }
+
+    @Override
+    public synchronized void resetPeakMemory() {
+        peakBytesInUse = bytesInUse;
     }
 
     @Override

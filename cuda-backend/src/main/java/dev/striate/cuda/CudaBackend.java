@@ -5,6 +5,7 @@ import static dev.striate.cuda.device.CudaException.check;
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.KernelDirectory;
+import dev.striate.core.backend.MemoryUse;
 import dev.striate.core.backend.ParameterUpdate;
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.StagedInput;
@@ -22,6 +23,7 @@ import dev.striate.cuda.memory.MemoryStatistics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import jcuda.driver.JCudaDriver;
 
@@ -57,6 +59,18 @@ public final class CudaBackend implements Backend {
         return context.allocator().statistics();
     }
 
+    /** Blocks handed out by the caching allocator (whole size classes), as PyTorch's max_memory_allocated counts. */
+    @Override
+    public Optional<MemoryUse> memoryUse() {
+        MemoryStatistics statistics = memory();
+        return Optional.of(new MemoryUse(statistics.bytesInUse(), statistics.peakBytesInUse()));
+    }
+
+    @Override
+    public void resetPeakMemory() {
+        context.allocator().resetPeak();
+    }
+
     /** A timer of work on this backend's stream (CUDA events); close it when done. */
     public StreamTimer timer() {
         context.device().makeCurrent();
@@ -85,6 +99,12 @@ public final class CudaBackend implements Backend {
     @Override
     public Tensor allocate(Shape shape, DType dtype, TensorRole role) {
         return context.allocate(shape, dtype);
+    }
+
+    /** No memset: with planning every activation of every step comes from here. */
+    @Override
+    public Tensor allocateUninitialized(Shape shape, DType dtype, TensorRole role) {
+        return context.allocateUninitialized(shape, dtype);
     }
 
     @Override

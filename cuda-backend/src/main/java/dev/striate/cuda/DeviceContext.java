@@ -80,11 +80,21 @@ final class DeviceContext implements CudaContext {
 
     /** A zero-filled tensor from the caching allocator, its elements stored as {@code dtype}. */
     Tensor allocate(Shape shape, DType dtype) {
+        Tensor tensor = allocateUninitialized(shape, dtype);
+        CudaBuffer buffer = buffer(tensor);
+        check(JCudaDriver.cuMemsetD8Async(DevicePointer.at(buffer.address()), (byte) 0, buffer.bytes(),
+                device.stream()), "cuMemsetD8Async");
+        return tensor;
+    }
+
+    /**
+     * A tensor from the caching allocator holding whatever its block last held: no memset, for a node's output,
+     * which its forward kernel writes whole.
+     */
+    Tensor allocateUninitialized(Shape shape, DType dtype) {
         device.makeCurrent();
         long bytes = Math.max(1, shape.size()) * dtype.bytes();
         long address = allocator.allocate(bytes);
-        check(JCudaDriver.cuMemsetD8Async(DevicePointer.at(address), (byte) 0, bytes, device.stream()),
-                "cuMemsetD8Async");
         return new Tensor(shape, dtype, new CudaBuffer(address, bytes, dtype));
     }
 

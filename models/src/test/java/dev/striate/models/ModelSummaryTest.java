@@ -62,6 +62,17 @@ class ModelSummaryTest {
         assertEquals(4.1e9, macs, 0.02 * 4.1e9, "resnet50 MACs " + macs);
     }
 
+    /**
+     * {@code striate bench} reports TFLOP/s from these counts, so they must be the published ones: torchvision's model
+     * pages give 4.09, 15.47 and 0.30 GFLOPS (multiply-accumulates, as fvcore counts them) for one 224x224 image.
+     */
+    @Test
+    void theBenchmarkModelsHaveTorchvisionsPublishedMacs() {
+        assertEquals(4.09e9, ModelSummary.of(ModelSpecs.zoo("resnet50"), 1).macs(), 0.005e9);
+        assertEquals(15.47e9, ModelSummary.of(ModelSpecs.zoo("vgg16"), 1).macs(), 0.005e9);
+        assertEquals(0.30e9, ModelSummary.of(ModelSpecs.zoo("mobilenet_v2"), 1).macs(), 0.005e9);
+    }
+
     @Test
     void sizesFollowTorchsummary() {
         ModelSummary summary = ModelSummary.of(ModelSpecs.zoo("lenet5"), 1);

@@ -12,6 +12,7 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,8 +28,21 @@ public interface Backend extends AutoCloseable {
     /** One line for logs: the device and its precision. */
     String description();
 
-    /** A new zero-filled tensor; the role lets a backend choose where and in which precision it lives. */
+    /**
+     * A new zero-filled tensor; the role lets a backend choose where and in which precision it lives. Gradients must
+     * come from here: executors add into them from their first use.
+     */
     Tensor allocate(Shape shape, DType dtype, TensorRole role);
+
+    /**
+     * A new tensor whose contents are undefined until written, for a caller that overwrites every element before
+     * reading any: a node's output, which its forward kernel writes whole (executors allocate every forward output
+     * here, so a kernel must never read its output before writing it). A GPU backend skips the fill, which for a
+     * planned step is a memset of every activation. The default is {@link #allocate}: zeros are one undefined content.
+     */
+    default Tensor allocateUninitialized(Shape shape, DType dtype, TensorRole role) {
+        return allocate(shape, dtype, role);
+    }
 
     /** Gives a tensor's memory back; the tensor must not be used afterwards. */
     void release(Tensor tensor);
@@ -134,6 +148,18 @@ public interface Backend extends AutoCloseable {
      */
     default long memoryCapacity() {
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * The bytes held in this backend's tensors now, and the most since {@link #resetPeakMemory()} (or since it was
+     * opened); empty where the backend cannot tell.
+     */
+    default Optional<MemoryUse> memoryUse() {
+        return Optional.empty();
+    }
+
+    /** Starts the peak of {@link #memoryUse()} again from the bytes in use now. */
+    default void resetPeakMemory() {
     }
 
     /** The bytes one stored value of a float tensor takes (8 for a float64 reference, 4 for fp32). */

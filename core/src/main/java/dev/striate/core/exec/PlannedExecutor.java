@@ -7,6 +7,7 @@ import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.Node;
 import dev.striate.core.op.BackwardReads;
 import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Set;
 
 /**
  * An executor that holds a tensor only while its {@link MemoryPlan} says it is alive: each node's output is allocated
- * when the node runs forward and released after its last reader, each gradient is allocated (zero-filled, as
+ * when the node runs forward (uninitialised: its kernel writes it whole) and released after its last reader, each
+ * gradient is allocated (zero-filled, as
  * {@link Backend#allocate} promises) at the first backward that adds into it and released after its node's backward.
  * On a GPU the caching allocator hands the same blocks out again every step, so a step still asks the driver for
  * nothing. Only graph inputs and the {@link PlanRequest}'s kept values can be read after a step; a backward kernel gets
@@ -236,9 +238,12 @@ public final class PlannedExecutor implements Executor {
 
     private void allocate(List<Lifetime> born) {
         for (Lifetime l : born) {
-            TensorRole role = l.gradient() ? TensorRole.ACTIVATION_GRADIENT : TensorRole.ACTIVATION;
-            Tensor tensor = backend.allocate(graph.shapeOf(l.name()), dtype(l.name()), role);
-            (l.gradient() ? gradients : values).put(l.name(), tensor);
+            Shape shape = graph.shapeOf(l.name());
+            if (l.gradient()) {
+                gradients.put(l.name(), backend.allocate(shape, dtype(l.name()), TensorRole.ACTIVATION_GRADIENT));
+            } else {
+                values.put(l.name(), backend.allocateUninitialized(shape, dtype(l.name()), TensorRole.ACTIVATION));
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public final class ReferenceExecutor implements Executor {
             values.put(in.name(), inputs.current(in.name()));
         }
         for (Node node : graph.nodes()) {
-            values.put(node.name(), backend.allocate(node.shape(), node.dtype(), TensorRole.ACTIVATION));
+            values.put(node.name(), backend.allocateUninitialized(node.shape(), node.dtype(), TensorRole.ACTIVATION));
         }
     }
 

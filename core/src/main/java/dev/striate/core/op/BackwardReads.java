@@ -44,12 +44,14 @@ public record BackwardReads(Set<Integer> inputs, boolean output) {
             case Lrn _ -> INPUT;
             // The mask is derived again from the seed, the step and the node.
             case Dropout _ -> NOTHING;
-            // cudnnActivationBackward takes x, y and dy; the CPU reads x (ReLU, ReLU6, ELU) or y (sigmoid, tanh).
-            case Relu _ -> INPUT_AND_OUTPUT;
-            case Relu6 _ -> INPUT_AND_OUTPUT;
+            // The derivative read off y (1 where y > 0; where 0 < y < 6; y(1 - y); 1 - y²): the CPU kernels and the
+            // CUDA activation_backward_from_output kernel, as PyTorch's in-place ReLU.
+            case Relu _ -> OUTPUT;
+            case Relu6 _ -> OUTPUT;
+            case Sigmoid _ -> OUTPUT;
+            case Tanh _ -> OUTPUT;
+            // cudnnActivationBackward takes x, y and dy; the CPU reads x.
             case Elu _ -> INPUT_AND_OUTPUT;
-            case Sigmoid _ -> INPUT_AND_OUTPUT;
-            case Tanh _ -> INPUT_AND_OUTPUT;
             case LeakyRelu _ -> INPUT;
             // Each output's gradient goes to its winning piece, found again in x.
             case Maxout _ -> INPUT;

@@ -8,7 +8,7 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * The loops the elementwise activations share: y = f(x) forward, dL/dx += dL/dy · f'(x) backward, with f'(x) read
- * off x (ReLU, ELU) or off y = f(x) (sigmoid, tanh). Each backward reads only the one it needs, as
+ * off x (ELU) or off y = f(x) (ReLU, ReLU6, sigmoid, tanh). Each backward reads only the one it needs, as
  * {@link dev.striate.core.op.BackwardReads} allows.
  */
 final class Elementwise {

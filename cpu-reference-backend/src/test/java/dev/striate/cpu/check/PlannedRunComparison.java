@@ -22,7 +22,9 @@ import java.util.SplittableRandom;
  * executor, and asserts that the kept values, every parameter gradient and buffer, and every asked-for input gradient
  * agree to a relative {@value #TOLERANCE} (the same kernels run in the same order, so they should agree exactly): a
  * value freed too early reads NaN, a kernel reading a value its op does not declare fails, a gradient not zeroed
- * before its first accumulation carries the last step's sum. Two steps with other inputs run, so that what one step
+ * before its first accumulation carries the last step's sum, and every node's output is handed out NaN-filled (as
+ * {@code Backend.allocateUninitialized} allows), so a forward kernel reading its output before writing it poisons the
+ * results. Two steps with other inputs run, so that what one step
  * leaves behind is checked in the next; at its fullest the executor holds exactly the plan's peak, and nothing may be
  * left allocated after closing.
  */
@@ -71,6 +73,8 @@ public final class PlannedRunComparison {
                 }
                 assertEquals(storeValues + ((PlannedExecutor) actual).plan().peakValues(), poisoning.peakLiveValues(),
                         "values alive at the fullest moment: the parameter store's and the plan's peak");
+                assertEquals((long) STEPS * graph.nodes().size(), poisoning.uninitializedAllocations(),
+                        "every node's output, each step, comes uninitialised (NaN here)");
             }
             assertEquals(actualStore.names().size() + actualStore.trainableNames().size(), poisoning.liveTensors(),
                     "a closed executor leaves only the parameter store allocated");

@@ -12,11 +12,13 @@ import java.util.Set;
  * The reference backend with memory that shows misuse: {@code release} fills the tensor with NaN, so anything that
  * reads it afterwards poisons a result, and a tensor released twice (or never allocated here) fails at once. It
  * counts the tensors alive and the most values alive at once, so a test sees what an executor leaks and holds.
- * Allocation keeps the backend's zero-fill contract.
+ * {@code allocate} keeps the backend's zero-fill contract; {@code allocateUninitialized} hands out NaN, so a forward
+ * kernel that reads its output before writing it (adds into it, say) poisons every result after it.
  */
 public final class PoisoningCpuBackend extends WrappedCpuBackend {
     private final Set<Tensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private long allocations;
+    private long uninitializedAllocations;
     private long liveValues;
     private long peakLiveValues;
 
@@ -32,6 +34,14 @@ public final class PoisoningCpuBackend extends WrappedCpuBackend {
         allocations++;
         liveValues += tensor.size();
         peakLiveValues = Math.max(peakLiveValues, liveValues);
+        return tensor;
+    }
+
+    @Override
+    public Tensor allocateUninitialized(Shape shape, DType dtype, TensorRole role) {
+        Tensor tensor = allocate(shape, dtype, role);
+        delegate.fill(tensor, Double.NaN);
+        uninitializedAllocations++;
         return tensor;
     }
 
@@ -53,6 +63,11 @@ public final class PoisoningCpuBackend extends WrappedCpuBackend {
     /** The most values (elements) alive at once so far. */
     public long peakLiveValues() {
         return peakLiveValues;
+    }
+
+    /** Tensors allocated so far with {@link #allocateUninitialized} (NaN-filled). */
+    public long uninitializedAllocations() {
+        return uninitializedAllocations;
     }
 
     /** Tensors allocated so far. */

@@ -8,7 +8,10 @@ import dev.striate.core.op.Op;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.CudnnActivation;
 
-/** An elementwise activation cuDNN has: y = f(x) forward, dx += dy·f'(x) backward. */
+/**
+ * An elementwise activation cuDNN has: y = f(x) forward, dx += dy·f'(x) backward (ELU; those whose derivative
+ * can be read off y override backward, {@link OutputDerivativeActivationKernel}).
+ */
 abstract class ActivationKernel<O extends Op> implements Kernel<O> {
     private final CudaContext context;
 

@@ -4,8 +4,8 @@ import dev.striate.core.op.Relu6;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.CudnnActivation;
 
-/** y = min(max(0, x), 6): cuDNN's clipped ReLU with ceiling 6. */
-public final class Relu6Kernel extends ActivationKernel<Relu6> {
+/** y = min(max(0, x), 6): cuDNN's clipped ReLU with ceiling 6; dx += dy where 0 < y < 6, from y alone. */
+public final class Relu6Kernel extends OutputDerivativeActivationKernel<Relu6> {
     public Relu6Kernel(CudaContext context) {
         super(context);
     }
@@ -18,5 +18,10 @@ public final class Relu6Kernel extends ActivationKernel<Relu6> {
     @Override
     double coefficient(Relu6 op) {
         return 6;
+    }
+
+    @Override
+    String backwardKernel() {
+        return "relu6_backward";
     }
 }

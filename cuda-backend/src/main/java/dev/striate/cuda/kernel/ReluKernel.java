@@ -4,8 +4,8 @@ import dev.striate.core.op.Relu;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.CudnnActivation;
 
-/** y = max(0, x); dy/dx = 1 for x > 0, else 0. */
-public final class ReluKernel extends ActivationKernel<Relu> {
+/** y = max(0, x) on cuDNN; dx += dy where y > 0 (the reference's 0 at x = 0), from y alone. */
+public final class ReluKernel extends OutputDerivativeActivationKernel<Relu> {
     public ReluKernel(CudaContext context) {
         super(context);
     }
@@ -18,5 +18,10 @@ public final class ReluKernel extends ActivationKernel<Relu> {
     @Override
     double coefficient(Relu op) {
         return 0;
+    }
+
+    @Override
+    String backwardKernel() {
+        return "relu_backward";
     }
 }

@@ -4,8 +4,8 @@ import dev.striate.core.op.Sigmoid;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.CudnnActivation;
 
-/** y = 1 / (1 + e^-x); dy/dx = y·(1 - y). */
-public final class SigmoidKernel extends ActivationKernel<Sigmoid> {
+/** y = 1 / (1 + e^-x) on cuDNN; dx += dy·y·(1 - y), from y alone. */
+public final class SigmoidKernel extends OutputDerivativeActivationKernel<Sigmoid> {
     public SigmoidKernel(CudaContext context) {
         super(context);
     }
@@ -18,5 +18,10 @@ public final class SigmoidKernel extends ActivationKernel<Sigmoid> {
     @Override
     double coefficient(Sigmoid op) {
         return 0;
+    }
+
+    @Override
+    String backwardKernel() {
+        return "sigmoid_backward";
     }
 }

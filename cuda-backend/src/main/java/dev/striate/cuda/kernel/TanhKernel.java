@@ -4,8 +4,8 @@ import dev.striate.core.op.Tanh;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.CudnnActivation;
 
-/** y = tanh(x); dy/dx = 1 - y². */
-public final class TanhKernel extends ActivationKernel<Tanh> {
+/** y = tanh(x) on cuDNN; dx += dy·(1 - y²), from y alone. */
+public final class TanhKernel extends OutputDerivativeActivationKernel<Tanh> {
     public TanhKernel(CudaContext context) {
         super(context);
     }
@@ -18,5 +18,10 @@ public final class TanhKernel extends ActivationKernel<Tanh> {
     @Override
     double coefficient(Tanh op) {
         return 0;
+    }
+
+    @Override
+    String backwardKernel() {
+        return "tanh_backward";
     }
 }

@@ -85,6 +85,11 @@ public final class CachingAllocator implements AutoCloseable {
         bytesCached = 0;
     }
 
+    /** Starts the peak again from the bytes in use now (a benchmark's peak of the steps after warm-up). */
+    public synchronized void resetPeak() {
+        peakBytesInUse = bytesInUse;
+    }
+
     public synchronized MemoryStatistics statistics() {
         return new MemoryStatistics(bytesInUse, bytesCached, peakBytesInUse, driverAllocations);
     }

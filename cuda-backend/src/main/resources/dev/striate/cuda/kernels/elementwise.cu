@@ -12,6 +12,13 @@
 //       y = x for x > 0, slope·x otherwise (cuDNN has no leaky ReLU)
 //   leaky_relu_backward(const float* x, const float* dy, float* dx, long long n, float slope)
 //       dx += dy · (x > 0 ? 1 : slope), the reference's derivative (slope at 0)
+//   relu_backward(const float* y, const float* dy, float* dx, long long n)      dx += dy · (y > 0 ? 1 : 0)
+//   relu6_backward(const float* y, const float* dy, float* dx, long long n)     dx += dy · (0 < y < 6 ? 1 : 0)
+//   sigmoid_backward(const float* y, const float* dy, float* dx, long long n)   dx += dy · y·(1 - y)
+//   tanh_backward(const float* y, const float* dy, float* dx, long long n)      dx += dy · (1 - y²)
+//       The derivative read off the output y alone, as the reference does, so x can be freed after forward
+//       (cudnnActivationBackward needs x too). y > 0 exactly where x > 0, and 0 < y < 6 where 0 < x < 6: the
+//       reference's 0 at the kinks x = 0 and x = 6.
 
 #define GRID_STRIDE_LOOP(i, n) \
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
@@ -54,4 +61,20 @@ extern "C" __global__ void leaky_relu_forward(const float* x, float* y, long lon
 
 extern "C" __global__ void leaky_relu_backward(const float* x, const float* dy, float* dx, long long n, float slope) {
     GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (x[i] > 0.0f ? 1.0f : slope); }
+}
+
+extern "C" __global__ void relu_backward(const float* y, const float* dy, float* dx, long long n) {
+    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (y[i] > 0.0f ? 1.0f : 0.0f); }
+}
+
+extern "C" __global__ void relu6_backward(const float* y, const float* dy, float* dx, long long n) {
+    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (y[i] > 0.0f && y[i] < 6.0f ? 1.0f : 0.0f); }
+}
+
+extern "C" __global__ void sigmoid_backward(const float* y, const float* dy, float* dx, long long n) {
+    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (y[i] * (1.0f - y[i])); }
+}
+
+extern "C" __global__ void tanh_backward(const float* y, const float* dy, float* dx, long long n) {
+    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (1.0f - y[i] * y[i]); }
 }

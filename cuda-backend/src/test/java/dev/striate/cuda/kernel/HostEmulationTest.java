@@ -11,12 +11,14 @@ import dev.striate.core.exec.Executor;
 import dev.striate.core.exec.ParameterStore;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.GraphInput;
+import dev.striate.core.graph.Node;
 import dev.striate.core.op.Linear;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBackend;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -32,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * all run on the project's own CUDA C kernels (no cuDNN, no cuBLAS) is run through the CUDA kernels' host code, its
  * launches replayed by a C++ program that includes the .cu files with the CUDA built-ins emulated, and the output
  * and every input gradient compared with the reference backend's on the same inputs (max |cuda - ref| ≤ 1e-5 +
- * 1e-4·|ref|, float against float64). One g++ build for all cases; skipped, saying why, where there is no g++.
+ * 1e-4·|ref|, float against float64). Every node's output starts as NaN, as memory from
+ * {@code allocateUninitialized} may hold anything, so a forward kernel that reads its output before writing it (adds
+ * into it) fails. One g++ build for all cases; skipped, saying why, where there is no g++.
  */
 class HostEmulationTest {
     private static final long SEED = 7;
@@ -56,6 +60,11 @@ class HostEmulationTest {
             Map<Tensor, double[]> initial = new IdentityHashMap<>();
             Map<String, Tensor> printed = new LinkedHashMap<>();
             Map<String, double[]> expected = reference(gradCase, run, initial, printed, outcomes.size());
+            for (Node node : gradCase.graph().nodes()) {
+                double[] undefined = new double[Math.toIntExact(node.shape().size())];
+                Arrays.fill(undefined, Double.NaN);
+                initial.put(run.value(node.name()), undefined);
+            }
             run.run(runContext(gradCase));
             if (!context.cudnnCalls().isEmpty()) {
                 continue;
@@ -87,7 +96,7 @@ class HostEmulationTest {
                 if (input.dtype() == DType.I32) {
                     int[] labels = gradCase.labels().get(input.name());
                     executor.feed(input.name(), labels);
-                    initial.put(device, java.util.Arrays.stream(labels).asDoubleStream().toArray());
+                    initial.put(device, Arrays.stream(labels).asDoubleStream().toArray());
                 } else {
                     float[] values = EmulationValues.wave(device.size(), 0.37, 0.1 + inputIndex++, 3);
                     executor.feed(input.name(), values);

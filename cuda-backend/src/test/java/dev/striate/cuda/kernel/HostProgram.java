@@ -124,11 +124,21 @@ final class HostProgram {
             String label = fields[0] + " " + fields[1];
             double[] values = new double[fields.length - 2];
             for (int i = 2; i < fields.length; i++) {
-                values[i - 2] = Double.parseDouble(fields[i]);
+                values[i - 2] = printedDouble(fields[i]);
             }
             results.put(label, values);
         }
         return results;
+    }
+
+    /** A number as C's printf writes it: NaN as nan or -nan, infinities as inf or -inf. */
+    private static double printedDouble(String field) {
+        return switch (field) {
+            case "nan", "-nan" -> Double.NaN;
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(field);
+        };
     }
 
     private static String run(Path work, String... command) throws IOException, InterruptedException {

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -76,14 +77,24 @@ final class KernelRun {
         run(run, declared);
     }
 
-    private void run(RunContext run, Function<Op, BackwardReads> declared) {
+    /**
+     * Prepares each node (linear left out) and runs its forward, telling {@code afterForward} each node as its
+     * forward has been recorded; returns the nodes run.
+     */
+    List<Node> forward(RunContext run, Consumer<Node> afterForward) {
         List<Node> nodes = graph.nodes().stream().filter(n -> !(n.op() instanceof Linear)).toList();
         for (Node node : nodes) {
             Kernel<Op> kernel = kernel(node.op());
             prepared.put(node.name(), kernel.prepare(node.op(), signature(node)));
             saved.put(node.name(), kernel.forward(node.op(), new ForwardCall(inputs(node), params.get(node.name()),
                     values.get(node.name()), run, nodeId(node), prepared.get(node.name()))));
+            afterForward.accept(node);
         }
+        return nodes;
+    }
+
+    private void run(RunContext run, Function<Op, BackwardReads> declared) {
+        List<Node> nodes = forward(run, node -> { });
         for (boolean wanted : new boolean[] {true, false}) {
             for (Node node : nodes.reversed()) {
                 List<Tensor> inputGrads = new ArrayList<>();

@@ -97,6 +97,24 @@ class CachingAllocatorTest {
     }
 
     @Test
+    void thePeakStartsAgainFromTheBytesInUseWhenReset() {
+        CachingAllocator allocator = new CachingAllocator(new FakeDriver(1L << 30));
+        long weights = allocator.allocate(3 << 20);
+        long activations = allocator.allocate(5 << 20);
+        allocator.free(activations);
+        assertEquals(8 << 20, allocator.statistics().peakBytesInUse());
+        allocator.resetPeak();
+        assertEquals(3 << 20, allocator.statistics().peakBytesInUse());
+        // 1000 bytes take one 1024-byte size class.
+        long small = allocator.allocate(1000);
+        assertEquals((3 << 20) + 1024, allocator.statistics().peakBytesInUse());
+        allocator.free(small);
+        allocator.free(weights);
+        assertEquals((3 << 20) + 1024, allocator.statistics().peakBytesInUse());
+        allocator.close();
+    }
+
+    @Test
     void outOfMemoryReturnsTheCacheFirstThenSaysWhatToChange() {
         FakeDriver driver = new FakeDriver(10 << 20);
         CachingAllocator allocator = new CachingAllocator(driver);
