@@ -9,7 +9,6 @@ import dev.striate.core.op.BackwardReads;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,14 +26,8 @@ import java.util.Set;
  * the values its op declares reading ({@link BackwardReads}) and, for the others, a tensor with their shape and no
  * elements ({@link WithheldBuffer}). Backward runs once after each forward, from the request's target only.
  */
-public final class PlannedExecutor implements Executor {
-    private final Graph graph;
-    private final Backend backend;
-    private final ParameterStore store;
+public final class PlannedExecutor extends CompiledExecutor {
     private final PlanRequest request;
-    private final CompiledNodes nodes;
-    /** The graph inputs, each able to take the next batch while the current one is still read. */
-    private final GraphInputs inputs;
     private final Map<String, Tensor> values = new HashMap<>();
     private final Map<String, Tensor> gradients = new HashMap<>();
     private final Map<String, Object> saved = new HashMap<>();
@@ -44,63 +37,15 @@ public final class PlannedExecutor implements Executor {
     private RunContext lastForward;
 
     public PlannedExecutor(Graph graph, Backend backend, ParameterStore store, PlanRequest request) {
-        this.plan = MemoryPlan.of(graph, request);
-        this.nodes = new CompiledNodes(graph, backend, store);
-        this.graph = graph;
-        this.backend = backend;
-        this.store = store;
+        MemoryPlan checked = MemoryPlan.of(graph, request); // a request the graph cannot meet fails before any work
+        super(graph, backend, store);
+        this.plan = checked;
         this.request = request;
-        this.inputs = new GraphInputs(graph, backend);
     }
 
     /** The plan this executor runs (it changes when an input's gradient is asked for). */
     public MemoryPlan plan() {
         return plan;
-    }
-
-    @Override
-    public Graph graph() {
-        return graph;
-    }
-
-    @Override
-    public Backend backend() {
-        return backend;
-    }
-
-    @Override
-    public ParameterStore parameters() {
-        return store;
-    }
-
-    @Override
-    public void feed(String input, float[] data) {
-        backend.write(inputs.fed(input, data.length), data);
-    }
-
-    @Override
-    public void feed(String input, double[] data) {
-        backend.write(inputs.fed(input, data.length), data);
-    }
-
-    @Override
-    public void feed(String input, int[] data) {
-        backend.write(inputs.fed(input, data.length), data);
-    }
-
-    @Override
-    public void stage(String input, MemorySegment data) {
-        inputs.stage(input, data);
-    }
-
-    @Override
-    public void stage(String input, int[] data) {
-        inputs.stage(input, data);
-    }
-
-    @Override
-    public void awaitStagedSources() {
-        inputs.awaitSourcesRead();
     }
 
     @Override
@@ -140,11 +85,6 @@ public final class PlannedExecutor implements Executor {
         return value;
     }
 
-    @Override
-    public double[] read(String name) {
-        return backend.read(value(name));
-    }
-
     /** Backward will also compute this input's gradient; the next forward runs under the plan made for it. */
     @Override
     public void requireInputGradient(String input) {
@@ -153,14 +93,6 @@ public final class PlannedExecutor implements Executor {
             plan = MemoryPlan.of(graph, request, inputsNeedingGradient);
             lastForward = null;
         }
-    }
-
-    @Override
-    public void backward(String lossNode) {
-        if (graph.shapeOf(lossNode).size() != 1) {
-            throw new IllegalArgumentException("'" + lossNode + "' is not a scalar; give its output gradient");
-        }
-        backward(lossNode, new double[] {1.0});
     }
 
     @Override

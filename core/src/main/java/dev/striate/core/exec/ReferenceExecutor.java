@@ -7,7 +7,6 @@ import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.GraphInput;
 import dev.striate.core.graph.Node;
 import dev.striate.core.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,77 +20,22 @@ import java.util.Set;
  * one in graph order, and each kernel call is one node. Kernels are resolved and prepared when the executor is made,
  * so a missing kernel fails before any work. Backends get it from {@link Backend#compile} unless they bring their own.
  */
-public final class ReferenceExecutor implements Executor {
-    private final Graph graph;
-    private final Backend backend;
-    private final ParameterStore store;
+public final class ReferenceExecutor extends CompiledExecutor {
     private final Map<String, Tensor> values = new HashMap<>();
-    /** The graph inputs, each able to take the next batch while the current one is still read. */
-    private final GraphInputs inputs;
     private final Map<String, Tensor> gradients = new HashMap<>();
-    private final CompiledNodes nodes;
     private final Map<String, Object> saved = new HashMap<>();
     private final Set<String> inputsNeedingGradient = new HashSet<>();
     private final Map<String, BackwardPlan> plans = new LinkedHashMap<>();
     private RunContext lastForward;
 
     public ReferenceExecutor(Graph graph, Backend backend, ParameterStore store) {
-        this.nodes = new CompiledNodes(graph, backend, store);
-        this.graph = graph;
-        this.backend = backend;
-        this.store = store;
-        this.inputs = new GraphInputs(graph, backend);
+        super(graph, backend, store);
         for (GraphInput in : graph.inputs()) {
             values.put(in.name(), inputs.current(in.name()));
         }
         for (Node node : graph.nodes()) {
             values.put(node.name(), backend.allocateUninitialized(node.shape(), node.dtype(), TensorRole.ACTIVATION));
         }
-    }
-
-    @Override
-    public Graph graph() {
-        return graph;
-    }
-
-    @Override
-    public Backend backend() {
-        return backend;
-    }
-
-    @Override
-    public ParameterStore parameters() {
-        return store;
-    }
-
-    @Override
-    public void feed(String input, float[] data) {
-        backend.write(inputs.fed(input, data.length), data);
-    }
-
-    @Override
-    public void feed(String input, double[] data) {
-        backend.write(inputs.fed(input, data.length), data);
-    }
-
-    @Override
-    public void feed(String input, int[] data) {
-        backend.write(inputs.fed(input, data.length), data);
-    }
-
-    @Override
-    public void stage(String input, MemorySegment data) {
-        inputs.stage(input, data);
-    }
-
-    @Override
-    public void stage(String input, int[] data) {
-        inputs.stage(input, data);
-    }
-
-    @Override
-    public void awaitStagedSources() {
-        inputs.awaitSourcesRead();
     }
 
     @Override
@@ -120,23 +64,10 @@ public final class ReferenceExecutor implements Executor {
     }
 
     @Override
-    public double[] read(String name) {
-        return backend.read(value(name));
-    }
-
-    @Override
     public void requireInputGradient(String input) {
         graph.input(input);
         inputsNeedingGradient.add(input);
         plans.clear();
-    }
-
-    @Override
-    public void backward(String lossNode) {
-        if (graph.shapeOf(lossNode).size() != 1) {
-            throw new IllegalArgumentException("'" + lossNode + "' is not a scalar; give its output gradient");
-        }
-        backward(lossNode, new double[] {1.0});
     }
 
     @Override
