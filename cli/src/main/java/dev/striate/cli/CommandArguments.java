@@ -45,24 +45,15 @@ public final class CommandArguments {
 
     /** A whole-number option of at least 1, or {@code fallback} when absent. */
     public static int positive(CommandLine line, String option, int fallback) {
-        String text = line.getOptionValue(option);
-        if (text == null) {
-            return fallback;
-        }
-        int value;
-        try {
-            value = Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw notPositive(option, text);
-        }
-        if (value < 1) {
-            throw notPositive(option, text);
-        }
-        return value;
+        return atLeast(line, option, fallback, 1);
     }
 
     /** A whole-number option of at least 0, or {@code fallback} when absent. */
     public static int nonNegative(CommandLine line, String option, int fallback) {
+        return atLeast(line, option, fallback, 0);
+    }
+
+    private static int atLeast(CommandLine line, String option, int fallback, int minimum) {
         String text = line.getOptionValue(option);
         if (text == null) {
             return fallback;
@@ -71,10 +62,10 @@ public final class CommandArguments {
         try {
             value = Integer.parseInt(text.strip());
         } catch (NumberFormatException e) {
-            throw negative(option, text);
+            throw below(option, text, minimum);
         }
-        if (value < 0) {
-            throw negative(option, text);
+        if (value < minimum) {
+            throw below(option, text, minimum);
         }
         return value;
     }
@@ -109,11 +100,8 @@ public final class CommandArguments {
         return nearest == null ? "" : " (did you mean '--" + nearest + "'?)";
     }
 
-    private static UserException negative(String option, String text) {
-        return new UserException("--" + option + " must be a whole number of at least 0, got '" + text + "'");
-    }
-
-    private static UserException notPositive(String option, String text) {
-        return new UserException("--" + option + " must be a whole number of at least 1, got '" + text + "'");
+    private static UserException below(String option, String text, int minimum) {
+        return new UserException("--" + option + " must be a whole number of at least " + minimum + ", got '" + text
+                + "'");
     }
 }
