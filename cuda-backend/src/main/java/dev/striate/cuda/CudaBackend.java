@@ -226,6 +226,12 @@ public final class CudaBackend implements Backend {
         return new CudaStagedInput(context, shape, dtype);
     }
 
+    /** The current buffer and the spare of {@link CudaStagedInput}. */
+    @Override
+    public int stagedInputCopies() {
+        return CudaStagedInput.COPIES;
+    }
+
     @Override
     public void synchronize() {
         context.device().makeCurrent();

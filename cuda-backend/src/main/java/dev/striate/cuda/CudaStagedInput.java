@@ -25,6 +25,8 @@ import jcuda.driver.JCudaDriver;
  * before the loader refills the source ({@link #awaitSourcesRead}).
  */
 final class CudaStagedInput implements StagedInput {
+    /** The device buffers each input holds: the current one and the spare. */
+    static final int COPIES = 2;
     private static final long PAGE = 4096;
 
     private final DeviceContext context;

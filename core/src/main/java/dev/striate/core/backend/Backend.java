@@ -125,6 +125,14 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * How many copies of each graph input a {@link #stagedInput} holds: one by default, two on a GPU that copies the
+     * next batch into a spare while the current one is read. The memory estimate counts every copy.
+     */
+    default int stagedInputCopies() {
+        return 1;
+    }
+
+    /**
      * Prepares a graph to run on this backend with the given parameters (which must live here). The default is the
      * plain {@link ReferenceExecutor}; a GPU backend returns its own, planning memory, fusing nodes or capturing steps
      * behind the same interface.

@@ -13,9 +13,14 @@ import java.util.Locale;
  * so that a model too large for the memory at hand is refused in one line instead of running out of memory.
  * Training keeps each parameter with its gradient and the optimizer's moments; evaluation keeps the parameters. The
  * activations are the peak of the step's {@link MemoryPlan}, which is what the executors of training and evaluation
- * hold ({@link dev.striate.core.backend.Backend#compile(Graph, dev.striate.core.exec.ParameterStore, PlanRequest)}).
+ * hold ({@link dev.striate.core.backend.Backend#compile(Graph, dev.striate.core.exec.ParameterStore, PlanRequest)}),
+ * with the graph inputs once more for each further copy a backend keeps of them
+ * ({@link Backend#stagedInputCopies()}: a GPU copies the next batch into a spare while the current one is read).
+ *
+ * @param activationValues the plan's peak, graph inputs counted once
+ * @param inputValues      the graph inputs' values, part of {@code activationValues}
  */
-public record MemoryEstimate(long parameterValues, long activationValues, String use) {
+public record MemoryEstimate(long parameterValues, long activationValues, long inputValues, String use) {
 
     /** For training a model (its graph without the loss) with an optimizer that keeps {@code stateSlots} moments. */
     public static MemoryEstimate training(Graph model, int stateSlots) {
@@ -33,24 +38,32 @@ public record MemoryEstimate(long parameterValues, long activationValues, String
         for (Parameter p : graph.parameters()) {
             parameters += p.spec().shape().size() * (p.trainable() ? copiesPerParameter : 1);
         }
-        return new MemoryEstimate(parameters, plan.peakValues(), use);
+        return new MemoryEstimate(parameters, plan.peakValues(), plan.inputValues(), use);
     }
 
-    public long bytes(int bytesPerValue) {
-        return (parameterValues + activationValues) * bytesPerValue;
+    /** The activations with {@code inputCopies} copies of the graph inputs. */
+    public long activationValues(int inputCopies) {
+        return activationValues + (inputCopies - 1L) * inputValues;
+    }
+
+    public long bytes(int bytesPerValue, int inputCopies) {
+        return (parameterValues + activationValues(inputCopies)) * bytesPerValue;
     }
 
     /** Refuses, with the sizes and the limit, when the estimate is more than {@code backend} can hold. */
     public void requireFits(Backend backend, String advice) {
         int bytesPerValue = backend.bytesPerValue();
+        int inputCopies = backend.stagedInputCopies();
         long capacity = backend.memoryCapacity();
-        if (bytes(bytesPerValue) <= capacity) {
+        long bytes = bytes(bytesPerValue, inputCopies);
+        if (bytes <= capacity) {
             return;
         }
         throw new UserException(String.format(Locale.ROOT, "the model needs about %s for %s (%s parameters%s, %s"
-                        + " activations), more than the %s the %s backend can use; %s", human(bytes(bytesPerValue)), use,
+                        + " activations), more than the %s the %s backend can use; %s", human(bytes), use,
                 human(parameterValues * bytesPerValue), use.equals("training") ? " with gradients and optimizer state"
-                        : "", human(activationValues * bytesPerValue), human(capacity), backend.name(), advice));
+                        : "", human(activationValues(inputCopies) * bytesPerValue), human(capacity), backend.name(),
+                advice));
     }
 
     private static String human(long bytes) {

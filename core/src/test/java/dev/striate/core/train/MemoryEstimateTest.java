@@ -36,6 +36,18 @@ class MemoryEstimateTest {
     }
 
     @Test
+    void aBackendWithASpareCopyOfTheInputsCountsThemTwice() {
+        MemoryEstimate estimate = MemoryEstimate.training(model(), 1);
+        // The inputs, images [2, 3] and labels [2], are 8 values; a GPU holds each input twice (current and spare).
+        assertEquals(8, estimate.inputValues());
+        assertEquals(37, estimate.activationValues(1));
+        assertEquals(37 + 8, estimate.activationValues(2));
+        // Parameters 78 and activations 45, 4 bytes each.
+        assertEquals((78 + 45) * 4, estimate.bytes(4, 2));
+        assertEquals((78 + 37) * 8, estimate.bytes(8, 1));
+    }
+
+    @Test
     void evaluationCountsThePeakOfAForwardPass() {
         MemoryEstimate estimate = MemoryEstimate.inference(ClassifierGraphs.training(model(), 0));
         assertEquals(26, estimate.parameterValues());
