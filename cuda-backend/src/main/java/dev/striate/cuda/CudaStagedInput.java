@@ -60,6 +60,11 @@ final class CudaStagedInput implements StagedInput {
 
     @Override
     public void stage(MemorySegment floats) {
+        if (!floats.isNative()) {
+            // A heap segment's address() is an offset into its array: the driver cannot page-lock it.
+            throw new IllegalArgumentException("a staged batch must be off the Java heap, as a Batch's images are;"
+                    + " feed heap memory instead");
+        }
         requireType(DType.F32, floats.byteSize());
         copyIntoSpare(context.registrations().pin(floats), floats.byteSize());
     }

@@ -50,6 +50,12 @@ public final class StagedInputProbe {
         MemorySegment c = batch(loader, "C", 9, 10, 11, 12);
         note("made images [4]");
         StagedInput images = backend.stagedInput(Shape.of(4), DType.F32);
+        try {
+            images.stage(MemorySegment.ofArray(new float[4]));
+            note("a heap segment was staged");
+        } catch (IllegalArgumentException e) {
+            note("a heap segment is refused: " + e.getMessage());
+        }
         note("stage A");
         images.stage(a);
         note("forward");

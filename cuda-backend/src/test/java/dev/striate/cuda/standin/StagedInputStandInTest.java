@@ -41,6 +41,8 @@ class StagedInputStandInTest {
         assertEquals(List.of(
                 "# made images [4]",
                 "record e1 on compute",
+                "# a heap segment is refused: a staged batch must be off the Java heap, as a Batch's images are;"
+                        + " feed heap memory instead",
                 "# stage A",
                 "register A, 16 bytes",
                 "copy waits for e1",
