@@ -95,8 +95,18 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * One optimization step on the batch last fed to the executor of {@code labels.length} images, without feeding it
-     * again: {@code striate bench} feeds synthetic data once and steps on it, as data resident on the device.
+     * Starts copying a batch to the executor of its size, as the training loop stages each batch ({@link
+     * ExecutorCache#stage}); the next {@link #stepOnFedBatch} of that size trains on it. Its memory must stay unchanged
+     * until that step has returned. {@code striate memcheck} steps this way, so that it checks the memory of the path
+     * training takes (page-locked copies on a GPU's copy stream into a spare input buffer).
+     */
+    public void stage(Batch batch) {
+        executors.stage(batch);
+    }
+
+    /**
+     * One optimization step on the batch last fed or staged to the executor of {@code labels.length} images, without
+     * feeding it again: {@code striate bench} feeds synthetic data once and steps on it, as data resident on the device.
      */
     public StepResult stepOnFedBatch(int[] labels, int batchIndex, int epoch, int batchesPerEpoch) {
         return finishStep(queueStep(labels, batchIndex, epoch, batchesPerEpoch));

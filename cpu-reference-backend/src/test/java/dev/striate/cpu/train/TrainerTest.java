@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
@@ -62,6 +63,24 @@ class TrainerTest {
             assertEquals(30, trainer.optimizer().stepCount());
             assertEquals(0.05, last.learningRate(), 0);
             assertEquals(12, last.size());
+        }
+    }
+
+    @Test
+    void aStagedBatchTrainsWhatAFedBatchTrains() throws UnreadableImageException {
+        try (CpuBackend backend = new CpuBackend();
+             RecordingBackend recording = new RecordingBackend();
+             Trainer fed = new Trainer(TinyModels.stripes(12), backend, sgd(0.05, 0));
+             Trainer staged = new Trainer(TinyModels.stripes(12), recording, sgd(0.05, 0))) {
+            for (int step = 0; step < 3; step++) {
+                Batch batch = batch(12 * step, 12, step);
+                double expected = fed.step(batch, 0, 3).loss();
+                staged.stage(batch);
+                assertEquals(expected, staged.stepOnFedBatch(batch.labels(), batch.index(), 0, 3).loss(), 1e-12);
+            }
+            // Each step's images [12, 1, 8, 8] and labels [12] went through the staged inputs, read with one wait.
+            List<String> step = List.of("stage [12, 1, 8, 8]", "stage [12]", "wait 3");
+            assertEquals(Stream.of(step, step, step).flatMap(List::stream).toList(), recording.log());
         }
     }
 
