@@ -21,12 +21,7 @@ import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.memory.DeviceOutOfMemoryException;
 import dev.striate.cuda.memory.MemoryStatistics;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -151,25 +146,18 @@ class CudaBackendGpuTest {
 
     @Test
     void everyKernelSourceCompilesWithNvrtcAndLoads() throws IOException, URISyntaxException {
-        URI folder = CudaBackend.class.getResource("/dev/striate/cuda/kernels").toURI();
         // From the build's classes a folder; from the staged jar on a GPU host, a folder inside the jar.
-        try (FileSystem jar = folder.getScheme().equals("jar")
-                ? FileSystems.newFileSystem(folder, Map.of()) : null) {
-            List<Path> sources;
-            try (Stream<Path> files = Files.list(Path.of(folder))) {
-                sources = files.filter(f -> f.toString().endsWith(".cu")).sorted().toList();
-            }
-            assertFalse(sources.isEmpty());
-            Pattern kernel = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(");
-            CudaContext context = backend.context();
-            for (Path source : sources) {
-                String name = source.getFileName().toString().replace(".cu", "");
-                Matcher matcher = kernel.matcher(Files.readString(source));
-                assertTrue(matcher.find(), name + ".cu has no extern \"C\" kernel");
-                do {
-                    assertNotNull(context.function(name, matcher.group(1)), name + "/" + matcher.group(1));
-                } while (matcher.find());
-            }
+        Map<String, String> sources = KernelSources.in(CudaBackend.class.getResource("/dev/striate/cuda/kernels"));
+        assertFalse(sources.isEmpty());
+        Pattern kernel = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(");
+        CudaContext context = backend.context();
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            String name = source.getKey();
+            Matcher matcher = kernel.matcher(source.getValue());
+            assertTrue(matcher.find(), name + ".cu has no extern \"C\" kernel");
+            do {
+                assertNotNull(context.function(name, matcher.group(1)), name + "/" + matcher.group(1));
+            } while (matcher.find());
         }
     }
 
