@@ -17,9 +17,14 @@ import java.util.List;
  * library's version from the library itself.
  */
 public final class CudaLibraryLoader {
-    /** cuDNN 9's sub-libraries in dependency order: the graph API first, the legacy APIs that build on it last. */
+    /**
+     * cuDNN 9's sub-libraries in dependency order: the graph API first, the legacy APIs that build on it last. Every
+     * one a release ships is named (9.19 added the tensor IR engines and {@code libcudnn_ext}, which the graph library
+     * and the main library {@code dlopen} by soname): one left out is found only where the loader's path has it.
+     */
     private static final List<String> CUDNN_ORDER = List.of("libcudnn_graph", "libcudnn_engines_precompiled",
-            "libcudnn_engines_runtime_compiled", "libcudnn_heuristic", "libcudnn_ops", "libcudnn_cnn", "libcudnn_adv");
+            "libcudnn_engines_runtime_compiled", "libcudnn_engines_tensor_ir", "libcudnn_heuristic", "libcudnn_ops",
+            "libcudnn_cnn", "libcudnn_adv", "libcudnn_ext");
 
     private CudaLibraryLoader() {
     }

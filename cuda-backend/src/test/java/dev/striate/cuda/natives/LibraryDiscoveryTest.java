@@ -87,6 +87,45 @@ class LibraryDiscoveryTest {
         assertEquals(List.of(cnn, ops), LibraryDiscovery.companions(found.folder(), "libcudnn_"));
     }
 
+    /**
+     * The GPU host's layout (shared/gpu/README.md): CUDA 13 in /usr/local/cuda, PyTorch's venv in /opt/torch with
+     * cuBLAS/NVRTC 13 and cuDNN 9.19, and a system cuDNN 9.14. gpu-check.sh runs doctor with run.sh's
+     * LD_LIBRARY_PATH and without it; these are the files each run loads.
+     */
+    @Test
+    void theGpuHostsLayoutWithAndWithoutTheLoaderPath() throws IOException {
+        String toolkit = "/usr/local/cuda/targets/x86_64-linux/lib";
+        String venv = "/opt/torch/.venv/lib/python3.12/site-packages/nvidia";
+        Path toolkitCublas = file(toolkit + "/libcublas.so.13");
+        Path toolkitNvrtc = file(toolkit + "/libnvrtc.so.13");
+        file(venv + "/cu13/lib/libcublas.so.13");
+        file(venv + "/cu13/lib/libnvrtc.so.13");
+        Path venvCudnn = file(venv + "/cudnn/lib/libcudnn.so.9");
+        file(venv + "/nccl/lib/libnccl.so.2");
+        Path systemCudnn = file("/usr/lib/x86_64-linux-gnu/libcudnn.so.9");
+
+        String runShPath = String.join(":", toolkit, venv + "/cu13/lib", venv + "/cudnn/lib", venv + "/nccl/lib");
+        LibraryDiscovery withPath = new LibraryDiscovery(Map.of("LD_LIBRARY_PATH", runShPath, "HOME", "/root"),
+                root, "");
+        assertEquals(toolkitCublas, withPath.find("libcublas.so", List.of(13, 12)).orElseThrow().path());
+        assertEquals(toolkitNvrtc, withPath.find("libnvrtc.so", List.of(13, 12)).orElseThrow().path());
+        assertEquals(venvCudnn, withPath.find("libcudnn.so", List.of(9)).orElseThrow().path());
+
+        // Own discovery, no VIRTUAL_ENV: the venv is found under /opt/*/.venv, after the toolkit.
+        LibraryDiscovery own = new LibraryDiscovery(Map.of("HOME", "/root"), root, "");
+        assertEquals(toolkitCublas, own.find("libcublas.so", List.of(13, 12)).orElseThrow().path());
+        assertEquals(toolkitNvrtc, own.find("libnvrtc.so", List.of(13, 12)).orElseThrow().path());
+        LibraryDiscovery.Found cudnn = own.find("libcudnn.so", List.of(9)).orElseThrow();
+        assertEquals(venvCudnn, cudnn.path());
+        assertEquals("Python site-packages", cudnn.source());
+
+        // Where ldconfig lists the system cuDNN (a package install), the loader cache comes first: cuDNN 9.14.
+        String ldconfig = "\tlibcudnn.so.9 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.9\n";
+        LibraryDiscovery cached = new LibraryDiscovery(Map.of("HOME", "/root"), root, ldconfig);
+        assertEquals(systemCudnn, cached.find("libcudnn.so", List.of(9)).orElseThrow().path());
+        assertEquals("loader cache", cached.find("libcudnn.so", List.of(9)).orElseThrow().source());
+    }
+
     @Test
     void anEmptyMachineHasNothing() {
         LibraryDiscovery discovery = new LibraryDiscovery(Map.of(), root, "");

@@ -19,6 +19,8 @@ public final class CudnnProbe {
             LoadedCudnn cudnn = LoadedCudnn.open(found, Long.decode(args[1]), () -> { });
             System.out.println("version " + cudnn.version() + ", handle 0x" + Long.toHexString(cudnn.handle().address()));
             System.out.println("sum " + (long) cudnn.function("graph_sum", FunctionDescriptor.of(JAVA_LONG)).invokeExact());
+            System.out.println("sub-libraries found " + (long) cudnn.function("sub_libraries_found",
+                    FunctionDescriptor.of(JAVA_LONG)).invokeExact());
             cudnn.check(0, "cudnnAnything");
             cudnn.check(4, "cudnnConvolutionForward");
         } catch (CudaException e) {
