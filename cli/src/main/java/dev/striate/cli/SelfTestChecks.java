@@ -27,11 +27,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The checks of {@code striate selftest}, each running a candidate backend against the reference on the same inputs:
  * every case of the gradient-check grid (outputs and every gradient), two zoo models at 64×64 (logits, loss, every
- * parameter gradient), and 200 SGD steps of lenet5 on the demo data (the two loss curves).
+ * parameter gradient), and 200 SGD steps of lenet5 on the demo data (the two loss curves). A check that throws (a CUDA
+ * or cuDNN error, a kernel that does not compile) is a failed row naming the exception, and the checks after it still
+ * run, so that one run on a GPU shows every failure.
  */
 final class SelfTestChecks {
     static final long SEED = 20261201L;
@@ -65,35 +68,46 @@ final class SelfTestChecks {
     void ops() {
         ParityChecker checker = new ParityChecker(reference, candidate, tolerance, SEED);
         for (GradCheckCase c : GradCheckSuite.cases()) {
-            sink.accept(row("op", c.op() + ": " + c.name(), checker.check(c).rows()));
+            String check = c.op() + ": " + c.name();
+            guarded("op", check, () -> List.of(row("op", check, checker.check(c).rows())));
         }
     }
 
     void models() {
         ParityChecker checker = new ParityChecker(reference, candidate, tolerance, SEED);
         for (String name : MODELS) {
-            ModelSpec spec = ModelSpecs.zoo(name).withInput(3, MODEL_SIZE, MODEL_SIZE);
-            Graph graph = ClassifierGraphs.training(spec.toGraph(MODEL_BATCH), 0);
-            int[] labels = new SplittableRandom(SEED).ints(MODEL_BATCH, 0, spec.classes()).toArray();
-            ParityReport report = checker.check(name, "64x64, batch 4", graph, ClassifierGraphs.LOSS,
-                    Map.of(ClassifierGraphs.LABELS, labels), true, 1, false);
-            String logits = "output " + ClassifierGraphs.logits(graph);
-            String loss = "output " + ClassifierGraphs.LOSS;
-            List<ParityRow> rows = report.rows();
-            sink.accept(row("model", name + " logits", rows.stream().filter(r -> r.what().equals(logits)).toList()));
-            sink.accept(row("model", name + " loss", rows.stream().filter(r -> r.what().equals(loss)).toList()));
-            sink.accept(row("model", name + " parameter gradients",
-                    rows.stream().filter(r -> r.what().startsWith("gradient ") && !r.what().equals("gradient "
-                            + ClassifierGraphs.IMAGES)).toList()));
-            sink.accept(row("model", name + " activations, input gradient, running statistics",
-                    rows.stream().filter(r -> !r.what().equals(logits) && !r.what().equals(loss)
-                            && (!r.what().startsWith("gradient ")
-                            || r.what().equals("gradient " + ClassifierGraphs.IMAGES))).toList()));
+            guarded("model", name, () -> model(checker, name));
         }
+    }
+
+    private List<SelfTestRow> model(ParityChecker checker, String name) {
+        ModelSpec spec = ModelSpecs.zoo(name).withInput(3, MODEL_SIZE, MODEL_SIZE);
+        Graph graph = ClassifierGraphs.training(spec.toGraph(MODEL_BATCH), 0);
+        int[] labels = new SplittableRandom(SEED).ints(MODEL_BATCH, 0, spec.classes()).toArray();
+        ParityReport report = checker.check(name, "64x64, batch 4", graph, ClassifierGraphs.LOSS,
+                Map.of(ClassifierGraphs.LABELS, labels), true, 1, false);
+        String logits = "output " + ClassifierGraphs.logits(graph);
+        String loss = "output " + ClassifierGraphs.LOSS;
+        List<ParityRow> rows = report.rows();
+        return List.of(
+                row("model", name + " logits", rows.stream().filter(r -> r.what().equals(logits)).toList()),
+                row("model", name + " loss", rows.stream().filter(r -> r.what().equals(loss)).toList()),
+                row("model", name + " parameter gradients",
+                        rows.stream().filter(r -> r.what().startsWith("gradient ") && !r.what().equals("gradient "
+                                + ClassifierGraphs.IMAGES)).toList()),
+                row("model", name + " activations, input gradient, running statistics",
+                        rows.stream().filter(r -> !r.what().equals(logits) && !r.what().equals(loss)
+                                && (!r.what().startsWith("gradient ")
+                                || r.what().equals("gradient " + ClassifierGraphs.IMAGES))).toList()));
     }
 
     /** lenet5, SGD with momentum, the same batches on both backends; the loss of each step compared. */
     void training() {
+        String check = "lenet5, " + TRAINING_STEPS + " SGD steps: loss curve";
+        guarded("training", check, () -> List.of(training(check)));
+    }
+
+    private SelfTestRow training(String check) {
         ModelSpec spec = ModelSpecs.zoo("lenet5");
         Dataset train = Datasets.openDemoSubset().train();
         TrainerSettings settings = new TrainerSettings(0, SEED, SEED, UpdateRules.named("sgd", 0.9, 0, false),
@@ -124,8 +138,23 @@ final class SelfTestChecks {
                 }
             }
         }
-        sink.accept(new SelfTestRow("training", "lenet5, " + TRAINING_STEPS + " SGD steps: loss curve", worst,
-                TRAINING_TOLERANCE, where, failures));
+        return new SelfTestRow("training", check, worst, TRAINING_TOLERANCE, where, failures);
+    }
+
+    /** The rows of {@code check}, or one failed row naming what it threw and where. */
+    private void guarded(String group, String check, Supplier<List<SelfTestRow>> rows) {
+        List<SelfTestRow> result;
+        try {
+            result = rows.get();
+        } catch (RuntimeException e) {
+            StackTraceElement[] frames = e.getStackTrace();
+            String thrown = "threw " + e.getClass().getSimpleName() + ": "
+                    + (e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse(""))
+                    + (frames.length == 0 ? "" : " at " + frames[0]);
+            result = List.of(new SelfTestRow(group, check, Double.POSITIVE_INFINITY, tolerance, thrown,
+                    List.of(thrown)));
+        }
+        result.forEach(sink);
     }
 
     private SelfTestRow row(String group, String check, List<ParityRow> rows) {

@@ -34,6 +34,22 @@ class SelfTestChecksTest {
     }
 
     @Test
+    void aCheckThatThrowsIsAFailedRowNamingTheExceptionAndTheOtherChecksStillRun() {
+        List<SelfTestRow> rows = new ArrayList<>();
+        try (CpuBackend reference = new CpuBackend();
+             PlantedErrorBackend throwing =
+                     new PlantedErrorBackend(Relu.class, PlantedErrorBackend.Where.FORWARD_THROWS, 0, 0)) {
+            new SelfTestChecks(reference, throwing, Precision.FP32, rows::add).ops();
+        }
+        assertEquals(GradCheckSuite.cases().size(), rows.size());
+        SelfTestRow relu = rows.stream().filter(r -> r.check().startsWith("relu:")).findFirst().orElseThrow();
+        assertFalse(relu.passed());
+        assertTrue(relu.worst().startsWith("threw IllegalStateException: planted failure in Relu at "), relu.worst());
+        assertEquals(List.of(relu.worst()), relu.failures());
+        assertTrue(rows.stream().filter(r -> r.check().startsWith("conv2d:")).allMatch(SelfTestRow::passed));
+    }
+
+    @Test
     void tolerancesFollowThePrecision() {
         assertEquals(1e-4, SelfTestChecks.tolerance(Precision.FP32));
         assertEquals(5e-3, SelfTestChecks.tolerance(Precision.TF32));

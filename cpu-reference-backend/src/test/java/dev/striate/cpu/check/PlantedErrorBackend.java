@@ -8,10 +8,11 @@ import dev.striate.cpu.CpuBackend;
 
 /**
  * The reference backend with one planted bug in one op's kernel: its forward output, or one parameter gradient,
- * is off by {@code error} at one element. A parity check must catch it, and only where that op runs.
+ * is off by {@code error} at one element, or its forward throws (as a CUDA error would). A parity check must catch
+ * it, and only where that op runs.
  */
 public final class PlantedErrorBackend extends WrappedCpuBackend {
-    public enum Where { OUTPUT, FIRST_PARAMETER_GRADIENT }
+    public enum Where { OUTPUT, FIRST_PARAMETER_GRADIENT, FORWARD_THROWS }
 
     private final Class<? extends Op> faultyOp;
     private final Where where;
@@ -34,6 +35,9 @@ public final class PlantedErrorBackend extends WrappedCpuBackend {
         return new Kernel<>() {
             @Override
             public Object forward(O op, ForwardCall call) {
+                if (where == Where.FORWARD_THROWS) {
+                    throw new IllegalStateException("planted failure in " + op.getClass().getSimpleName());
+                }
                 Object saved = kernel.forward(op, call);
                 if (where == Where.OUTPUT) {
                     CpuBackend.data(call.output())[element] += error;
