@@ -11,6 +11,8 @@ mkdir -p "$out"
 jar=$here/striate.jar
 [ -f "$jar" ] || jar=$here/../cli/target/striate.jar
 java=(java --enable-native-access=ALL-UNNAMED)
+# --debug: an error on the host prints its stack trace into the step's log, so one run is enough to locate it.
+striate=("${java[@]}" -jar "$jar" --debug)
 summary=$out/summary.txt
 : > "$summary"
 
@@ -25,20 +27,20 @@ step() {  # step NAME SECONDS COMMAND...: runs it with a time limit, output to O
 }
 
 { nvidia-smi; echo; env | grep -E '^(LD_LIBRARY_PATH|CUDA_HOME|CUDA_PATH)=' ; } > "$out/host.log" 2>&1
-step doctor 20 "${java[@]}" -jar "$jar" doctor
-step doctor-json 15 "${java[@]}" -jar "$jar" doctor --json
+step doctor 20 "${striate[@]}" doctor
+step doctor-json 15 "${striate[@]}" doctor --json
 # The same without the loader path run.sh sets: the libraries must be found by the project's own discovery.
-step doctor-own-discovery 15 env -u LD_LIBRARY_PATH "${java[@]}" -jar "$jar" doctor
+step doctor-own-discovery 15 env -u LD_LIBRARY_PATH "${striate[@]}" doctor
 if [ -f "$here/junit-console.jar" ] && [ -f "$here/cuda-gpu-tests.jar" ]; then
     step gpu-unit-tests 75 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
         --details=tree --class-path "$jar:$here/cuda-gpu-tests.jar" --select-package dev.striate.cuda \
         --include-tag gpu
 fi
-step selftest-fp32 90 "${java[@]}" -jar "$jar" selftest --device cuda --precision fp32
-step selftest-tf32 60 "${java[@]}" -jar "$jar" selftest --device cuda --precision tf32
-step memcheck-lenet5 40 "${java[@]}" -jar "$jar" memcheck lenet5 --steps 1000 --batch 64
-step memcheck-resnet18 40 "${java[@]}" -jar "$jar" memcheck resnet18 --steps 100 --batch 32
-step export-fashion 25 "${java[@]}" -jar "$jar" dataset export-folder fashion-mnist-subset "$out/fashion"
-step train-resnet18 100 "${java[@]}" -jar "$jar" train resnet18 --data "$out/fashion" --epochs 1 --batch 128 \
+step selftest-fp32 90 "${striate[@]}" selftest --device cuda --precision fp32
+step selftest-tf32 60 "${striate[@]}" selftest --device cuda --precision tf32
+step memcheck-lenet5 40 "${striate[@]}" memcheck lenet5 --steps 1000 --batch 64
+step memcheck-resnet18 40 "${striate[@]}" memcheck resnet18 --steps 100 --batch 32
+step export-fashion 25 "${striate[@]}" dataset export-folder fashion-mnist-subset "$out/fashion"
+step train-resnet18 100 "${striate[@]}" train resnet18 --data "$out/fashion" --epochs 1 --batch 128 \
     --device cuda --precision tf32 --out "$out/run-resnet18"
 rm -rf "$out/fashion"
