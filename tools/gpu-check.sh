@@ -31,9 +31,10 @@ step doctor 20 "${striate[@]}" doctor
 step doctor-json 15 "${striate[@]}" doctor --json
 # The same without the loader path run.sh sets: the libraries must be found by the project's own discovery.
 step doctor-own-discovery 15 env -u LD_LIBRARY_PATH "${striate[@]}" doctor
-if [ -f "$here/junit-console.jar" ] && [ -f "$here/cuda-gpu-tests.jar" ]; then
+# The tests are a folder of classes (see gpu-stage.sh); no test found is a failure, not a silent pass.
+if [ -f "$here/junit-console.jar" ] && [ -d "$here/cuda-gpu-tests" ]; then
     step gpu-unit-tests 75 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
-        --details=tree --class-path "$jar:$here/cuda-gpu-tests.jar" --select-package dev.striate.cuda \
+        --details=tree --fail-if-no-tests --class-path "$jar:$here/cuda-gpu-tests" --select-package dev.striate.cuda \
         --include-tag gpu
 fi
 step selftest-fp32 90 "${striate[@]}" selftest --device cuda --precision fp32

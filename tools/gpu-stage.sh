@@ -16,9 +16,10 @@ jar="$HOME/.m2/repository/org/junit/platform/junit-platform-console-standalone/1
 [ -f "$jar" ] || mvn -B -ntp -q dependency:get -Dartifact="$console"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The CUDA tests, and the reference backend's test helpers that parity tests use.
-"$JAVA_HOME/bin/jar" cf "$work/cuda-gpu-tests.jar" -C cuda-backend/target/test-classes . \
-    -C cpu-reference-backend/target/test-classes .
+# The CUDA tests, and the reference backend's test helpers that parity tests use, as a folder: the staged runtime
+# has no jdk.zipfs, and without it JUnit's package scan cannot read a jar (it finds no test there).
+mkdir -p "$work/cuda-gpu-tests"
+cp -r cuda-backend/target/test-classes/. cpu-reference-backend/target/test-classes/. "$work/cuda-gpu-tests/"
 cp "$jar" "$work/junit-console.jar"
 ../shared/gpu/stage.sh cli/target/striate.jar tools/gpu-check.sh tools/gpu-bench.sh tools/bench-table.py \
-    "$work/cuda-gpu-tests.jar" "$work/junit-console.jar"
+    "$work/cuda-gpu-tests" "$work/junit-console.jar"
