@@ -16,11 +16,8 @@ import dev.striate.cuda.memory.MemoryStatistics;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -32,7 +29,8 @@ import org.apache.commons.cli.Options;
  */
 final class MemcheckCommand implements Command {
     private static final int WARM_UP = 2;
-    private static final long PAGE = 4096;
+    /** The seed of the made-up batch every step trains on. */
+    private static final long BATCH_SEED = 7;
 
     @Override
     public String name() {
@@ -91,7 +89,7 @@ final class MemcheckCommand implements Command {
         try (Arena memory = Arena.ofShared();
              Trainer trainer = new Trainer(spec.toGraph(batchSize), cuda, settings);
              StreamTimer timer = cuda.timer()) {
-            Batch batch = randomBatch(spec, batchSize, memory);
+            Batch batch = SyntheticBatch.of(spec, batchSize, BATCH_SEED, memory);
             for (int step = 1; step <= steps; step++) {
                 // Staged, as the training loop feeds every batch: the page-locked copy and the spare input buffer
                 // are part of the memory checked.
@@ -127,21 +125,5 @@ final class MemcheckCommand implements Command {
                 : "memcheck: GROWS: cuMemAlloc calls " + warm.driverAllocations() + " -> " + end.driverAllocations()
                 + ", peak in use " + warm.peakBytesInUse() + " -> " + end.peakBytesInUse() + " bytes");
         return flat ? Main.OK : Main.FAILED;
-    }
-
-    /** Images from N(0, 1), off the heap and page-aligned as a loader's batch, and uniform labels. */
-    private static Batch randomBatch(ModelSpec spec, int batchSize, Arena memory) {
-        int[] input = spec.inputShape();
-        Random random = new Random(7);
-        long values = (long) batchSize * input[0] * input[1] * input[2];
-        MemorySegment images = memory.allocate(values * Float.BYTES, PAGE);
-        for (long i = 0; i < values; i++) {
-            images.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
-        }
-        int[] labels = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            labels[i] = random.nextInt(spec.classes());
-        }
-        return new Batch(images, labels, batchSize, 0, List.of());
     }
 }

@@ -11,12 +11,9 @@ import dev.striate.core.train.Trainer;
 import dev.striate.core.train.TrainerSettings;
 import dev.striate.models.ModelSpec;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.Random;
 
 /**
  * Times the training step {@code striate train} runs, on synthetic data fed once so that it stays where the backend
@@ -28,7 +25,6 @@ final class StepBenchmark {
     private static final double LEARNING_RATE = 0.01;
     private static final double MOMENTUM = 0.9;
     private static final long SEED = 13;
-    private static final long PAGE = 4096;
 
     /** Each timed step's milliseconds, and the backend's peak bytes in use over them (empty when it cannot tell). */
     record Measurement(List<Double> stepMillis, OptionalLong peakBytes) {
@@ -60,7 +56,7 @@ final class StepBenchmark {
         List<Double> millis = new ArrayList<>();
         int total = warmup + steps;
         try (Arena memory = Arena.ofShared(); Trainer trainer = new Trainer(model, backend, settings)) {
-            Batch batch = syntheticBatch(spec, batchSize, memory);
+            Batch batch = SyntheticBatch.of(spec, batchSize, SEED, memory);
             for (int step = 0; step < total; step++) {
                 if (step == warmup) {
                     backend.synchronize();
@@ -80,24 +76,5 @@ final class StepBenchmark {
             OptionalLong peak = backend.memoryUse().stream().mapToLong(MemoryUse::peakBytesInUse).findFirst();
             return new Measurement(millis, peak);
         }
-    }
-
-    /**
-     * Images from N(0, 1) and labels uniform over the spec's classes, the same for every run; the images off the heap
-     * and page-aligned, as a {@link Batch} from the loader holds them.
-     */
-    private static Batch syntheticBatch(ModelSpec spec, int batchSize, Arena memory) {
-        int[] input = spec.inputShape();
-        Random random = new Random(SEED);
-        long values = (long) batchSize * input[0] * input[1] * input[2];
-        MemorySegment images = memory.allocate(values * Float.BYTES, PAGE);
-        for (long i = 0; i < values; i++) {
-            images.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) random.nextGaussian());
-        }
-        int[] labels = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            labels[i] = random.nextInt(spec.classes());
-        }
-        return new Batch(images, labels, batchSize, 0, List.of());
     }
 }
