@@ -44,6 +44,24 @@ public interface Backend extends AutoCloseable {
         return allocate(shape, dtype, role);
     }
 
+    /**
+     * The element type this backend keeps a graph value in, given the type the graph declares for it and the op that
+     * makes it ({@code null} for a graph input); the value's gradient has the same type. Executors allocate values and
+     * gradients in it and kernels see it in their {@link NodeSignature}. The declared type by default; a mixed-precision
+     * backend keeps float activations in bf16 while parameters, optimizer state and the loss stay fp32.
+     */
+    default DType storedType(DType declared, Op producer) {
+        return declared;
+    }
+
+    /**
+     * Queues {@code destination} ← {@code source}, each element converted to the destination's type (the same shape):
+     * a graph input fed as fp32 becomes the bf16 value its first node reads. By default through the host.
+     */
+    default void convert(Tensor source, Tensor destination) {
+        write(destination, read(source));
+    }
+
     /** Gives a tensor's memory back; the tensor must not be used afterwards. */
     void release(Tensor tensor);
 

@@ -20,14 +20,16 @@ import java.util.Map;
 
 /**
  * What every executor of a graph needs per node, made once: its kernel (resolved when the executor is made, so a
- * missing kernel fails before any work), what the kernel prepared for its shapes, and a stable number from its name
- * (dropout masks derive from it). Calls a node's kernel with its parameters and their gradients from the store.
+ * missing kernel fails before any work), what the kernel prepared for its shapes and the types the backend stores
+ * them in ({@link Backend#storedType}), and a stable number from its name (dropout masks derive from it). Calls a
+ * node's kernel with its parameters and their gradients from the store.
  */
 final class CompiledNodes implements AutoCloseable {
     private final ParameterStore store;
     private final Map<String, Kernel<Op>> kernels = new HashMap<>();
     private final Map<String, Object> prepared = new HashMap<>();
     private final Map<String, Long> nodeIds = new HashMap<>();
+    private final Map<String, DType> storedTypes = new HashMap<>();
 
     @SuppressWarnings("unchecked")
     CompiledNodes(Graph graph, Backend backend, ParameterStore store) {
@@ -37,6 +39,8 @@ final class CompiledNodes implements AutoCloseable {
         }
         store.requireCompatible(graph);
         this.store = store;
+        graph.inputs().forEach(in -> storedTypes.put(in.name(), backend.storedType(in.dtype(), null)));
+        graph.nodes().forEach(node -> storedTypes.put(node.name(), backend.storedType(node.dtype(), node.op())));
         try {
             for (Node node : graph.nodes()) {
                 Kernel<Op> kernel = (Kernel<Op>) backend.kernel(node.op().getClass());
@@ -55,15 +59,25 @@ final class CompiledNodes implements AutoCloseable {
         }
     }
 
-    private static NodeSignature signature(Graph graph, Node node) {
+    private NodeSignature signature(Graph graph, Node node) {
         List<Shape> inputShapes = new ArrayList<>();
         List<DType> inputTypes = new ArrayList<>();
         for (String in : node.inputs()) {
             inputShapes.add(graph.shapeOf(in));
-            inputTypes.add(graph.isInput(in) ? graph.input(in).dtype() : graph.node(in).dtype());
+            inputTypes.add(storedType(in));
         }
         List<Shape> paramShapes = node.parameters().stream().map(p -> p.spec().shape()).toList();
-        return new NodeSignature(node.name(), inputShapes, inputTypes, paramShapes, node.shape(), node.dtype());
+        return new NodeSignature(node.name(), inputShapes, inputTypes, paramShapes, node.shape(),
+                storedType(node.name()));
+    }
+
+    /** The type the backend keeps a graph input's or node's value (and gradient) in. */
+    DType storedType(String name) {
+        DType type = storedTypes.get(name);
+        if (type == null) {
+            throw new IllegalArgumentException("no node or input named '" + name + "'");
+        }
+        return type;
     }
 
     private static long stableId(String name) {

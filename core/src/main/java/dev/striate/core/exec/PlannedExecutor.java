@@ -166,7 +166,7 @@ public final class PlannedExecutor extends CompiledExecutor {
     }
 
     private DType dtype(String name) {
-        return graph.isInput(name) ? graph.input(name).dtype() : graph.node(name).dtype();
+        return nodes.storedType(name);
     }
 
     private void allocate(List<Lifetime> born) {

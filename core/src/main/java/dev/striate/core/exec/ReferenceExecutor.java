@@ -34,7 +34,8 @@ public final class ReferenceExecutor extends CompiledExecutor {
             values.put(in.name(), inputs.current(in.name()));
         }
         for (Node node : graph.nodes()) {
-            values.put(node.name(), backend.allocateUninitialized(node.shape(), node.dtype(), TensorRole.ACTIVATION));
+            values.put(node.name(), backend.allocateUninitialized(node.shape(), nodes.storedType(node.name()),
+                    TensorRole.ACTIVATION));
         }
     }
 
