@@ -16,9 +16,9 @@ import jcuda.Pointer;
 import jcuda.driver.JCudaDriver;
 
 /**
- * The backend's own device work over whole tensors (scale, Σx², optimizer steps, top-k), launched from the kernels
- * of {@code elementwise.cu}, {@code reduce.cu}, {@code optimizer.cu} and {@code topk.cu}, whose signatures are
- * documented at the top of each file.
+ * The backend's own device work over whole tensors (scale, Σx², optimizer steps, top-k, F32/BF16 conversion),
+ * launched from the kernels of {@code elementwise.cu}, {@code reduce.cu}, {@code optimizer.cu} and {@code topk.cu},
+ * whose signatures are documented at the top of each file.
  */
 final class BackendKernels {
     private static final int THREADS = 256;
@@ -41,6 +41,22 @@ final class BackendKernels {
         requireF32(tensor, "scale");
         context.launch(context.function("elementwise", "scale_f32"), blocks(tensor.size()), THREADS, tensor,
                 tensor.size(), (float) factor);
+    }
+
+    /** destination ← source between F32 and BF16 ({@code elementwise.cu}'s casts, in the bf16 variant). */
+    void convert(Tensor source, Tensor destination) {
+        if (!source.shape().equals(destination.shape())) {
+            throw new IllegalArgumentException("convert needs equal shapes, got " + source.shape() + " and "
+                    + destination.shape());
+        }
+        String kernel = switch (source.dtype() + " to " + destination.dtype()) {
+            case "F32 to BF16" -> "cast_f32_to_storage";
+            case "BF16 to F32" -> "cast_storage_to_f32";
+            default -> throw new IllegalArgumentException("convert on CUDA goes between F32 and BF16, not from "
+                    + source.dtype() + " to " + destination.dtype());
+        };
+        context.launch(context.function("elementwise", kernel, DType.BF16), blocks(source.size()), THREADS, source,
+                destination, source.size());
     }
 
     /** Σ x² over all tensors: every launch adds into one double on the device, which is read once. */

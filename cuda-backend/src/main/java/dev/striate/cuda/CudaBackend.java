@@ -10,7 +10,9 @@ import dev.striate.core.backend.ParameterUpdate;
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.StagedInput;
 import dev.striate.core.backend.TensorRole;
+import dev.striate.core.io.HalfPrecision;
 import dev.striate.core.op.Op;
+import dev.striate.core.op.SoftmaxCrossEntropy;
 import dev.striate.core.optim.UpdateRule;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
@@ -30,8 +32,8 @@ import jcuda.driver.JCudaDriver;
 /**
  * Tensors in GPU memory, ops through cuDNN, cuBLAS and NVRTC kernels ({@code dev.striate.cuda.kernel}), all queued on
  * one stream; the next batch's input is copied on a second one ({@link CudaStagedInput}). Tensors keep their element
- * type on the device (F32 for fp32 and tf32 work, I32 labels); reads and writes convert from and to the host's arrays
- * and wait for the stream.
+ * type on the device (F32 for fp32 and tf32 work, BF16 activations in bf16 work beside F32 parameters, I32 labels);
+ * reads and writes convert from and to the host's arrays and wait for the stream.
  */
 public final class CudaBackend implements Backend {
     public static final String NAME = "cuda";
@@ -96,6 +98,29 @@ public final class CudaBackend implements Backend {
         return context.device().totalMemory();
     }
 
+    /**
+     * In bf16 work every float value is stored as bf16 (graph inputs too, converted on the device each forward),
+     * except the loss, which stays fp32 as under PyTorch's autocast; parameters, their gradients and optimizer state
+     * are not graph values and stay fp32. In fp32 and tf32 work, the declared type.
+     */
+    @Override
+    public DType storedType(DType declared, Op producer) {
+        return storedType(context.precision(), declared, producer);
+    }
+
+    static DType storedType(Precision precision, DType declared, Op producer) {
+        boolean narrowed = precision == Precision.BF16 && declared == DType.F32
+                && !(producer instanceof SoftmaxCrossEntropy);
+        return narrowed ? DType.BF16 : declared;
+    }
+
+    /** On the device, in stream order: F32 to BF16 (rounded to nearest even) or BF16 to F32 (exact). */
+    @Override
+    public void convert(Tensor source, Tensor destination) {
+        context.device().makeCurrent();
+        kernels.convert(source, destination);
+    }
+
     @Override
     public Tensor allocate(Shape shape, DType dtype, TensorRole role) {
         return context.allocate(shape, dtype);
@@ -149,6 +174,8 @@ public final class CudaBackend implements Backend {
         switch (buffer.dtype()) {
             case F32 -> check(JCudaDriver.cuMemsetD32Async(pointer, Float.floatToRawIntBits((float) value),
                     tensor.size(), context.stream()), "cuMemsetD32Async");
+            case BF16 -> check(JCudaDriver.cuMemsetD16Async(pointer, HalfPrecision.toBf16Bits(value),
+                    tensor.size(), context.stream()), "cuMemsetD16Async");
             case I32 -> check(JCudaDriver.cuMemsetD32Async(pointer, (int) Math.rint(value), tensor.size(),
                     context.stream()), "cuMemsetD32Async");
             case I64 -> context.launch(context.function("elementwise", "fill_i64"), fillBlocks(tensor), 256, tensor,

@@ -32,9 +32,15 @@ public interface CudaContext {
 
     /**
      * The {@code extern "C"} function {@code kernelName} of the CUDA C resource
-     * {@code /dev/striate/cuda/kernels/<source>.cu}, compiled by NVRTC for this device on first use and cached on disk.
+     * {@code /dev/striate/cuda/kernels/<source>.cu}, compiled by NVRTC for this device on first use and cached on disk,
+     * in its variant for activations stored as {@code storage} (F32 or BF16: {@code act_t} in {@code storage.cuh}).
      */
-    CUfunction function(String source, String kernelName);
+    CUfunction function(String source, String kernelName, DType storage);
+
+    /** {@link #function(String, String, DType)} with float activations. */
+    default CUfunction function(String source, String kernelName) {
+        return function(source, kernelName, DType.F32);
+    }
 
     /**
      * Queues a one-dimensional launch. Arguments are {@link Tensor}s (passed as device pointers), {@code Integer},

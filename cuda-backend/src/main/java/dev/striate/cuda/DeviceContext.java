@@ -132,9 +132,9 @@ final class DeviceContext implements CudaContext {
     }
 
     @Override
-    public CUfunction function(String source, String kernelName) {
+    public CUfunction function(String source, String kernelName, DType storage) {
         device.makeCurrent();
-        return modules.function(source, kernelName);
+        return modules.function(source, kernelName, storage);
     }
 
     @Override

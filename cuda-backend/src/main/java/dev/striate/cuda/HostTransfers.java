@@ -2,6 +2,7 @@ package dev.striate.cuda;
 
 import static dev.striate.cuda.device.CudaException.check;
 
+import dev.striate.core.io.HalfPrecision;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.device.DevicePointer;
@@ -15,7 +16,8 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * The CUDA backend's copies between the host's arrays and its tensors, on the compute stream: writes convert to the
- * tensor's stored type, reads widen to doubles and wait for the stream (several results with one wait).
+ * tensor's stored type (bf16 rounded to nearest even, once, from the double), reads widen to doubles and wait for the
+ * stream (several results with one wait).
  */
 final class HostTransfers {
     private final DeviceContext context;
@@ -33,6 +35,13 @@ final class HostTransfers {
                     floats[i] = (float) values[i];
                 }
                 upload(destination, Pointer.to(floats));
+            }
+            case BF16 -> {
+                short[] halves = new short[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    halves[i] = HalfPrecision.toBf16Bits(values[i]);
+                }
+                upload(destination, Pointer.to(halves));
             }
             case F64 -> upload(destination, Pointer.to(values));
             case I32 -> {
@@ -100,6 +109,13 @@ final class HostTransfers {
                     result[i] = floats[i];
                 }
             }
+            case BF16 -> {
+                short[] halves = new short[n];
+                download(buffer, Pointer.to(halves), (long) n * Short.BYTES);
+                for (int i = 0; i < n; i++) {
+                    result[i] = HalfPrecision.fromBf16Bits(halves[i]);
+                }
+            }
             case F64 -> download(buffer, Pointer.to(result), (long) n * Double.BYTES);
             case I32 -> {
                 int[] ints = new int[n];
@@ -155,6 +171,7 @@ final class HostTransfers {
         for (int i = 0; i < n; i++) {
             values[i] = switch (DeviceContext.buffer(tensor).dtype()) {
                 case F32 -> host.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                case BF16 -> HalfPrecision.fromBf16Bits(host.getAtIndex(ValueLayout.JAVA_SHORT, i));
                 case F64 -> host.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
                 case I32 -> host.getAtIndex(ValueLayout.JAVA_INT, i);
                 case I64 -> host.getAtIndex(ValueLayout.JAVA_LONG, i);

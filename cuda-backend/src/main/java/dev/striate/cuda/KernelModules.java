@@ -2,15 +2,13 @@ package dev.striate.cuda;
 
 import static dev.striate.cuda.device.CudaException.check;
 
+import dev.striate.core.tensor.DType;
 import dev.striate.cuda.device.CudaDevice;
 import dev.striate.cuda.natives.CudaLibraryLoader;
 import dev.striate.cuda.natives.LibraryDiscovery;
 import dev.striate.cuda.nvrtc.KernelCache;
+import dev.striate.cuda.nvrtc.KernelText;
 import dev.striate.cuda.nvrtc.Nvrtc;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +18,9 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * The project's CUDA C sources ({@code /dev/striate/cuda/kernels/<name>.cu} in the jar), compiled by NVRTC on first
- * use for this GPU, cached on disk ({@link KernelCache}), loaded with {@code cuModuleLoadData}; one module per source.
+ * use for this GPU, cached on disk ({@link KernelCache}), loaded with {@code cuModuleLoadData}; one module per source
+ * and activation storage type. Every source is compiled after {@code storage.cuh}, which defines {@code act_t} as
+ * float, or as bf16 for the {@link DType#BF16} variant ({@link KernelText}).
  */
 final class KernelModules {
     private final CudaDevice device;
@@ -36,46 +36,35 @@ final class KernelModules {
         this.cache = new KernelCache(cacheFolder.resolve("kernels"));
     }
 
-    synchronized CUfunction function(String source, String kernelName) {
-        String key = source + "/" + kernelName;
+    synchronized CUfunction function(String source, String kernelName, DType storage) {
+        String key = KernelText.variantName(source, storage) + "/" + kernelName;
         CUfunction function = functions.get(key);
         if (function == null) {
             function = new CUfunction();
-            check(JCudaDriver.cuModuleGetFunction(function, module(source), kernelName),
-                    "cuModuleGetFunction(" + kernelName + " in " + source + ".cu)");
+            check(JCudaDriver.cuModuleGetFunction(function, module(source, storage), kernelName),
+                    "cuModuleGetFunction(" + kernelName + " in " + KernelText.variantName(source, storage) + ".cu)");
             functions.put(key, function);
         }
         return function;
     }
 
-    private CUmodule module(String source) {
-        CUmodule module = modules.get(source);
+    private CUmodule module(String source, DType storage) {
+        String variant = KernelText.variantName(source, storage);
+        CUmodule module = modules.get(variant);
         if (module == null) {
             if (nvrtc == null) {
                 nvrtc = new Nvrtc(CudaLibraryLoader.openNvrtc(nvrtcLibrary));
             }
-            String text = read(source);
+            String text = KernelText.of(source, storage);
             Nvrtc.Target target = nvrtc.target(device.computeMajor(), device.computeMinor());
-            byte[] image = cache.load(source, text, target, nvrtc.version(),
+            byte[] image = cache.load(variant, text, target, nvrtc.version(),
                     () -> nvrtc.compile(source + ".cu", text, target));
             module = new CUmodule();
-            check(JCudaDriver.cuModuleLoadData(module, image), "cuModuleLoadData(" + source + ".cu, "
+            check(JCudaDriver.cuModuleLoadData(module, image), "cuModuleLoadData(" + variant + ".cu, "
                     + target.architecture() + ")");
-            modules.put(source, module);
+            modules.put(variant, module);
         }
         return module;
-    }
-
-    private static String read(String source) {
-        String resource = "/dev/striate/cuda/kernels/" + source + ".cu";
-        try (InputStream in = KernelModules.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no CUDA source " + resource + " in this build");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource, e);
-        }
     }
 
     synchronized void close() {

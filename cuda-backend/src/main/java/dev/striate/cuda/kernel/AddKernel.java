@@ -23,7 +23,7 @@ public final class AddKernel implements Kernel<Add> {
     public Object forward(Add op, ForwardCall call) {
         List<Tensor> inputs = call.inputs();
         long n = call.output().size();
-        launcher.overElements("elementwise", "add_f32", n, inputs.get(0), inputs.get(1), call.output(), n);
+        launcher.overElements("elementwise", "add_act", n, inputs.get(0), inputs.get(1), call.output(), n);
         for (Tensor input : inputs.subList(2, inputs.size())) {
             launcher.accumulate(input, call.output());
         }

@@ -1,11 +1,13 @@
 package dev.striate.cuda.kernel;
 
+import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
 
 /**
  * Launches the project's NVRTC kernels ({@code /dev/striate/cuda/kernels/<source>.cu}) with 256 threads per block,
- * and the elementwise copies and sums several op kernels share.
+ * and the elementwise copies and sums several op kernels share. The kernel's variant follows its tensors: bf16 when any
+ * tensor argument is BF16 (its {@code act_t} pointers take them; float pointers take parameters), float otherwise.
  */
 final class Launcher {
     /** Threads per block; kernels with shared-memory reductions are written for exactly this many. */
@@ -22,25 +24,35 @@ final class Launcher {
     /** One thread per element (grid-stride beyond {@link #MAX_BLOCKS} blocks). */
     void overElements(String source, String kernel, long elements, Object... arguments) {
         int blocks = (int) Math.max(1, Math.min(MAX_BLOCKS, (elements + THREADS - 1) / THREADS));
-        context.launch(context.function(source, kernel), blocks, THREADS, arguments);
+        context.launch(context.function(source, kernel, storage(arguments)), blocks, THREADS, arguments);
     }
 
     /** Exactly {@code blocks} blocks (one per row, per channel, ...). */
     void withBlocks(String source, String kernel, int blocks, Object... arguments) {
-        context.launch(context.function(source, kernel), blocks, THREADS, arguments);
+        context.launch(context.function(source, kernel, storage(arguments)), blocks, THREADS, arguments);
+    }
+
+    /** The activation storage of a launch: BF16 when any of its tensors is, else F32. */
+    static DType storage(Object... arguments) {
+        for (Object argument : arguments) {
+            if (argument instanceof Tensor tensor && tensor.dtype() == DType.BF16) {
+                return DType.BF16;
+            }
+        }
+        return DType.F32;
     }
 
     /** destination = source, element by element. */
     void copy(Tensor source, Tensor destination) {
-        overElements("elementwise", "copy_f32", source.size(), source, destination, source.size());
+        overElements("elementwise", "copy_act", source.size(), source, destination, source.size());
     }
 
     /** destination += source, element by element. */
     void accumulate(Tensor source, Tensor destination) {
-        overElements("elementwise", "accumulate_f32", source.size(), source, destination, source.size());
+        overElements("elementwise", "accumulate_act", source.size(), source, destination, source.size());
     }
 
     void fill(Tensor tensor, float value) {
-        overElements("elementwise", "fill_f32", tensor.size(), tensor, tensor.size(), value);
+        overElements("elementwise", "fill_act", tensor.size(), tensor, tensor.size(), value);
     }
 }

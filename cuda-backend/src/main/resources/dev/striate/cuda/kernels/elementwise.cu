@@ -1,32 +1,34 @@
-// Elementwise kernels shared by the backend (fill, scale) and by op kernels (copy, accumulate, sums).
+// Elementwise kernels shared by the backend (fill, scale, casts) and by op kernels (copy, accumulate, sums).
 // Every kernel is a grid-stride loop over n elements: launch with any grid, 256 threads per block.
+// act_t is the activation storage type (storage.cuh): float, or bf16 in the bf16 variant.
 //
-//   fill_f32(float* x, long long n, float value)              x[i] = value
 //   fill_i32(int* x, long long n, int value)                  x[i] = value
 //   fill_i64(long long* x, long long n, long long value)      x[i] = value
-//   scale_f32(float* x, long long n, float factor)            x[i] *= factor
-//   copy_f32(const float* src, float* dst, long long n)       dst[i] = src[i]
-//   accumulate_f32(const float* src, float* dst, long long n) dst[i] += src[i]
-//   add_f32(const float* a, const float* b, float* y, long long n)   y[i] = a[i] + b[i]
-//   leaky_relu_forward(const float* x, float* y, long long n, float slope)
+//   scale_f32(float* x, long long n, float factor)            x[i] *= factor (parameter gradients: always float)
+//   fill_act(act_t* x, long long n, float value)              x[i] = value
+//   copy_act(const act_t* src, act_t* dst, long long n)       dst[i] = src[i]
+//   accumulate_act(const act_t* src, act_t* dst, long long n) dst[i] += src[i]
+//   add_act(const act_t* a, const act_t* b, act_t* y, long long n)   y[i] = a[i] + b[i]
+//   cast_f32_to_storage(const float* src, act_t* dst, long long n)   dst[i] = src[i] rounded (a bf16 copy of a
+//       weight, an fp32 graph input converted)
+//   cast_storage_to_f32(const act_t* src, float* dst, long long n)   dst[i] = src[i] (exact)
+//   accumulate_storage_into_f32(const act_t* src, float* dst, long long n)   dst[i] += src[i] (a bf16 weight
+//       gradient added into the fp32 master gradient)
+//   leaky_relu_forward(const act_t* x, act_t* y, long long n, float slope)
 //       y = x for x > 0, slope·x otherwise (cuDNN has no leaky ReLU)
-//   leaky_relu_backward(const float* x, const float* dy, float* dx, long long n, float slope)
+//   leaky_relu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n, float slope)
 //       dx += dy · (x > 0 ? 1 : slope), the reference's derivative (slope at 0)
-//   relu_backward(const float* y, const float* dy, float* dx, long long n)      dx += dy · (y > 0 ? 1 : 0)
-//   relu6_backward(const float* y, const float* dy, float* dx, long long n)     dx += dy · (0 < y < 6 ? 1 : 0)
-//   sigmoid_backward(const float* y, const float* dy, float* dx, long long n)   dx += dy · y·(1 - y)
-//   tanh_backward(const float* y, const float* dy, float* dx, long long n)      dx += dy · (1 - y²)
+//   relu_backward(const act_t* y, const act_t* dy, act_t* dx, long long n)      dx += dy · (y > 0 ? 1 : 0)
+//   relu6_backward(const act_t* y, const act_t* dy, act_t* dx, long long n)     dx += dy · (0 < y < 6 ? 1 : 0)
+//   sigmoid_backward(const act_t* y, const act_t* dy, act_t* dx, long long n)   dx += dy · y·(1 - y)
+//   tanh_backward(const act_t* y, const act_t* dy, act_t* dx, long long n)      dx += dy · (1 - y²)
 //       The derivative read off the output y alone, as the reference does, so x can be freed after forward
 //       (cudnnActivationBackward needs x too). y > 0 exactly where x > 0, and 0 < y < 6 where 0 < x < 6: the
-//       reference's 0 at the kinks x = 0 and x = 6.
+//       reference's 0 at the kinks x = 0 and x = 6 (bf16 rounding keeps 6 exactly 6 and a positive y positive).
 
 #define GRID_STRIDE_LOOP(i, n) \
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
          i += (long long) blockDim.x * gridDim.x)
-
-extern "C" __global__ void fill_f32(float* x, long long n, float value) {
-    GRID_STRIDE_LOOP(i, n) { x[i] = value; }
-}
 
 extern "C" __global__ void fill_i32(int* x, long long n, int value) {
     GRID_STRIDE_LOOP(i, n) { x[i] = value; }
@@ -40,41 +42,72 @@ extern "C" __global__ void scale_f32(float* x, long long n, float factor) {
     GRID_STRIDE_LOOP(i, n) { x[i] *= factor; }
 }
 
-extern "C" __global__ void copy_f32(const float* src, float* dst, long long n) {
+extern "C" __global__ void fill_act(act_t* x, long long n, float value) {
+    act_t stored = to_act(value);
+    GRID_STRIDE_LOOP(i, n) { x[i] = stored; }
+}
+
+extern "C" __global__ void copy_act(const act_t* src, act_t* dst, long long n) {
     GRID_STRIDE_LOOP(i, n) { dst[i] = src[i]; }
 }
 
-extern "C" __global__ void accumulate_f32(const float* src, float* dst, long long n) {
-    GRID_STRIDE_LOOP(i, n) { dst[i] += src[i]; }
+extern "C" __global__ void accumulate_act(const act_t* src, act_t* dst, long long n) {
+    GRID_STRIDE_LOOP(i, n) { dst[i] = to_act(to_float(dst[i]) + to_float(src[i])); }
 }
 
-extern "C" __global__ void add_f32(const float* a, const float* b, float* y, long long n) {
-    GRID_STRIDE_LOOP(i, n) { y[i] = a[i] + b[i]; }
+extern "C" __global__ void add_act(const act_t* a, const act_t* b, act_t* y, long long n) {
+    GRID_STRIDE_LOOP(i, n) { y[i] = to_act(to_float(a[i]) + to_float(b[i])); }
 }
 
-extern "C" __global__ void leaky_relu_forward(const float* x, float* y, long long n, float slope) {
+extern "C" __global__ void cast_f32_to_storage(const float* src, act_t* dst, long long n) {
+    GRID_STRIDE_LOOP(i, n) { dst[i] = to_act(src[i]); }
+}
+
+extern "C" __global__ void cast_storage_to_f32(const act_t* src, float* dst, long long n) {
+    GRID_STRIDE_LOOP(i, n) { dst[i] = to_float(src[i]); }
+}
+
+extern "C" __global__ void accumulate_storage_into_f32(const act_t* src, float* dst, long long n) {
+    GRID_STRIDE_LOOP(i, n) { dst[i] += to_float(src[i]); }
+}
+
+extern "C" __global__ void leaky_relu_forward(const act_t* x, act_t* y, long long n, float slope) {
     GRID_STRIDE_LOOP(i, n) {
-        float v = x[i];
-        y[i] = v > 0.0f ? v : slope * v;
+        float v = to_float(x[i]);
+        y[i] = to_act(v > 0.0f ? v : slope * v);
     }
 }
 
-extern "C" __global__ void leaky_relu_backward(const float* x, const float* dy, float* dx, long long n, float slope) {
-    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (x[i] > 0.0f ? 1.0f : slope); }
+extern "C" __global__ void leaky_relu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n,
+                                               float slope) {
+    GRID_STRIDE_LOOP(i, n) {
+        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (to_float(x[i]) > 0.0f ? 1.0f : slope));
+    }
 }
 
-extern "C" __global__ void relu_backward(const float* y, const float* dy, float* dx, long long n) {
-    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (y[i] > 0.0f ? 1.0f : 0.0f); }
+extern "C" __global__ void relu_backward(const act_t* y, const act_t* dy, act_t* dx, long long n) {
+    GRID_STRIDE_LOOP(i, n) {
+        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (to_float(y[i]) > 0.0f ? 1.0f : 0.0f));
+    }
 }
 
-extern "C" __global__ void relu6_backward(const float* y, const float* dy, float* dx, long long n) {
-    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (y[i] > 0.0f && y[i] < 6.0f ? 1.0f : 0.0f); }
+extern "C" __global__ void relu6_backward(const act_t* y, const act_t* dy, act_t* dx, long long n) {
+    GRID_STRIDE_LOOP(i, n) {
+        float v = to_float(y[i]);
+        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (v > 0.0f && v < 6.0f ? 1.0f : 0.0f));
+    }
 }
 
-extern "C" __global__ void sigmoid_backward(const float* y, const float* dy, float* dx, long long n) {
-    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (y[i] * (1.0f - y[i])); }
+extern "C" __global__ void sigmoid_backward(const act_t* y, const act_t* dy, act_t* dx, long long n) {
+    GRID_STRIDE_LOOP(i, n) {
+        float v = to_float(y[i]);
+        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (v * (1.0f - v)));
+    }
 }
 
-extern "C" __global__ void tanh_backward(const float* y, const float* dy, float* dx, long long n) {
-    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * (1.0f - y[i] * y[i]); }
+extern "C" __global__ void tanh_backward(const act_t* y, const act_t* dy, act_t* dx, long long n) {
+    GRID_STRIDE_LOOP(i, n) {
+        float v = to_float(y[i]);
+        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (1.0f - v * v));
+    }
 }

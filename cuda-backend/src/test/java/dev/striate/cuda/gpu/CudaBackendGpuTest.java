@@ -145,7 +145,7 @@ class CudaBackendGpuTest {
     }
 
     @Test
-    void everyKernelSourceCompilesWithNvrtcAndLoads() throws IOException, URISyntaxException {
+    void everyKernelSourceCompilesWithNvrtcAndLoadsInBothStorageVariants() throws IOException, URISyntaxException {
         // From the build's classes a folder; from the staged jar on a GPU host, a folder inside the jar.
         Map<String, String> sources = KernelSources.in(CudaBackend.class.getResource("/dev/striate/cuda/kernels"));
         assertFalse(sources.isEmpty());
@@ -156,7 +156,10 @@ class CudaBackendGpuTest {
             Matcher matcher = kernel.matcher(source.getValue());
             assertTrue(matcher.find(), name + ".cu has no extern \"C\" kernel");
             do {
-                assertNotNull(context.function(name, matcher.group(1)), name + "/" + matcher.group(1));
+                for (DType storage : List.of(DType.F32, DType.BF16)) {
+                    assertNotNull(context.function(name, matcher.group(1), storage),
+                            name + "/" + matcher.group(1) + " " + storage);
+                }
             } while (matcher.find());
         }
     }

@@ -85,7 +85,7 @@ class BackendKernelEmulationTest {
         Tensor deviceTable = device.allocate(Shape.of(table.size()), DType.I64);
         List<RecordingCudaContext.Launch> launches = new ArrayList<>();
         for (int step = 1; step <= STEPS; step++) {
-            launches.add(new RecordingCudaContext.Launch("optimizer", kernel(rule), 1, Launcher.THREADS,
+            launches.add(new RecordingCudaContext.Launch("optimizer", DType.F32, kernel(rule), 1, Launcher.THREADS,
                     arguments(rule, deviceTable, start, step)));
         }
         Map<String, Tensor> printed = new LinkedHashMap<>();
@@ -145,7 +145,7 @@ class BackendKernelEmulationTest {
         }
         expected.put("sum_of_squares out", new double[] {sum});
         program.scenario(device, Map.of(x, EmulationValues.toDoubles(values)), List.of(
-                new RecordingCudaContext.Launch("reduce", "sum_of_squares_f32", 3, Launcher.THREADS,
+                new RecordingCudaContext.Launch("reduce", DType.F32, "sum_of_squares_f32", 3, Launcher.THREADS,
                         List.of(x, (long) values.length, out))), Map.of("sum_of_squares out", out));
     }
 
@@ -160,7 +160,7 @@ class BackendKernelEmulationTest {
         Tensor deviceScores = device.allocate(Shape.of(3, 6), DType.F32);
         Tensor out = device.allocate(Shape.of(9), DType.I32);
         program.scenario(device, Map.of(deviceScores, scores), List.of(new RecordingCudaContext.Launch("topk",
-                "top_k", 1, 128, List.of(deviceScores, 3, 6, 3, out))), Map.of("top_k indices", out));
+                DType.F32, "top_k", 1, 128, List.of(deviceScores, 3, 6, 3, out))), Map.of("top_k indices", out));
     }
 
     private void scale() {
@@ -174,7 +174,7 @@ class BackendKernelEmulationTest {
         expected.put("scale_f32 x", scaled);
         Map<Tensor, double[]> initial = new HashMap<>();
         initial.put(x, EmulationValues.toDoubles(values));
-        program.scenario(device, initial, List.of(new RecordingCudaContext.Launch("elementwise", "scale_f32", 2,
-                Launcher.THREADS, List.of(x, (long) values.length, 0.25f))), Map.of("scale_f32 x", x));
+        program.scenario(device, initial, List.of(new RecordingCudaContext.Launch("elementwise", DType.F32,
+                "scale_f32", 2, Launcher.THREADS, List.of(x, (long) values.length, 0.25f))), Map.of("scale_f32 x", x));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.striate.core.io.HalfPrecision;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import java.io.IOException;
@@ -23,15 +24,16 @@ import java.util.regex.Pattern;
 
 /**
  * Writes a C++ program that replays recorded kernel launches on the host: the CUDA C sources are included as they
- * are (each in its own namespace, with {@code cuda_host.h} standing in for the CUDA built-ins), every tensor is a
- * vector, and each scenario (one recorded run) is a function that sets its inputs, replays its launches in order and
- * prints the tensors asked for as lines {@code "<label> v1 v2 ..."}.
+ * are, after {@code storage.cuh} as NVRTC compiles them (each source and storage variant in its own namespace, with
+ * {@code cuda_host.h} standing in for the CUDA built-ins), every tensor is a vector (bf16 ones of 16-bit patterns),
+ * and each scenario (one recorded run) is a function that sets its inputs, replays its launches in order and prints
+ * the tensors asked for as lines {@code "<label> v1 v2 ..."}.
  */
 final class HostProgram {
     private static final Pattern DEFINE = Pattern.compile("^#define\\s+(\\w+)", Pattern.MULTILINE);
 
     private final Path kernelFolder = resourceFolder("/dev/striate/cuda/kernels");
-    private final Set<String> sources = new LinkedHashSet<>();
+    private final Set<Variant> sources = new LinkedHashSet<>();
     private final StringBuilder scenarios = new StringBuilder();
     private int scenarioCount;
 
@@ -77,26 +79,30 @@ final class HostProgram {
             }
         }
         for (RecordingCudaContext.Launch launch : launches) {
-            sources.add(launch.source());
+            Variant variant = new Variant(launch.source(), launch.storage());
+            sources.add(variant);
             body.append("    emulate_launch(").append(launch.blocks()).append(", ").append(launch.threadsPerBlock())
-                    .append(", [&] { k_").append(launch.source()).append("::").append(launch.kernel()).append("(");
+                    .append(", [&] { ").append(variant.namespace()).append("::").append(launch.kernel()).append("(");
             List<Object> arguments = launch.arguments();
             for (int i = 0; i < arguments.size(); i++) {
                 body.append(i == 0 ? "" : ", ").append(argument(arguments.get(i), names));
             }
             body.append("); });\n");
         }
-        printed.forEach((label, tensor) -> body.append("    print_tensor(\"").append(label).append("\", ")
-                .append(names.get(tensor)).append(");\n"));
+        printed.forEach((label, tensor) -> body.append(tensor.dtype() == DType.BF16 ? "    print_bf16_tensor(\""
+                : "    print_tensor(\"").append(label).append("\", ").append(names.get(tensor)).append(");\n"));
         scenarios.append("static void scenario").append(scenarioCount++).append("() {\n").append(body).append("}\n\n");
     }
 
     String source() {
         StringBuilder program = new StringBuilder("#include \"cuda_host.h\"\n\n");
-        for (String source : sources) {
-            Path file = kernelFolder.resolve(source + ".cu");
-            program.append("namespace k_").append(source).append(" {\n#include \"").append(file).append("\"\n}\n");
-            Matcher defines = DEFINE.matcher(CudaSignatures.text(source));
+        for (Variant variant : sources) {
+            Path file = kernelFolder.resolve(variant.source() + ".cu");
+            program.append(variant.storage() == DType.BF16 ? "#define STRIATE_BF16\n" : "")
+                    .append("namespace ").append(variant.namespace()).append(" {\n#include \"")
+                    .append(kernelFolder.resolve("storage.cuh")).append("\"\n#include \"").append(file)
+                    .append("\"\n}\n#undef STRIATE_BF16\n");
+            Matcher defines = DEFINE.matcher(CudaSignatures.text(variant.source()));
             while (defines.find()) {
                 program.append("#undef ").append(defines.group(1)).append('\n');
             }
@@ -170,9 +176,17 @@ final class HostProgram {
         }
     }
 
+    /** A source compiled for one activation storage type, in its own C++ namespace. */
+    private record Variant(String source, DType storage) {
+        String namespace() {
+            return "k_" + source + (storage == DType.BF16 ? "_bf16" : "");
+        }
+    }
+
     private static String cType(DType dtype) {
         return switch (dtype) {
             case F32 -> "float";
+            case BF16 -> "unsigned short";
             case F64 -> "double";
             case I32 -> "int";
             case I64 -> "long long";
@@ -183,6 +197,7 @@ final class HostProgram {
     private static String literal(DType dtype, double value) {
         return switch (dtype) {
             case F32 -> floatLiteral((float) value);
+            case BF16 -> String.format("(unsigned short) 0x%04x", HalfPrecision.toBf16Bits(value) & 0xFFFF);
             case F64 -> doubleLiteral(value);
             case I32 -> Integer.toString((int) value);
             case I64 -> Long.toString((long) value) + "LL";

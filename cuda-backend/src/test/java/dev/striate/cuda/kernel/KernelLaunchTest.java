@@ -87,7 +87,7 @@ class KernelLaunchTest {
             String what = where + " argument " + i + " (" + parameter.type() + ") got " + argument;
             if (parameter.isPointer()) {
                 if (argument instanceof Tensor tensor) {
-                    assertEquals(elementType(parameter.baseType()), tensor.dtype(), what);
+                    assertEquals(elementType(parameter.baseType(), launch.storage()), tensor.dtype(), what);
                 } else {
                     assertEquals(0L, argument, what + ": a pointer is a tensor or null (0L)");
                 }
@@ -104,8 +104,10 @@ class KernelLaunchTest {
         }
     }
 
-    private static DType elementType(String cType) {
+    /** The tensor type a pointer parameter takes; {@code act_t} is the launch's activation storage. */
+    private static DType elementType(String cType, DType storage) {
         return switch (cType) {
+            case "act_t" -> storage;
             case "float" -> DType.F32;
             case "int" -> DType.I32;
             case "long long" -> DType.I64;

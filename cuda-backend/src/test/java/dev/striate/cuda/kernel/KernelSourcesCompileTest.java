@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.striate.core.tensor.DType;
+import dev.striate.cuda.nvrtc.KernelText;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every CUDA C source compiles to PTX with nvcc (as NVRTC will compile it on the GPU host) for Ampere and Hopper,
- * with warnings as errors, and no source includes a header (NVRTC has none). Skipped, saying why, where there is no
- * nvcc.
+ * Every CUDA C source compiles to PTX with nvcc for Ampere and Hopper, with warnings as errors, in both activation
+ * storage variants, as the very text NVRTC will compile on the GPU host ({@link KernelText}: {@code storage.cuh},
+ * then the source); no source includes a header (NVRTC has none). Skipped, saying why, where there is no nvcc.
  */
 class KernelSourcesCompileTest {
     private static final Path NVCC = Path.of("/usr/local/bin/nvcc");
@@ -37,15 +39,23 @@ class KernelSourcesCompileTest {
         assumeTrue(Files.isExecutable(NVCC), "skipped: no nvcc at " + NVCC + " to compile the CUDA sources with");
         List<String> command = new ArrayList<>(List.of(NVCC.toString(), "-ptx", "-arch=" + architecture,
                 "--Werror", "all-warnings", "-odir", output.toString()));
-        sources.forEach(s -> command.add(s.toString()));
-        Process nvcc = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> variants = new ArrayList<>();
+        for (Path source : sources) {
+            String name = source.getFileName().toString().replace(".cu", "");
+            for (DType storage : List.of(DType.F32, DType.BF16)) {
+                String variant = KernelText.variantName(name, storage);
+                Path text = Files.writeString(output.resolve(variant + ".cu"), KernelText.of(name, storage));
+                command.add(text.toString());
+                variants.add(variant);
+            }
+        }
+        Process nvcc = new ProcessBuilder(command).directory(output.toFile()).redirectErrorStream(true).start();
         String log = new String(nvcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(nvcc.waitFor(5, TimeUnit.MINUTES), "nvcc did not finish");
         assertEquals(0, nvcc.exitValue(), "nvcc failed:\n" + log);
-        for (Path source : sources) {
-            String ptxName = source.getFileName().toString().replace(".cu", ".ptx");
-            String ptx = Files.readString(output.resolve(ptxName));
-            assertTrue(ptx.contains(".entry"), ptxName + " has no kernel");
+        for (String variant : variants) {
+            String ptx = Files.readString(output.resolve(variant + ".ptx"));
+            assertTrue(ptx.contains(".entry"), variant + ".ptx has no kernel");
         }
     }
 

@@ -23,10 +23,12 @@ import jcuda.jcublas.cublasHandle;
  * available (JCublas2 loads its native on first use).
  */
 final class RecordingCudaContext implements CudaContext {
-    record Launch(String source, String kernel, int blocks, int threadsPerBlock, List<Object> arguments) {
+    /** One launch of {@code kernel} in {@code source}'s variant for activations stored as {@code storage}. */
+    record Launch(String source, DType storage, String kernel, int blocks, int threadsPerBlock,
+                  List<Object> arguments) {
     }
 
-    private record Function(String source, String kernel) {
+    private record Function(String source, String kernel, DType storage) {
     }
 
     static final long WORKSPACE = 0x10000;
@@ -97,9 +99,9 @@ final class RecordingCudaContext implements CudaContext {
     }
 
     @Override
-    public CUfunction function(String source, String kernelName) {
+    public CUfunction function(String source, String kernelName, DType storage) {
         CUfunction function = new CUfunction();
-        functions.put(function, new Function(source, kernelName));
+        functions.put(function, new Function(source, kernelName, storage));
         return function;
     }
 
@@ -114,7 +116,7 @@ final class RecordingCudaContext implements CudaContext {
                 throw new AssertionError(f.kernel() + " was given a released tensor");
             }
         }
-        launches.add(new Launch(f.source(), f.kernel(), blocks, threadsPerBlock, List.of(arguments)));
+        launches.add(new Launch(f.source(), f.storage(), f.kernel(), blocks, threadsPerBlock, List.of(arguments)));
     }
 
     @Override

@@ -23,9 +23,12 @@ inline std::mutex emulated_atomics;
 #define __global__
 #define __device__
 #define __shared__ static
+#define __forceinline__ inline
 
 inline void __syncthreads() { emulated_block_barrier->arrive_and_wait(); }
 inline float __int_as_float(unsigned bits) { return std::bit_cast<float>(bits); }
+inline float __uint_as_float(unsigned bits) { return std::bit_cast<float>(bits); }
+inline unsigned __float_as_uint(float value) { return std::bit_cast<unsigned>(value); }
 inline double __longlong_as_double(long long bits) { return std::bit_cast<double>(bits); }
 inline float rsqrtf(float x) { return 1.0f / std::sqrt(x); }
 inline double atomicAdd(double* address, double value) {
@@ -56,6 +59,15 @@ void emulate_launch(int blocks, int threads, Kernel kernel) {
             thread.join();
         }
     }
+}
+
+// A bf16 tensor (storage.cuh's act_t in the bf16 variant) printed as the floats its bits stand for.
+inline void print_bf16_tensor(const char* name, const std::vector<unsigned short>& values) {
+    std::printf("%s", name);
+    for (unsigned short value : values) {
+        std::printf(" %.9g", (double) std::bit_cast<float>(((unsigned) value) << 16));
+    }
+    std::printf("\n");
 }
 
 template <typename T>
