@@ -114,6 +114,12 @@ public final class CudaBackend implements Backend {
         return narrowed ? DType.BF16 : declared;
     }
 
+    /** 2 in bf16 work, where float activations and their gradients are bf16 ({@link #storedType}); else 4. */
+    @Override
+    public int activationBytesPerValue() {
+        return storedType(DType.F32, null).bytes();
+    }
+
     /** On the device, in stream order: F32 to BF16 (rounded to nearest even) or BF16 to F32 (exact). */
     @Override
     public void convert(Tensor source, Tensor destination) {

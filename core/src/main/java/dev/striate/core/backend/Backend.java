@@ -193,6 +193,14 @@ public interface Backend extends AutoCloseable {
         return Float.BYTES;
     }
 
+    /**
+     * The bytes one stored value of a float activation or activation gradient takes: {@link #bytesPerValue()} unless
+     * the backend narrows them ({@link #storedType}: 2 for bf16 work).
+     */
+    default int activationBytesPerValue() {
+        return bytesPerValue();
+    }
+
     /** Waits for queued work; a no-op where work runs synchronously. */
     default void synchronize() {
     }

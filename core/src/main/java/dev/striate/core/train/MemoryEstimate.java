@@ -46,24 +46,36 @@ public record MemoryEstimate(long parameterValues, long activationValues, long i
         return activationValues + (inputCopies - 1L) * inputValues;
     }
 
-    public long bytes(int bytesPerValue, int inputCopies) {
-        return (parameterValues + activationValues(inputCopies)) * bytesPerValue;
+    /**
+     * The bytes of the activations: node values and gradients at {@code activationBytes} each; the graph inputs at
+     * {@code bytesPerValue} in each of {@code inputCopies} copies, plus one copy at {@code activationBytes} when a
+     * backend converts them to its activation type (bf16: labels are counted as converted too, a few values).
+     */
+    public long activationBytes(int bytesPerValue, int activationBytes, int inputCopies) {
+        long converted = activationBytes != bytesPerValue ? inputValues * activationBytes : 0;
+        return (activationValues - inputValues) * activationBytes + inputCopies * inputValues * bytesPerValue
+                + converted;
+    }
+
+    public long bytes(int bytesPerValue, int activationBytes, int inputCopies) {
+        return parameterValues * bytesPerValue + activationBytes(bytesPerValue, activationBytes, inputCopies);
     }
 
     /** Refuses, with the sizes and the limit, when the estimate is more than {@code backend} can hold. */
     public void requireFits(Backend backend, String advice) {
         int bytesPerValue = backend.bytesPerValue();
+        int activationBytes = backend.activationBytesPerValue();
         int inputCopies = backend.stagedInputCopies();
         long capacity = backend.memoryCapacity();
-        long bytes = bytes(bytesPerValue, inputCopies);
+        long bytes = bytes(bytesPerValue, activationBytes, inputCopies);
         if (bytes <= capacity) {
             return;
         }
         throw new UserException(String.format(Locale.ROOT, "the model needs about %s for %s (%s parameters%s, %s"
                         + " activations), more than the %s the %s backend can use; %s", human(bytes), use,
                 human(parameterValues * bytesPerValue), use.equals("training") ? " with gradients and optimizer state"
-                        : "", human(activationValues(inputCopies) * bytesPerValue), human(capacity), backend.name(),
-                advice));
+                        : "", human(activationBytes(bytesPerValue, activationBytes, inputCopies)), human(capacity),
+                backend.name(), advice));
     }
 
     private static String human(long bytes) {

@@ -43,8 +43,17 @@ class MemoryEstimateTest {
         assertEquals(37, estimate.activationValues(1));
         assertEquals(37 + 8, estimate.activationValues(2));
         // Parameters 78 and activations 45, 4 bytes each.
-        assertEquals((78 + 45) * 4, estimate.bytes(4, 2));
-        assertEquals((78 + 37) * 8, estimate.bytes(8, 1));
+        assertEquals((78 + 45) * 4, estimate.bytes(4, 4, 2));
+        assertEquals((78 + 37) * 8, estimate.bytes(8, 8, 1));
+    }
+
+    @Test
+    void bf16ActivationsTakeTwoBytesBesideFp32InputsAndTheirConvertedCopy() {
+        MemoryEstimate estimate = MemoryEstimate.training(model(), 1);
+        // Node values and gradients 37 - 8 = 29 at 2 bytes; inputs 8 at 4 bytes in 2 copies; the converted copy of
+        // the inputs 8 at 2 bytes; parameters 78 at 4 bytes.
+        assertEquals(29 * 2 + 8 * 4 * 2 + 8 * 2, estimate.activationBytes(4, 2, 2));
+        assertEquals(78 * 4 + 29 * 2 + 8 * 4 * 2 + 8 * 2, estimate.bytes(4, 2, 2));
     }
 
     @Test
