@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One run on a GPU host that shows everything about the CUDA backend, each step's log in OUTDIR:
-#   doctor, the GPU unit tests, selftest in fp32 and tf32, the 1,000-step memory check, and one epoch of
+#   doctor, the GPU unit tests, selftest in fp32, tf32 and bf16, the 1,000-step memory check, and one epoch of
 #   resnet18 on Fashion-MNIST exported as an image folder. Each step has its own time limit so the whole run
-#   ends within 8 minutes; OUTDIR/summary.txt has one line per step (exit status, seconds).
+#   ends within 9 minutes; OUTDIR/summary.txt has one line per step (exit status, seconds).
 # Staged by tools/gpu-stage.sh; on the host:  bash .gpu/run.sh bash .gpu/gpu-check.sh OUTDIR
 set -uo pipefail
 out=${1:?usage: gpu-check.sh OUTDIR}
@@ -39,6 +39,7 @@ if [ -f "$here/junit-console.jar" ] && [ -d "$here/cuda-gpu-tests" ]; then
 fi
 step selftest-fp32 90 "${striate[@]}" selftest --device cuda --precision fp32
 step selftest-tf32 60 "${striate[@]}" selftest --device cuda --precision tf32
+step selftest-bf16 60 "${striate[@]}" selftest --device cuda --precision bf16
 step memcheck-lenet5 40 "${striate[@]}" memcheck lenet5 --steps 1000 --batch 64
 step memcheck-resnet18 40 "${striate[@]}" memcheck resnet18 --steps 100 --batch 32
 step export-fashion 25 "${striate[@]}" dataset export-folder fashion-mnist-subset "$out/fashion"
