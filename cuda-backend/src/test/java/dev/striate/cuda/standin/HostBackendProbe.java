@@ -13,6 +13,7 @@ import dev.striate.cuda.device.CudaException;
 import dev.striate.cuda.device.StreamTimer;
 import dev.striate.cuda.memory.DeviceOutOfMemoryException;
 import java.util.Arrays;
+import java.util.List;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
@@ -42,6 +43,13 @@ public final class HostBackendProbe {
         backend.fill(floats, 2.5);
         backend.fill(ints, 7);
         System.out.println("fill " + Arrays.toString(backend.read(floats)) + " " + Arrays.toString(backend.read(ints)));
+        Tensor halves = backend.allocate(Shape.of(3), DType.BF16, TensorRole.ACTIVATION);
+        backend.write(halves, new double[] {1 + 0x1p-8, 0.1, -3});
+        System.out.println("bf16 " + Arrays.toString(backend.read(halves)));
+        backend.fill(halves, 0.1);
+        System.out.println("bf16 fill " + backend.read(List.of(halves, floats)).stream().map(Arrays::toString)
+                .toList());
+        backend.release(halves);
         backend.release(floats);
         backend.release(ints);
         backend.release(longs);

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CUDA backend through JCuda's real driver native against a stand-in {@code libcuda.so.1} (gcc, the driver's
  * documented C signatures) whose device memory is host memory and whose capacity is 64 MiB: context, stream,
- * allocation through the caching allocator, zero fill, copies of every stored type both ways at the raw addresses
- * the backend hands JCuda, fills, out of memory, events, a kernel launch whose arguments the stand-in decodes as the
- * C signature {@code record(float *x, long long n, float f, int i, double d)} would, a missing GPU index, close. The stand-in checks that the context and stream it
- * gets back are the ones it handed out.
+ * allocation through the caching allocator, zero fill, copies of every stored type (bf16 rounded on the host) both
+ * ways at the raw addresses the backend hands JCuda, fills, out of memory, events, a kernel launch whose arguments the
+ * stand-in decodes as the C signature {@code record(float *x, long long n, float f, int i, double d)} would, a
+ * missing GPU index, close. The stand-in checks that the context and stream it gets back are the ones it handed out.
  */
 class HostStandInTest {
     private static final String DRIVER = StandIns.HOST_DRIVER + """
@@ -69,10 +69,13 @@ class HostStandInTest {
                 "i32 [3.0, -7.0]",
                 "i64 [1.099511627776E12, -5.0]",
                 "fill [2.5, 2.5, 2.5] [7.0, 7.0]",
-                "released MemoryStatistics[bytesInUse=0, bytesCached=1536, peakBytesInUse=1536, driverAllocations=3]",
+                // 1 + 2^-8 ties to even (1); 0.1 rounds up to 0x3dcd; a fill stores the same bits (cuMemsetD16Async).
+                "bf16 [1.0, 0.10009765625, -3.0]",
+                "bf16 fill [[0.10009765625, 0.10009765625, 0.10009765625], [2.5, 2.5, 2.5]]",
+                "released MemoryStatistics[bytesInUse=0, bytesCached=2048, peakBytesInUse=2048, driverAllocations=4]",
                 "CUDA out of memory: 128.0 MiB requested, 0 bytes in use by Striate, 64.0 MiB free on the GPU;"
                         + " use a smaller --batch (or a smaller model or input size)",
-                "after MemoryStatistics[bytesInUse=0, bytesCached=0, peakBytesInUse=1536, driverAllocations=3]",
+                "after MemoryStatistics[bytesInUse=0, bytesCached=0, peakBytesInUse=2048, driverAllocations=4]",
                 "timer 1.5",
                 "launch [5.0, 1.5, 7.0, 2.25, 3.0, 128.0, 1.0]",
                 "kernel argument 1 is a String; expected a Tensor, Integer, Long, Float or Double",

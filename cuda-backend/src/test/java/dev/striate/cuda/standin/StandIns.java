@@ -67,6 +67,10 @@ public final class StandIns {
                 memset((void *) to, value, n);
                 return stream == &stream_token ? 0 : 400;
             }
+            int cuMemsetD16Async(CUdeviceptr to, unsigned short value, size_t n, void *stream) {
+                for (size_t i = 0; i < n; i++) ((unsigned short *) to)[i] = value;
+                return stream == &stream_token ? 0 : 400;
+            }
             int cuMemsetD32Async(CUdeviceptr to, unsigned int value, size_t n, void *stream) {
                 for (size_t i = 0; i < n; i++) ((unsigned int *) to)[i] = value;
                 return stream == &stream_token ? 0 : 400;
