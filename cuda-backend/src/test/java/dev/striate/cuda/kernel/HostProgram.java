@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.striate.core.io.HalfPrecision;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.nvrtc.KernelText;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -23,16 +24,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes a C++ program that replays recorded kernel launches on the host: the CUDA C sources are included as they
- * are, after {@code storage.cuh} as NVRTC compiles them (each source and storage variant in its own namespace, with
- * {@code cuda_host.h} standing in for the CUDA built-ins), every tensor is a vector (bf16 ones of 16-bit patterns),
- * and each scenario (one recorded run) is a function that sets its inputs, replays its launches in order and prints
- * the tensors asked for as lines {@code "<label> v1 v2 ..."}.
+ * Writes a C++ program that replays recorded kernel launches on the host: the CUDA C sources are included as NVRTC
+ * compiles them ({@link KernelText}: after {@code storage.cuh}), each source and storage variant in its own namespace
+ * with C++ linkage, with {@code cuda_host.h} standing in for the CUDA built-ins; every tensor is a vector (bf16 ones of
+ * 16-bit patterns), and each scenario (one recorded run) is a function that sets its inputs, replays its launches in
+ * order and prints the tensors asked for as lines {@code "<label> v1 v2 ..."}.
  */
 final class HostProgram {
     private static final Pattern DEFINE = Pattern.compile("^#define\\s+(\\w+)", Pattern.MULTILINE);
 
-    private final Path kernelFolder = resourceFolder("/dev/striate/cuda/kernels");
     private final Set<Variant> sources = new LinkedHashSet<>();
     private final StringBuilder scenarios = new StringBuilder();
     private int scenarioCount;
@@ -97,11 +97,13 @@ final class HostProgram {
     String source() {
         StringBuilder program = new StringBuilder("#include \"cuda_host.h\"\n\n");
         for (Variant variant : sources) {
-            Path file = kernelFolder.resolve(variant.source() + ".cu");
-            program.append(variant.storage() == DType.BF16 ? "#define STRIATE_BF16\n" : "")
-                    .append("namespace ").append(variant.namespace()).append(" {\n#include \"")
-                    .append(kernelFolder.resolve("storage.cuh")).append("\"\n#include \"").append(file)
-                    .append("\"\n}\n#undef STRIATE_BF16\n");
+            // The text NVRTC compiles, with C++ linkage so that both variants of a source can be in one program.
+            String text = KernelText.of(variant.source(), variant.storage()).replace("extern \"C\" ", "");
+            program.append("namespace ").append(variant.namespace()).append(" {\n").append(text)
+                    .append("\n}\n#undef STRIATE_BF16\n");
+            // What follows is the program's own text again, for g++'s messages.
+            long nextLine = program.chars().filter(c -> c == '\n').count() + 2;
+            program.append("#line ").append(nextLine).append(" \"emulation.cpp\"\n");
             Matcher defines = DEFINE.matcher(CudaSignatures.text(variant.source()));
             while (defines.find()) {
                 program.append("#undef ").append(defines.group(1)).append('\n');

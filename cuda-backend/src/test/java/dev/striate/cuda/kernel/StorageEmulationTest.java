@@ -60,15 +60,19 @@ class StorageEmulationTest {
         initial.put(dx, new double[] {1, 1});
 
         Tensor filled = device.allocate(Shape.of(3), DType.BF16);
+        // The float variant of the same source in the same program: copies 1 + 2^-8 without rounding.
+        Tensor copied = device.allocate(Shape.of(floats.length), DType.F32);
         long n = floats.length;
         program.scenario(device, initial, List.of(
                 launch("cast_f32_to_storage", source, stored, n),
                 launch("cast_storage_to_f32", stored, widened, n),
                 launch("accumulate_storage_into_f32", gradient, master, 1L),
                 launch("relu_backward", y, dy, dx, 2L),
-                launch("fill_act", filled, 3L, 0.1f)),
+                launch("fill_act", filled, 3L, 0.1f),
+                new RecordingCudaContext.Launch("elementwise", DType.F32, "copy_act", 1, Launcher.THREADS,
+                        List.of(source, copied, n))),
                 Map.of("cast stored", stored, "cast widened", widened, "accumulate master", master,
-                        "relu dx", dx, "fill bf16", filled));
+                        "relu dx", dx, "fill bf16", filled, "copy f32", copied));
         Map<String, double[]> emulated = program.buildAndRun(work);
 
         double[] expected = {1, 1.015625, 1.0078125, -1.5, 0.10009765625, Double.POSITIVE_INFINITY, NAN};
@@ -77,6 +81,7 @@ class StorageEmulationTest {
         assertBitsEqual(new double[] {1.5078125}, emulated.get("accumulate master"));
         assertBitsEqual(new double[] {1, 1.0078125}, emulated.get("relu dx"));
         assertBitsEqual(new double[] {0.10009765625, 0.10009765625, 0.10009765625}, emulated.get("fill bf16"));
+        assertEquals(1 + 0x1p-8, emulated.get("copy f32")[0], 0.0, "the float variant keeps 1 + 2^-8");
     }
 
     private static RecordingCudaContext.Launch launch(String kernel, Object... arguments) {
