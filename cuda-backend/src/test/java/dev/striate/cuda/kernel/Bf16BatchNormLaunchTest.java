@@ -52,6 +52,8 @@ class Bf16BatchNormLaunchTest {
         assertEquals(List.of(node.x, node.dy, node.dx, p.get(0), savedMean, savedInverseStd,
                 node.paramGrads.get(0), node.paramGrads.get(1), 2, 3, 4), backward.arguments());
         assertEquals(3, node.context.launches().size(), "forward, counter, backward: nothing else");
+        assertEquals(DType.BF16, forward.storage());
+        assertEquals(DType.BF16, backward.storage());
         assertEquals(4 + 5 + 2, node.context.device().liveCount(), "the saved statistics released on close");
     }
 

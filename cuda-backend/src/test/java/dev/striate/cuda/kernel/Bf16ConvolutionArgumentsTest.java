@@ -97,6 +97,7 @@ class Bf16ConvolutionArgumentsTest {
         assertEquals(4, biasGradient.blocks());
         assertEquals(List.of(), calls(node, "cudnnAddTensor"));
         assertEquals(List.of(), calls(node, "cudnnConvolutionBackwardBias"));
+        node.context.launches().forEach(l -> assertEquals(DType.BF16, l.storage(), l.kernel() + "'s variant"));
         assertEquals(8, node.context.device().liveCount(), "every temporary released");
     }
 
@@ -128,6 +129,7 @@ class Bf16ConvolutionArgumentsTest {
         assertEquals(node.address((Tensor) pads.get(1).arguments().get(1)),
                 address(calls(node, "cudnnConvolutionBackwardFilter").getFirst(), FIRST));
         assertEquals(List.of(), launches(node, "add_channel_bias"));
+        node.context.launches().forEach(l -> assertEquals(DType.BF16, l.storage(), l.kernel() + "'s variant"));
         assertEquals(6, node.context.device().liveCount(), "x, y, dx, dy, W, dW; every temporary released");
     }
 

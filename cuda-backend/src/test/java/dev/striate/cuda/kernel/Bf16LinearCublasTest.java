@@ -75,6 +75,7 @@ class Bf16LinearCublasTest {
                 launches(node, "broadcast_rows").getFirst().arguments());
         assertEquals(List.of(node.dy, node.paramGrads.get(1), 3, 2),
                 launches(node, "sum_rows_into").getFirst().arguments());
+        node.context.launches().forEach(l -> assertEquals(DType.BF16, l.storage(), l.kernel() + "'s variant"));
         assertEquals(8, node.context.device().liveCount(), "x, y, dx, dy, W, b and their gradients stay; casts go");
     }
 
