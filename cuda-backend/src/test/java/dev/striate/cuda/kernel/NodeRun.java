@@ -1,5 +1,7 @@
 package dev.striate.cuda.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
@@ -12,11 +14,14 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One op's CUDA kernel run on a {@link RecordingCudaContext}, its activations (x, y, dx, dy) stored in the type
  * given and its parameters in theirs (F32 weights, F32 and I64 buffers), every tensor a named field so that a test
- * can say which buffer a recorded call was given. Prepared, run forward, backward with every gradient wanted, closed.
+ * can say which buffer a recorded call was given. Prepared, run forward, backward with every gradient wanted, closed;
+ * then every launch is checked against its kernel's signature (in the variant it ran in) and every cuDNN descriptor
+ * must have been destroyed.
  */
 final class NodeRun {
     final RecordingCudaContext context;
@@ -64,6 +69,8 @@ final class NodeRun {
                 throw new AssertionError(e);
             }
         }
+        context.launches().forEach(KernelLaunchTest::checkLaunch);
+        assertEquals(Map.of(), context.cudnnFake().liveDescriptorsByKind(), "every cuDNN descriptor is destroyed");
     }
 
     /** A tensor's device address, as cuDNN calls are recorded with it. */
