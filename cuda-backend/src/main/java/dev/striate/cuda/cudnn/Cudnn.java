@@ -14,7 +14,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class Cudnn {
     public static final int DATA_FLOAT = 0;
-    /** {@code CUDNN_DATA_BFLOAT16} in cuDNN 9's cudnn_graph.h (9, after the INT8x32 it follows; 9.0 to 9.24 alike). */
+    /** {@code CUDNN_DATA_BFLOAT16}: 9 in cuDNN 9's cudnn_graph.h ("@since cuDNN 9.0.0"; checked in 9.24's), as in 8. */
     public static final int DATA_BFLOAT16 = 9;
     public static final int TENSOR_NCHW = 0;
     public static final int CROSS_CORRELATION = 1;

@@ -27,7 +27,8 @@ class Bf16ConvolutionArgumentsTest {
     private static final int BF16 = 9;
     private static final int FLOAT = 0;
     private static final int NCHW = 0;
-    /** cudnnConvolution{Forward,BackwardData,BackwardFilter}(handle, alpha, aDesc, a, bDesc, b, conv, algo, ws, wsBytes, beta, cDesc, c). */
+    /** cudnnConvolution{Forward,BackwardData,BackwardFilter}(handle, alpha, aDesc, a, bDesc, b, conv, algo, ws,
+     *  wsBytes, beta, cDesc, c): the positions of a, b, beta and c. */
     private static final int FIRST = 3;
     private static final int SECOND = 5;
     private static final int BETA = 10;
