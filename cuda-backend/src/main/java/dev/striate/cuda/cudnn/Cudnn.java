@@ -2,6 +2,7 @@ package dev.striate.cuda.cudnn;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
+import dev.striate.core.tensor.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -13,6 +14,8 @@ import java.lang.invoke.MethodHandle;
  */
 public final class Cudnn {
     public static final int DATA_FLOAT = 0;
+    /** {@code CUDNN_DATA_BFLOAT16}: 9 in cuDNN 9's cudnn_graph.h ("@since cuDNN 9.0.0"; checked in 9.24's), as in 8. */
+    public static final int DATA_BFLOAT16 = 9;
     public static final int TENSOR_NCHW = 0;
     public static final int CROSS_CORRELATION = 1;
     public static final int PROPAGATE_NAN = 1;
@@ -41,6 +44,18 @@ public final class Cudnn {
             throw new IllegalStateException(symbol + " could not be called", e);
         }
         library.check(status, symbol);
+    }
+
+    /**
+     * cuDNN's data type for tensors stored as {@code dtype}: F32 or BF16 (bf16 activations; their scaling factors and
+     * the convolutions' compute type stay float).
+     */
+    public static int dataType(DType dtype) {
+        return switch (dtype) {
+            case F32 -> DATA_FLOAT;
+            case BF16 -> DATA_BFLOAT16;
+            default -> throw new IllegalArgumentException("cuDNN is given F32 or BF16 tensors, not " + dtype);
+        };
     }
 
     /** A device address as the pointer argument cuDNN expects. */

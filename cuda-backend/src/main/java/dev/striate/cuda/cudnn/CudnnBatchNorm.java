@@ -13,7 +13,9 @@ import java.lang.foreign.MemorySegment;
  * Batch normalization of one node on cuDNN, per channel over N, H, W ({@code CUDNN_BATCHNORM_SPATIAL}; rank 2 [N, C]
  * is N x C x 1 x 1). Training normalizes with the batch mean and biased variance and moves the running statistics
  * by the factor given (running = (1 - factor)·running + factor·batch, the variance unbiased, as PyTorch, which uses
- * these same calls); it saves the batch mean and 1/√(σ² + eps) for backward. Closing destroys its descriptors.
+ * these same calls); it saves the batch mean and 1/√(σ² + eps) for backward. Float data only: cuDNN 9's legacy batch
+ * norm (deprecated since 9.0 for the graph API) documents no bf16 configuration, so bf16 batch norm runs on
+ * {@code batchnorm.cu}. Closing destroys its descriptors.
  */
 public final class CudnnBatchNorm implements AutoCloseable {
     private static final int SPATIAL = 1;

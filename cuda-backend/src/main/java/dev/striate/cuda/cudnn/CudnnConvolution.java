@@ -12,9 +12,12 @@ import java.util.List;
 
 /**
  * One convolution node on cuDNN's legacy API: its descriptors, and per direction the algorithm, math type and
- * workspace size chosen at compile time. Forward overwrites y; the backward calls add into their gradients (beta 1).
- * Each direction has its own convolution descriptor because each carries the math type of its own algorithm.
- * Closing destroys its descriptors.
+ * workspace size chosen at compile time. Forward overwrites y; backward data and the bias gradient add into their
+ * gradients (beta 1), backward filter adds or overwrites as asked. Each direction has its own convolution descriptor
+ * because each carries the math type of its own algorithm. x, w and y are of one data type, float or bf16; the
+ * convolution computes in float either way (cuDNN's FLOAT_CONFIG, and BFLOAT16_CONFIG: x, w, y bf16, compute type
+ * float). Only float convolutions add their bias through cuDNN (cudnnAddTensor and cudnnConvolutionBackwardBias take
+ * the bias in y's data type, and the bias stays a float parameter). Closing destroys its descriptors.
  */
 public final class CudnnConvolution implements AutoCloseable {
     private static final int ALGORITHMS_REQUESTED = 8;
@@ -45,19 +48,23 @@ public final class CudnnConvolution implements AutoCloseable {
     private record Pass(MemorySegment convolution, AlgorithmChoice choice) {
     }
 
-    public CudnnConvolution(CudaContext context, ConvolutionGeometry g) {
+    /** @param dataType the data type of x, w and y ({@link Cudnn#DATA_FLOAT} or {@link Cudnn#DATA_BFLOAT16}) */
+    public CudnnConvolution(CudaContext context, ConvolutionGeometry g, int dataType) {
         this.context = context;
         this.library = context.cudnn();
         this.descriptors = new Descriptors(library);
-        this.input = TensorDescriptors.tensor(descriptors, g.batch(), g.inChannels(), g.height(), g.width());
-        this.filter = TensorDescriptors.filter(descriptors, g.outChannels(), g.inChannels() / g.groups(),
+        this.input = TensorDescriptors.tensor(descriptors, dataType, g.batch(), g.inChannels(), g.height(),
+                g.width());
+        this.filter = TensorDescriptors.filter(descriptors, dataType, g.outChannels(), g.inChannels() / g.groups(),
                 g.kernelH(), g.kernelW());
-        this.output = TensorDescriptors.tensor(descriptors, g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
-        this.bias = TensorDescriptors.tensor(descriptors, 1, g.outChannels(), 1, 1);
+        this.output = TensorDescriptors.tensor(descriptors, dataType, g.batch(), g.outChannels(), g.outHeight(),
+                g.outWidth());
+        this.bias = dataType == Cudnn.DATA_FLOAT ? TensorDescriptors.tensor(descriptors, 1, g.outChannels(), 1, 1)
+                : null;
         int mathType = MathType.of(context.precision());
-        this.forwardPass = pass(ConvolutionDirection.FORWARD, g, mathType, input, filter, output);
-        this.dataPass = pass(ConvolutionDirection.BACKWARD_DATA, g, mathType, filter, output, input);
-        this.filterPass = pass(ConvolutionDirection.BACKWARD_FILTER, g, mathType, input, output, filter);
+        this.forwardPass = pass(ConvolutionDirection.FORWARD, g, mathType, dataType, input, filter, output);
+        this.dataPass = pass(ConvolutionDirection.BACKWARD_DATA, g, mathType, dataType, filter, output, input);
+        this.filterPass = pass(ConvolutionDirection.BACKWARD_FILTER, g, mathType, dataType, input, output, filter);
     }
 
     /**
@@ -65,10 +72,10 @@ public final class CudnnConvolution implements AutoCloseable {
      * functions take the two operand descriptors and the result descriptor around the convolution descriptor:
      * forward (x, w, conv, y), backward data (w, dy, conv, dx), backward filter (x, dy, conv, dw).
      */
-    private Pass pass(ConvolutionDirection direction, ConvolutionGeometry g, int mathType, MemorySegment first,
-                      MemorySegment second, MemorySegment result) {
+    private Pass pass(ConvolutionDirection direction, ConvolutionGeometry g, int mathType, int dataType,
+                      MemorySegment first, MemorySegment second, MemorySegment result) {
         MemorySegment convolution = convolutionDescriptor(g, mathType);
-        AlgorithmChoice choice = context.convolutionAlgorithms().choose(direction, g, mathType, Cudnn.DATA_FLOAT,
+        AlgorithmChoice choice = context.convolutionAlgorithms().choose(direction, g, mathType, dataType,
                 Cudnn.TENSOR_NCHW, () -> search(direction, first, second, convolution, result));
         Cudnn.call(library, "cudnnSetConvolutionMathType", SET_INT, convolution, choice.mathType());
         return new Pass(convolution, choice);
@@ -86,6 +93,7 @@ public final class CudnnConvolution implements AutoCloseable {
         }
     }
 
+    /** The compute type is float for float and bf16 tensors alike (fp32 accumulation). */
     private MemorySegment convolutionDescriptor(ConvolutionGeometry g, int mathType) {
         MemorySegment convolution = descriptors.create("Convolution");
         Cudnn.call(library, "cudnnSetConvolution2dDescriptor", SET_CONVOLUTION_2D, convolution, g.padH(), g.padW(),
@@ -100,8 +108,9 @@ public final class CudnnConvolution implements AutoCloseable {
         run("cudnnConvolutionForward", forwardPass, input, x, filter, w, false, output, y);
     }
 
-    /** y += bias, broadcast over N, H, W. */
+    /** y += bias, broadcast over N, H, W; float convolutions only. */
     public void addBias(long biasValues, long y) {
+        requireFloatBias();
         Cudnn.call(library, "cudnnAddTensor", ALPHA_BETA, library.handle(), Cudnn.ONE, bias,
                 Cudnn.device(biasValues), Cudnn.ONE, output, Cudnn.device(y));
     }
@@ -111,15 +120,22 @@ public final class CudnnConvolution implements AutoCloseable {
         run("cudnnConvolutionBackwardData", dataPass, filter, w, output, dy, accumulate, input, dx);
     }
 
-    /** dw += the gradient with respect to w. */
-    public void backwardFilter(long x, long dy, long dw) {
-        run("cudnnConvolutionBackwardFilter", filterPass, input, x, output, dy, true, filter, dw);
+    /** dw (+)= the gradient with respect to w: added when {@code accumulate}, else written. */
+    public void backwardFilter(long x, long dy, long dw, boolean accumulate) {
+        run("cudnnConvolutionBackwardFilter", filterPass, input, x, output, dy, accumulate, filter, dw);
     }
 
-    /** db += Σ dy over N, H, W. */
+    /** db += Σ dy over N, H, W; float convolutions only. */
     public void backwardBias(long dy, long db) {
+        requireFloatBias();
         Cudnn.call(library, "cudnnConvolutionBackwardBias", ALPHA_BETA, library.handle(), Cudnn.ONE, output,
                 Cudnn.device(dy), Cudnn.ONE, bias, Cudnn.device(db));
+    }
+
+    private void requireFloatBias() {
+        if (bias == null) {
+            throw new IllegalStateException("a bf16 convolution's bias is added and differentiated by conv.cu");
+        }
     }
 
     private void run(String symbol, Pass pass, MemorySegment firstDescriptor, long first,

@@ -8,8 +8,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Float NCHW tensor and filter descriptors, made once per node at compile time into the node's {@link Descriptors}
- * and destroyed with them.
+ * NCHW tensor and filter descriptors of a data type ({@link Cudnn#dataType}; float where none is given), made once per
+ * node at compile time into the node's {@link Descriptors} and destroyed with them.
  */
 public final class TensorDescriptors {
     private static final FunctionDescriptor SET_4D = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
@@ -20,10 +20,15 @@ public final class TensorDescriptors {
 
     /** A packed float NCHW tensor of n x c x h x w. */
     public static MemorySegment tensor(Descriptors descriptors, int n, int c, int h, int w) {
+        return tensor(descriptors, Cudnn.DATA_FLOAT, n, c, h, w);
+    }
+
+    /** A packed NCHW tensor of n x c x h x w holding {@code dataType} (a {@code cudnnDataType_t}). */
+    public static MemorySegment tensor(Descriptors descriptors, int dataType, int n, int c, int h, int w) {
         MemorySegment descriptor = descriptors.create("Tensor");
         // cudnnSetTensor4dDescriptor(desc, format, dataType, n, c, h, w)
         Cudnn.call(descriptors.library(), "cudnnSetTensor4dDescriptor", SET_4D, descriptor, Cudnn.TENSOR_NCHW,
-                Cudnn.DATA_FLOAT, n, c, h, w);
+                dataType, n, c, h, w);
         return descriptor;
     }
 
@@ -41,11 +46,11 @@ public final class TensorDescriptors {
         return tensor(descriptors, shape.dim(0), Math.toIntExact(shape.sizePerItem()), 1, 1);
     }
 
-    /** A packed float NCHW filter of k outputs x c inputs x h x w. */
-    public static MemorySegment filter(Descriptors descriptors, int k, int c, int h, int w) {
+    /** A packed NCHW filter of k outputs x c inputs x h x w holding {@code dataType}. */
+    public static MemorySegment filter(Descriptors descriptors, int dataType, int k, int c, int h, int w) {
         MemorySegment descriptor = descriptors.create("Filter");
         // cudnnSetFilter4dDescriptor(desc, dataType, format, k, c, h, w): data type before format, unlike tensors.
-        Cudnn.call(descriptors.library(), "cudnnSetFilter4dDescriptor", SET_4D, descriptor, Cudnn.DATA_FLOAT,
+        Cudnn.call(descriptors.library(), "cudnnSetFilter4dDescriptor", SET_4D, descriptor, dataType,
                 Cudnn.TENSOR_NCHW, k, c, h, w);
         return descriptor;
     }

@@ -13,35 +13,40 @@ import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.CudnnBatchNorm.Statistics;
 import dev.striate.cuda.cudnn.CudnnBatchNorm;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Batch normalization as the reference: training normalizes with the batch statistics on cuDNN, which also moves the
- * running statistics by {@code momentum} (variance unbiased) and saves the batch mean and 1/std for backward;
- * num_batches_tracked is counted by {@code batchnorm.cu}. Evaluation, and a frozen batch norm in training, normalize
- * with the running statistics on cuDNN; that backward, which cuDNN lacks, is {@code batch_norm_running_backward}. Without affine parameters cuDNN is given
- * γ = 1, β = 0 and scratch for their gradients.
+ * Batch normalization as the reference: training normalizes with the batch statistics, moves the running statistics
+ * by {@code momentum} (variance unbiased) and saves the batch mean and 1/std for backward; num_batches_tracked is
+ * counted by {@code batchnorm.cu}. Evaluation, and a frozen batch norm in training, normalize with the running
+ * statistics; that backward, which cuDNN lacks, is {@code batch_norm_running_backward} in every precision.
+ *
+ * <p>Float activations run on cuDNN; without affine parameters cuDNN is given γ = 1, β = 0 and scratch for their
+ * gradients. bf16 activations run on {@link NvrtcBatchNorm} (cuDNN documents no bf16 batch norm), with float γ, β,
+ * statistics and parameter gradients.
  */
 public final class BatchNormKernel implements Kernel<BatchNorm> {
     private static final int WEIGHT = 0;
     private static final int BIAS = 1;
-    /** A null device pointer as a launch argument (8 bytes of zero). */
-    private static final Long NULL_POINTER = 0L;
 
     private final CudaContext context;
     private final Launcher launcher;
+    private final NvrtcBatchNorm nvrtc;
 
     public BatchNormKernel(CudaContext context) {
         this.context = context;
         this.launcher = new Launcher(context);
+        this.nvrtc = new NvrtcBatchNorm(launcher);
     }
 
     /** Which statistics forward normalized with; backward differentiates through the batch's only. */
     private enum Normalized { BY_BATCH, BY_RUNNING_STATISTICS }
 
     /**
-     * The node's cuDNN calls and its per-channel device tensors, kept from compile time until the executor closes:
-     * the saved batch statistics, γ = 1 and β = 0 (used without affine), and scratch for unwanted γ/β gradients.
+     * The node's per-channel device tensors, kept from compile time until the executor closes: the saved batch
+     * statistics and, for cuDNN (float activations; {@code batchNorm} null in bf16), its calls, γ = 1 and β = 0 (used
+     * without affine) and scratch for unwanted γ/β gradients.
      */
     private final class Plan implements AutoCloseable {
         final CudnnBatchNorm batchNorm;
@@ -51,49 +56,70 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
         final Tensor zeros;
         final Tensor scratchScaleGrad;
         final Tensor scratchBiasGrad;
+        private final List<Tensor> owned = new ArrayList<>();
 
-        Plan(Shape input) {
+        Plan(Shape input, DType storage) {
             Shape channels = Shape.of(input.dim(1));
-            batchNorm = new CudnnBatchNorm(context, input);
-            savedMean = context.temporary(channels, DType.F32);
-            savedInverseStd = context.temporary(channels, DType.F32);
-            ones = context.temporary(channels, DType.F32);
-            zeros = context.temporary(channels, DType.F32);
-            scratchScaleGrad = context.temporary(channels, DType.F32);
-            scratchBiasGrad = context.temporary(channels, DType.F32);
-            launcher.fill(ones, 1f);
-            launcher.fill(zeros, 0f);
+            boolean cudnn = storage != DType.BF16;
+            batchNorm = cudnn ? new CudnnBatchNorm(context, input) : null;
+            savedMean = owned(channels);
+            savedInverseStd = owned(channels);
+            ones = cudnn ? owned(channels) : null;
+            zeros = cudnn ? owned(channels) : null;
+            scratchScaleGrad = cudnn ? owned(channels) : null;
+            scratchBiasGrad = cudnn ? owned(channels) : null;
+            if (cudnn) {
+                launcher.fill(ones, 1f);
+                launcher.fill(zeros, 0f);
+            }
+        }
+
+        private Tensor owned(Shape channels) {
+            Tensor tensor = context.temporary(channels, DType.F32);
+            owned.add(tensor);
+            return tensor;
+        }
+
+        boolean onCudnn() {
+            return batchNorm != null;
         }
 
         Statistics saved() {
             return new Statistics(context.address(savedMean), context.address(savedInverseStd));
         }
 
+        NvrtcBatchNorm.Statistics savedTensors() {
+            return new NvrtcBatchNorm.Statistics(savedMean, savedInverseStd);
+        }
+
         @Override
         public void close() {
-            for (Tensor t : List.of(savedMean, savedInverseStd, ones, zeros, scratchScaleGrad, scratchBiasGrad)) {
-                context.release(t);
+            owned.forEach(context::release);
+            if (batchNorm != null) {
+                batchNorm.close();
             }
-            batchNorm.close();
         }
     }
 
     @Override
     public Object prepare(BatchNorm op, NodeSignature signature) {
-        return new Plan(signature.inputShape());
+        return new Plan(signature.inputShape(), signature.outputType());
     }
 
     @Override
     public Object forward(BatchNorm op, ForwardCall call) {
         Plan plan = (Plan) call.prepared();
         List<Tensor> params = call.params();
-        long x = context.address(call.input());
-        long y = context.address(call.output());
-        long scale = context.address(op.affine() ? params.get(WEIGHT) : plan.ones);
-        long bias = context.address(op.affine() ? params.get(BIAS) : plan.zeros);
-        Statistics running = running(op, params);
+        Tensor gamma = op.affine() ? params.get(WEIGHT) : null;
+        Tensor beta = op.affine() ? params.get(BIAS) : null;
         if (!op.usesBatchStatistics(call.context().training())) {
-            plan.batchNorm.forwardInference(x, y, scale, bias, running, op.eps());
+            if (plan.onCudnn()) {
+                plan.batchNorm.forwardInference(context.address(call.input()), context.address(call.output()),
+                        scale(plan, gamma), shift(plan, beta), running(op, params), op.eps());
+            } else {
+                nvrtc.forwardInference(call.input(), call.output(), gamma, beta, runningTensors(op, params),
+                        op.eps());
+            }
             return Normalized.BY_RUNNING_STATISTICS;
         }
         Shape shape = call.input().shape();
@@ -102,7 +128,14 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
             throw new UserException("batch_norm in training needs more than one value per channel, got input "
                     + shape + ": use a batch size of 2 or more");
         }
-        plan.batchNorm.forwardTraining(x, y, scale, bias, op.momentum(), running, op.eps(), plan.saved());
+        if (plan.onCudnn()) {
+            plan.batchNorm.forwardTraining(context.address(call.input()), context.address(call.output()),
+                    scale(plan, gamma), shift(plan, beta), op.momentum(), running(op, params), op.eps(),
+                    plan.saved());
+        } else {
+            nvrtc.forwardTraining(call.input(), call.output(), gamma, beta, runningTensors(op, params),
+                    plan.savedTensors(), op.momentum(), op.eps());
+        }
         launcher.withBlocks("batchnorm", "increment_i64", 1,
                 params.get(op.bufferIndex(BatchNorm.BATCHES_TRACKED)));
         return Normalized.BY_BATCH;
@@ -111,16 +144,26 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
     @Override
     public void backward(BatchNorm op, BackwardCall call) {
         Plan plan = (Plan) call.prepared();
+        Tensor gamma = op.affine() ? call.params().get(WEIGHT) : null;
         Tensor scaleGrad = op.affine() ? call.paramGrads().get(WEIGHT) : null;
         Tensor biasGrad = op.affine() ? call.paramGrads().get(BIAS) : null;
         if (call.inputGrad() == null && scaleGrad == null && biasGrad == null) {
             return;
         }
         if (call.saved() == Normalized.BY_RUNNING_STATISTICS) {
-            runningBackward(op, call, scaleGrad, biasGrad);
-            return;
+            nvrtc.backwardThroughRunning(call.input(), call.outputGrad(), call.inputGrad(), gamma,
+                    runningTensors(op, call.params()), scaleGrad, biasGrad, op.eps());
+        } else if (plan.onCudnn()) {
+            cudnnBackward(op, call, plan, gamma, scaleGrad, biasGrad);
+        } else {
+            nvrtc.backward(call.input(), call.outputGrad(), call.inputGrad(), gamma, plan.savedTensors(), scaleGrad,
+                    biasGrad);
         }
-        // cuDNN writes all three gradients: the unwanted ones go to scratch, zeroed because beta is 1 for γ and β.
+    }
+
+    /** cuDNN writes all three gradients: the unwanted ones go to scratch, zeroed because beta is 1 for γ and β. */
+    private void cudnnBackward(BatchNorm op, BackwardCall call, Plan plan, Tensor gamma, Tensor scaleGrad,
+                               Tensor biasGrad) {
         if (scaleGrad == null) {
             launcher.fill(plan.scratchScaleGrad, 0f);
         }
@@ -129,9 +172,8 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
         }
         Tensor inputGrad = call.inputGrad() != null ? call.inputGrad()
                 : context.temporary(call.input().shape(), DType.F32);
-        long scale = context.address(op.affine() ? call.params().get(WEIGHT) : plan.ones);
         plan.batchNorm.backward(context.address(call.input()), context.address(call.outputGrad()),
-                context.address(inputGrad), call.inputGrad() != null, scale,
+                context.address(inputGrad), call.inputGrad() != null, scale(plan, gamma),
                 context.address(scaleGrad != null ? scaleGrad : plan.scratchScaleGrad),
                 context.address(biasGrad != null ? biasGrad : plan.scratchBiasGrad), op.eps(), plan.saved());
         if (call.inputGrad() == null) {
@@ -139,23 +181,21 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
         }
     }
 
-    /** Through constant running statistics: dx += γ/√(var + eps)·dy, dγ += Σ dy·x̂, dβ += Σ dy. */
-    private void runningBackward(BatchNorm op, BackwardCall call, Tensor scaleGrad, Tensor biasGrad) {
-        ChannelLayout layout = ChannelLayout.of(call.input().shape());
-        List<Tensor> params = call.params();
-        launcher.withBlocks("batchnorm", "batch_norm_running_backward", layout.channels(), call.input(),
-                call.outputGrad(), orNull(call.inputGrad()), op.affine() ? params.get(WEIGHT) : NULL_POINTER,
-                params.get(op.bufferIndex(BatchNorm.RUNNING_MEAN)), params.get(op.bufferIndex(BatchNorm.RUNNING_VAR)),
-                orNull(scaleGrad), orNull(biasGrad), layout.batch(), layout.channels(), layout.positions(),
-                (float) op.eps());
+    private long scale(Plan plan, Tensor gamma) {
+        return context.address(gamma != null ? gamma : plan.ones);
     }
 
-    private static Object orNull(Tensor tensor) {
-        return tensor != null ? tensor : NULL_POINTER;
+    private long shift(Plan plan, Tensor beta) {
+        return context.address(beta != null ? beta : plan.zeros);
     }
 
     private Statistics running(BatchNorm op, List<Tensor> params) {
         return new Statistics(context.address(params.get(op.bufferIndex(BatchNorm.RUNNING_MEAN))),
                 context.address(params.get(op.bufferIndex(BatchNorm.RUNNING_VAR))));
+    }
+
+    private static NvrtcBatchNorm.Statistics runningTensors(BatchNorm op, List<Tensor> params) {
+        return new NvrtcBatchNorm.Statistics(params.get(op.bufferIndex(BatchNorm.RUNNING_MEAN)),
+                params.get(op.bufferIndex(BatchNorm.RUNNING_VAR)));
     }
 }

@@ -11,6 +11,7 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.ConvolutionGeometry;
+import dev.striate.cuda.cudnn.Cudnn;
 import dev.striate.cuda.cudnn.CudnnConvolution;
 
 /**
@@ -18,6 +19,11 @@ import dev.striate.cuda.cudnn.CudnnConvolution;
  * both sides of an axis alike, so a convolution whose padding differs between sides runs with padding 0 on a padded
  * copy of its input ({@code conv.cu}); its input gradient is computed for the padded copy and its interior added
  * into dx.
+ *
+ * <p>In bf16 (x, y and their gradients stored as bf16; weight, bias and their gradients float) cuDNN convolves bf16
+ * operands with float accumulation: the weight is cast into a bf16 temporary for forward and backward data, the
+ * weight gradient is computed into a bf16 temporary and added into the float gradient, and the bias is added and
+ * differentiated by {@code conv.cu}, which reads and writes it as float.
  */
 public final class Conv2dKernel implements Kernel<Conv2d> {
     private static final int WEIGHT = 0;
@@ -32,10 +38,15 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
     }
 
     /**
-     * The node's cuDNN convolution, and the padded input's shape when padding is done explicitly (else null); the
-     * executor closes it, which destroys the convolution's descriptors.
+     * The node's cuDNN convolution, the padded input's shape when padding is done explicitly (else null), and the type
+     * its activations are stored in (F32 or BF16); the executor closes it, which destroys the convolution's
+     * descriptors.
      */
-    private record Plan(CudnnConvolution convolution, Shape paddedInput) implements AutoCloseable {
+    private record Plan(CudnnConvolution convolution, Shape paddedInput, DType storage) implements AutoCloseable {
+        boolean bf16() {
+            return storage == DType.BF16;
+        }
+
         @Override
         public void close() {
             convolution.close();
@@ -46,6 +57,11 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
     public Object prepare(Conv2d op, NodeSignature signature) {
         Shape in = signature.inputShape();
         Shape out = signature.outputShape();
+        DType storage = signature.outputType();
+        if (signature.inputTypes().getFirst() != storage) {
+            throw new IllegalArgumentException(signature.nodeName() + ": cuDNN convolves x and y of one type, got "
+                    + signature.inputTypes().getFirst() + " and " + storage);
+        }
         Window2d k = op.window();
         boolean symmetric = k.padTop() == k.padBottom() && k.padLeft() == k.padRight();
         Shape seen = symmetric ? in : Shape.of(in.batch(), in.channels(), in.height() + k.padTop() + k.padBottom(),
@@ -54,23 +70,25 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
                 seen.width(), op.outChannels(), k.kernelH(), k.kernelW(), symmetric ? k.padTop() : 0,
                 symmetric ? k.padLeft() : 0, k.strideH(), k.strideW(), k.dilationH(), k.dilationW(), op.groups(),
                 out.height(), out.width());
-        return new Plan(new CudnnConvolution(context, geometry), symmetric ? null : seen);
+        return new Plan(new CudnnConvolution(context, geometry, Cudnn.dataType(storage)), symmetric ? null : seen,
+                storage);
     }
 
     @Override
     public Object forward(Conv2d op, ForwardCall call) {
         Plan plan = (Plan) call.prepared();
-        long weight = context.address(call.params().get(WEIGHT));
+        Tensor weight = operandWeight(plan, call.params().get(WEIGHT));
         long y = context.address(call.output());
         if (plan.paddedInput() == null) {
-            plan.convolution().forward(context.address(call.input()), weight, y);
+            plan.convolution().forward(context.address(call.input()), context.address(weight), y);
         } else {
             Tensor padded = padded(op, plan, call.input());
-            plan.convolution().forward(context.address(padded), weight, y);
+            plan.convolution().forward(context.address(padded), context.address(weight), y);
             context.release(padded);
         }
+        releaseOperand(plan, weight);
         if (op.bias()) {
-            plan.convolution().addBias(context.address(call.params().get(BIAS)), y);
+            addBias(plan, call.params().get(BIAS), call.output());
         }
         return null;
     }
@@ -84,28 +102,24 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
         }
         Tensor weightGrad = call.paramGrads().get(WEIGHT);
         if (weightGrad != null) {
-            if (plan.paddedInput() == null) {
-                plan.convolution().backwardFilter(context.address(call.input()), dy, context.address(weightGrad));
-            } else {
-                Tensor padded = padded(op, plan, call.input());
-                plan.convolution().backwardFilter(context.address(padded), dy, context.address(weightGrad));
-                context.release(padded);
-            }
+            weightGradient(op, plan, call, dy, weightGrad);
         }
         Tensor biasGrad = op.bias() ? call.paramGrads().get(BIAS) : null;
         if (biasGrad != null) {
-            plan.convolution().backwardBias(dy, context.address(biasGrad));
+            biasGradient(plan, call.outputGrad(), biasGrad);
         }
     }
 
     private void inputGradient(Conv2d op, Plan plan, BackwardCall call, long dy) {
-        long weight = context.address(call.params().get(WEIGHT));
+        Tensor weight = operandWeight(plan, call.params().get(WEIGHT));
         if (plan.paddedInput() == null) {
-            plan.convolution().backwardData(weight, dy, context.address(call.inputGrad()), true);
+            plan.convolution().backwardData(context.address(weight), dy, context.address(call.inputGrad()), true);
+            releaseOperand(plan, weight);
             return;
         }
-        Tensor paddedGrad = context.temporary(plan.paddedInput(), DType.F32);
-        plan.convolution().backwardData(weight, dy, context.address(paddedGrad), false);
+        Tensor paddedGrad = context.temporary(plan.paddedInput(), plan.storage());
+        plan.convolution().backwardData(context.address(weight), dy, context.address(paddedGrad), false);
+        releaseOperand(plan, weight);
         Shape in = call.input().shape();
         Shape padded = plan.paddedInput();
         launcher.overElements("conv", "unpad_accumulate", call.inputGrad().size(), paddedGrad, call.inputGrad(),
@@ -114,11 +128,66 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
         context.release(paddedGrad);
     }
 
-    /** A temporary zero-padded copy of x; the caller releases it. */
+    /** dw += the weight gradient; in bf16 computed into a bf16 temporary (beta 0), then added into the float dw. */
+    private void weightGradient(Conv2d op, Plan plan, BackwardCall call, long dy, Tensor weightGrad) {
+        Tensor x = plan.paddedInput() == null ? call.input() : padded(op, plan, call.input());
+        if (plan.bf16()) {
+            Tensor computed = context.temporary(weightGrad.shape(), DType.BF16);
+            plan.convolution().backwardFilter(context.address(x), dy, context.address(computed), false);
+            launcher.overElements("elementwise", "accumulate_storage_into_f32", computed.size(), computed,
+                    weightGrad, computed.size());
+            context.release(computed);
+        } else {
+            plan.convolution().backwardFilter(context.address(x), dy, context.address(weightGrad), true);
+        }
+        if (x != call.input()) {
+            context.release(x);
+        }
+    }
+
+    /** y += bias over N, H, W: cuDNN for float y, {@code conv.cu} (float bias into bf16 y) in bf16. */
+    private void addBias(Plan plan, Tensor bias, Tensor y) {
+        if (!plan.bf16()) {
+            plan.convolution().addBias(context.address(bias), context.address(y));
+            return;
+        }
+        Shape shape = y.shape();
+        launcher.overElements("conv", "add_channel_bias", y.size(), bias, y, shape.batch(), shape.channels(),
+                shape.height() * shape.width());
+    }
+
+    /** db += Σ dy over N, H, W: cuDNN for float dy, {@code conv.cu} (one block per channel) in bf16. */
+    private void biasGradient(Plan plan, Tensor dy, Tensor biasGrad) {
+        if (!plan.bf16()) {
+            plan.convolution().backwardBias(context.address(dy), context.address(biasGrad));
+            return;
+        }
+        Shape shape = dy.shape();
+        launcher.withBlocks("conv", "channel_bias_gradient", shape.channels(), dy, biasGrad, shape.batch(),
+                shape.channels(), shape.height() * shape.width());
+    }
+
+    /** The weight as cuDNN reads it: the float master itself, or in bf16 a temporary bf16 copy of it. */
+    private Tensor operandWeight(Plan plan, Tensor weight) {
+        if (!plan.bf16()) {
+            return weight;
+        }
+        Tensor copy = context.temporary(weight.shape(), DType.BF16);
+        launcher.overElements("elementwise", "cast_f32_to_storage", weight.size(), weight, copy, weight.size());
+        return copy;
+    }
+
+    private void releaseOperand(Plan plan, Tensor weight) {
+        if (plan.bf16()) {
+            context.release(weight);
+        }
+    }
+
+    /** A temporary zero-padded copy of x, of x's type; the caller releases it. */
     private Tensor padded(Conv2d op, Plan plan, Tensor x) {
         Shape in = x.shape();
         Shape padded = plan.paddedInput();
-        Tensor copy = context.temporary(padded, DType.F32);
+        Tensor copy = context.temporary(padded, x.dtype());
         launcher.overElements("conv", "pad_input", copy.size(), x, copy, in.batch(), in.channels(), in.height(),
                 in.width(), padded.height(), padded.width(), op.window().padTop(), op.window().padLeft());
         return copy;

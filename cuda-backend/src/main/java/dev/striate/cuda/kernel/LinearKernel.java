@@ -4,29 +4,41 @@ import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.op.Linear;
+import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
-import jcuda.Pointer;
-import jcuda.jcublas.JCublas2;
+import jcuda.cudaDataType;
+import jcuda.jcublas.cublasComputeType;
+import jcuda.jcublas.cublasGemmAlgo;
 import jcuda.jcublas.cublasOperation;
 import jcuda.jcublas.cublasStatus;
 
 /**
- * Fully connected y = x·Wᵀ + b through cuBLAS SGEMM (see {@link Gemm} for the row-major to column-major mapping);
- * the math mode (true fp32 or TF32) is the handle's, set by the backend from the precision. The bias is broadcast
- * into y before the GEMM adds onto it; its gradient is a column sum ({@code linear.cu}).
+ * Fully connected y = x·Wᵀ + b on cuBLAS (see {@link Gemm} for the row-major to column-major mapping). The bias is
+ * broadcast into y before the GEMM adds onto it; its gradient is a column sum ({@code linear.cu}).
+ *
+ * <p>Float activations go through SGEMM, whose math (true fp32 or TF32) is the handle's, set by the backend from the
+ * precision. bf16 activations go through GemmEx with float accumulation ({@code CUBLAS_COMPUTE_32F}, float alpha
+ * and beta): x, dy and a bf16 copy of the float weight made per call are its bf16 operands; y and dx are written as
+ * bf16; the weight gradient is accumulated straight into the float master gradient (C of type float, beta 1), one of
+ * the type combinations cuBLAS documents for GemmEx with {@code CUBLAS_COMPUTE_32F}.
  */
 public final class LinearKernel implements Kernel<Linear> {
     private static final int WEIGHT = 0;
     private static final int BIAS = 1;
 
     private final CudaContext context;
+    private final CublasCalls cublas;
     private final Launcher launcher;
-    private final Pointer one = Pointer.to(new float[] {1f});
-    private final Pointer zero = Pointer.to(new float[] {0f});
 
     public LinearKernel(CudaContext context) {
+        this(context, new JCublasCalls(context));
+    }
+
+    /** With the cuBLAS calls given (a recording in tests). */
+    LinearKernel(CudaContext context, CublasCalls cublas) {
         this.context = context;
+        this.cublas = cublas;
         this.launcher = new Launcher(context);
     }
 
@@ -39,8 +51,9 @@ public final class LinearKernel implements Kernel<Linear> {
             launcher.overElements("linear", "broadcast_rows", y.size(), call.params().get(BIAS), y, batch,
                     op.outFeatures());
         }
-        gemm(Gemm.forward(batch, inFeatures, op.outFeatures()), call.params().get(WEIGHT), call.input(), y,
-                op.bias());
+        Tensor weight = operandWeight(call.params().get(WEIGHT), y.dtype());
+        gemm(Gemm.forward(batch, inFeatures, op.outFeatures()), weight, call.input(), y, op.bias());
+        releaseOperand(weight, call.params().get(WEIGHT));
         return null;
     }
 
@@ -49,8 +62,10 @@ public final class LinearKernel implements Kernel<Linear> {
         int batch = call.input().shape().dim(0);
         int inFeatures = call.input().shape().dim(1);
         if (call.inputGrad() != null) {
-            gemm(Gemm.inputGradient(batch, inFeatures, op.outFeatures()), call.params().get(WEIGHT),
-                    call.outputGrad(), call.inputGrad(), true);
+            Tensor weight = operandWeight(call.params().get(WEIGHT), call.inputGrad().dtype());
+            gemm(Gemm.inputGradient(batch, inFeatures, op.outFeatures()), weight, call.outputGrad(),
+                    call.inputGrad(), true);
+            releaseOperand(weight, call.params().get(WEIGHT));
         }
         Tensor weightGrad = call.paramGrads().get(WEIGHT);
         if (weightGrad != null) {
@@ -64,13 +79,51 @@ public final class LinearKernel implements Kernel<Linear> {
         }
     }
 
-    private void gemm(Gemm g, Tensor a, Tensor b, Tensor c, boolean accumulate) {
-        int status = JCublas2.cublasSgemm(context.cublas(), operation(g.transposeA()), operation(g.transposeB()),
-                g.m(), g.n(), g.k(), one, context.pointer(a), g.lda(), context.pointer(b), g.ldb(),
-                accumulate ? one : zero, context.pointer(c), g.ldc());
-        if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
-            throw new IllegalStateException("cublasSgemm failed: " + cublasStatus.stringFor(status));
+    /** The weight as the GEMM reads it beside {@code activations}: the float master, or a temporary bf16 copy. */
+    private Tensor operandWeight(Tensor weight, DType activations) {
+        if (activations != DType.BF16) {
+            return weight;
         }
+        Tensor copy = context.temporary(weight.shape(), DType.BF16);
+        launcher.overElements("elementwise", "cast_f32_to_storage", weight.size(), weight, copy, weight.size());
+        return copy;
+    }
+
+    private void releaseOperand(Tensor operand, Tensor weight) {
+        if (operand != weight) {
+            context.release(operand);
+        }
+    }
+
+    /** C = op(A)·op(B) (+ C when accumulating): SGEMM when A and B are float, else GemmEx with float compute. */
+    private void gemm(Gemm g, Tensor a, Tensor b, Tensor c, boolean accumulate) {
+        float beta = accumulate ? 1f : 0f;
+        int transA = operation(g.transposeA());
+        int transB = operation(g.transposeB());
+        int status;
+        String call;
+        if (a.dtype() == DType.F32 && b.dtype() == DType.F32) {
+            call = "cublasSgemm";
+            status = cublas.sgemm(transA, transB, g.m(), g.n(), g.k(), 1f, a, g.lda(), b, g.ldb(), beta, c, g.ldc());
+        } else {
+            call = "cublasGemmEx";
+            status = cublas.gemmEx(transA, transB, g.m(), g.n(), g.k(), 1f, a, dataType(a), g.lda(), b, dataType(b),
+                    g.ldb(), beta, c, dataType(c), g.ldc(), cublasComputeType.CUBLAS_COMPUTE_32F,
+                    cublasGemmAlgo.CUBLAS_GEMM_DEFAULT);
+        }
+        if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+            throw new IllegalStateException(call + " failed: " + cublasStatus.stringFor(status));
+        }
+    }
+
+    /** cuBLAS's {@code cudaDataType_t} of a tensor: {@code CUDA_R_32F} or {@code CUDA_R_16BF}. */
+    private static int dataType(Tensor tensor) {
+        return switch (tensor.dtype()) {
+            case F32 -> cudaDataType.CUDA_R_32F;
+            case BF16 -> cudaDataType.CUDA_R_16BF;
+            default -> throw new IllegalArgumentException("cuBLAS is given F32 or BF16 matrices, not "
+                    + tensor.dtype());
+        };
     }
 
     private static int operation(boolean transpose) {

@@ -1,34 +1,75 @@
+// The parts of a convolution cuDNN does not do for us. Activations (x, padded, dx, y, dy) are act_t; the bias and its
+// gradient are float parameters.
+//
 // Explicit zero padding for convolutions whose padding differs between sides: cuDNN's convolution descriptor has one
 // padding per axis, so such a convolution runs with padding 0 on a padded copy of the input.
 // Input [N, C, H, W], padded [N, C, Hp, Wp] with Hp = H + top + bottom, Wp = W + left + right.
 //
-//   pad_input(const float* x, float* padded, int N, int C, int H, int W, int Hp, int Wp, int top, int left)
+//   pad_input(const act_t* x, act_t* padded, int N, int C, int H, int W, int Hp, int Wp, int top, int left)
 //       padded = x placed at (top, left), zeros elsewhere; one thread per padded element.
-//   unpad_accumulate(const float* padded, float* dx, int N, int C, int H, int W, int Hp, int Wp, int top, int left)
+//   unpad_accumulate(const act_t* padded, act_t* dx, int N, int C, int H, int W, int Hp, int Wp, int top, int left)
 //       dx += the interior of padded (the gradient of pad_input); one thread per element of dx.
+//
+// The bias of a bf16 convolution (cuDNN's cudnnAddTensor and cudnnConvolutionBackwardBias take the bias in y's data
+// type, and the bias stays float), on y and dy read as [N, C, S], S = H·W:
+//
+//   add_channel_bias(const float* bias, act_t* y, int N, int C, int S)   y[n, c, s] += bias[c]; one thread per element.
+//   channel_bias_gradient(const act_t* dy, float* db, int N, int C, int S)
+//       db[c] += Σ dy[n, c, s] over n and s; one block of exactly 256 threads per channel (grid C).
+
+#define THREADS 256
 
 #define GRID_STRIDE_LOOP(i, n) \
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
          i += (long long) blockDim.x * gridDim.x)
 
-extern "C" __global__ void pad_input(const float* x, float* padded, int N, int C, int H, int W, int Hp, int Wp,
+extern "C" __global__ void pad_input(const act_t* x, act_t* padded, int N, int C, int H, int W, int Hp, int Wp,
                                      int top, int left) {
     long long total = (long long) N * C * Hp * Wp;
     GRID_STRIDE_LOOP(index, total) {
         int v = (int) (index % Wp) - left;
         int h = (int) ((index / Wp) % Hp) - top;
         long long plane = index / ((long long) Hp * Wp);
-        padded[index] = h >= 0 && h < H && v >= 0 && v < W ? x[(plane * H + h) * W + v] : 0.0f;
+        padded[index] = h >= 0 && h < H && v >= 0 && v < W ? x[(plane * H + h) * W + v] : to_act(0.0f);
     }
 }
 
-extern "C" __global__ void unpad_accumulate(const float* padded, float* dx, int N, int C, int H, int W, int Hp, int Wp,
+extern "C" __global__ void unpad_accumulate(const act_t* padded, act_t* dx, int N, int C, int H, int W, int Hp, int Wp,
                                             int top, int left) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
         int v = (int) (index % W);
         int h = (int) ((index / W) % H);
         long long plane = index / ((long long) H * W);
-        dx[index] += padded[(plane * Hp + h + top) * Wp + v + left];
+        dx[index] = to_act(to_float(dx[index]) + to_float(padded[(plane * Hp + h + top) * Wp + v + left]));
+    }
+}
+
+extern "C" __global__ void add_channel_bias(const float* bias, act_t* y, int N, int C, int S) {
+    long long total = (long long) N * C * S;
+    GRID_STRIDE_LOOP(index, total) {
+        int c = (int) ((index / S) % C);
+        y[index] = to_act(to_float(y[index]) + bias[c]);
+    }
+}
+
+extern "C" __global__ void channel_bias_gradient(const act_t* dy, float* db, int N, int C, int S) {
+    __shared__ float sums[THREADS];
+    int c = blockIdx.x;
+    long long count = (long long) N * S;
+    float sum = 0.0f;
+    for (long long m = threadIdx.x; m < count; m += THREADS) {
+        sum += to_float(dy[((m / S) * C + c) * S + m % S]);
+    }
+    sums[threadIdx.x] = sum;
+    __syncthreads();
+    for (int half = THREADS / 2; half > 0; half /= 2) {
+        if (threadIdx.x < half) {
+            sums[threadIdx.x] += sums[threadIdx.x + half];
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+        db[c] += sums[0];
     }
 }

@@ -74,7 +74,8 @@ class KernelLaunchTest {
         }
     }
 
-    private static void checkLaunch(RecordingCudaContext.Launch launch) {
+    /** The launch against its kernel's CUDA C signature: argument count and types, act_t as the launch's variant. */
+    static void checkLaunch(RecordingCudaContext.Launch launch) {
         String where = launch.source() + ".cu " + launch.kernel();
         List<CudaSignatures.Parameter> parameters = SIGNATURES.parameters(launch.source(), launch.kernel());
         assertNotNull(parameters, where + " does not exist");
