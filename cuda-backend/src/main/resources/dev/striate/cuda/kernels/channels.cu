@@ -1,25 +1,27 @@
 // Channel rearrangements of [N, C, S] tensors (S = H·W, or 1 for rank 2): concat, slice, shuffle, maxout.
 // Each output (or gradient) element is written by exactly one thread, so backward kernels add without atomics.
+// act_t (storage.cuh) is float, or bf16 in the bf16 variant: copies move the stored bits, comparisons and sums are
+// done in float, and a sum is stored (rounded) once.
 //
-//   copy_channels(const float* src, float* dst, int N, int srcChannels, int dstChannels, int S,
+//   copy_channels(const act_t* src, act_t* dst, int N, int srcChannels, int dstChannels, int S,
 //                 int srcOffset, int dstOffset, int count)
 //       dst[n, dstOffset + c, s] = src[n, srcOffset + c, s] for c < count (concat and slice forward)
 //   accumulate_channels(same arguments)
 //       dst[n, dstOffset + c, s] += src[n, srcOffset + c, s] (concat and slice backward)
-//   channel_shuffle_forward(const float* x, float* y, int N, int C, int S, int groups)
+//   channel_shuffle_forward(const act_t* x, act_t* y, int N, int C, int S, int groups)
 //       y[n, i·groups + g, s] = x[n, g·(C/groups) + i, s]
-//   channel_shuffle_backward(const float* dy, float* dx, int N, int C, int S, int groups)
+//   channel_shuffle_backward(const act_t* dy, act_t* dx, int N, int C, int S, int groups)
 //       dx[n, g·(C/groups) + i, s] += dy[n, i·groups + g, s]
-//   maxout_forward(const float* x, float* y, int N, int outChannels, int S, int pieces)
+//   maxout_forward(const act_t* x, act_t* y, int N, int outChannels, int S, int pieces)
 //       y[n, j, s] = max of x[n, j·pieces .. j·pieces + pieces - 1, s]
-//   maxout_backward(const float* x, const float* dy, float* dx, int N, int outChannels, int S, int pieces)
+//   maxout_backward(const act_t* x, const act_t* dy, act_t* dx, int N, int outChannels, int S, int pieces)
 //       dx[n, winner, s] += dy[n, j, s], the winner being the first maximum (the reference's tie rule)
 
 #define GRID_STRIDE_LOOP(i, n) \
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
          i += (long long) blockDim.x * gridDim.x)
 
-extern "C" __global__ void copy_channels(const float* src, float* dst, int N, int srcChannels, int dstChannels, int S,
+extern "C" __global__ void copy_channels(const act_t* src, act_t* dst, int N, int srcChannels, int dstChannels, int S,
                                          int srcOffset, int dstOffset, int count) {
     long long total = (long long) N * count * S;
     GRID_STRIDE_LOOP(index, total) {
@@ -30,14 +32,15 @@ extern "C" __global__ void copy_channels(const float* src, float* dst, int N, in
     }
 }
 
-extern "C" __global__ void accumulate_channels(const float* src, float* dst, int N, int srcChannels, int dstChannels,
+extern "C" __global__ void accumulate_channels(const act_t* src, act_t* dst, int N, int srcChannels, int dstChannels,
                                                int S, int srcOffset, int dstOffset, int count) {
     long long total = (long long) N * count * S;
     GRID_STRIDE_LOOP(index, total) {
         int s = (int) (index % S);
         int c = (int) ((index / S) % count);
         long long n = index / ((long long) S * count);
-        dst[(n * dstChannels + dstOffset + c) * S + s] += src[(n * srcChannels + srcOffset + c) * S + s];
+        long long target = (n * dstChannels + dstOffset + c) * S + s;
+        dst[target] = to_act(to_float(dst[target]) + to_float(src[(n * srcChannels + srcOffset + c) * S + s]));
     }
 }
 
@@ -47,7 +50,7 @@ __device__ int shuffle_source(int outputChannel, int C, int groups) {
     return g * (C / groups) + i;
 }
 
-extern "C" __global__ void channel_shuffle_forward(const float* x, float* y, int N, int C, int S, int groups) {
+extern "C" __global__ void channel_shuffle_forward(const act_t* x, act_t* y, int N, int C, int S, int groups) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
         int s = (int) (index % S);
@@ -57,30 +60,31 @@ extern "C" __global__ void channel_shuffle_forward(const float* x, float* y, int
     }
 }
 
-extern "C" __global__ void channel_shuffle_backward(const float* dy, float* dx, int N, int C, int S, int groups) {
+extern "C" __global__ void channel_shuffle_backward(const act_t* dy, act_t* dx, int N, int C, int S, int groups) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
         int s = (int) (index % S);
         int c = (int) ((index / S) % C);
         long long n = index / ((long long) S * C);
-        dx[(n * C + shuffle_source(c, C, groups)) * S + s] += dy[index];
+        long long target = (n * C + shuffle_source(c, C, groups)) * S + s;
+        dx[target] = to_act(to_float(dx[target]) + to_float(dy[index]));
     }
 }
 
 // The flat index of the winning input of output (n, j, s).
-__device__ long long maxout_winner(const float* x, long long n, int j, int s, int outChannels, int S, int pieces) {
+__device__ long long maxout_winner(const act_t* x, long long n, int j, int s, int outChannels, int S, int pieces) {
     int inChannels = outChannels * pieces;
     long long best = (n * inChannels + (long long) j * pieces) * S + s;
     for (int c = j * pieces + 1; c < (j + 1) * pieces; c++) {
         long long candidate = (n * inChannels + c) * S + s;
-        if (x[candidate] > x[best]) {
+        if (to_float(x[candidate]) > to_float(x[best])) {
             best = candidate;
         }
     }
     return best;
 }
 
-extern "C" __global__ void maxout_forward(const float* x, float* y, int N, int outChannels, int S, int pieces) {
+extern "C" __global__ void maxout_forward(const act_t* x, act_t* y, int N, int outChannels, int S, int pieces) {
     long long total = (long long) N * outChannels * S;
     GRID_STRIDE_LOOP(index, total) {
         int s = (int) (index % S);
@@ -90,13 +94,14 @@ extern "C" __global__ void maxout_forward(const float* x, float* y, int N, int o
     }
 }
 
-extern "C" __global__ void maxout_backward(const float* x, const float* dy, float* dx, int N, int outChannels, int S,
+extern "C" __global__ void maxout_backward(const act_t* x, const act_t* dy, act_t* dx, int N, int outChannels, int S,
                                            int pieces) {
     long long total = (long long) N * outChannels * S;
     GRID_STRIDE_LOOP(index, total) {
         int s = (int) (index % S);
         int j = (int) ((index / S) % outChannels);
         long long n = index / ((long long) S * outChannels);
-        dx[maxout_winner(x, n, j, s, outChannels, S, pieces)] += dy[index];
+        long long winner = maxout_winner(x, n, j, s, outChannels, S, pieces);
+        dx[winner] = to_act(to_float(dx[winner]) + to_float(dy[index]));
     }
 }

@@ -2,10 +2,11 @@
 // uniform(seed, node, step, i) >= p, where uniform is the SplitMix64 finalizer chained over index, step, node and
 // seed, its top 53 bits scaled to [0, 1). Kept elements are multiplied by keptScale = 1/(1-p), dropped ones by 0.
 // Nothing is stored: backward recomputes the mask. (Evaluation is the identity; the Java kernel copies instead.)
+// act_t (storage.cuh) is float, or bf16 in the bf16 variant: the product is computed in float and stored once.
 //
-//   dropout_forward(const float* x, float* y, long long n, double p, float keptScale,
+//   dropout_forward(const act_t* x, act_t* y, long long n, double p, float keptScale,
 //                   long long seed, long long node, long long step)          y[i] = x[i] · m[i]
-//   dropout_backward(const float* dy, float* dx, long long n, double p, float keptScale,
+//   dropout_backward(const act_t* dy, act_t* dx, long long n, double p, float keptScale,
 //                    long long seed, long long node, long long step)         dx[i] += dy[i] · m[i]
 
 #define GRID_STRIDE_LOOP(i, n) \
@@ -30,12 +31,16 @@ __device__ float dropout_multiplier(long long index, double p, float keptScale, 
     return uniform >= p ? keptScale : 0.0f;
 }
 
-extern "C" __global__ void dropout_forward(const float* x, float* y, long long n, double p, float keptScale,
+extern "C" __global__ void dropout_forward(const act_t* x, act_t* y, long long n, double p, float keptScale,
                                            long long seed, long long node, long long step) {
-    GRID_STRIDE_LOOP(i, n) { y[i] = x[i] * dropout_multiplier(i, p, keptScale, seed, node, step); }
+    GRID_STRIDE_LOOP(i, n) {
+        y[i] = to_act(to_float(x[i]) * dropout_multiplier(i, p, keptScale, seed, node, step));
+    }
 }
 
-extern "C" __global__ void dropout_backward(const float* dy, float* dx, long long n, double p, float keptScale,
+extern "C" __global__ void dropout_backward(const act_t* dy, act_t* dx, long long n, double p, float keptScale,
                                             long long seed, long long node, long long step) {
-    GRID_STRIDE_LOOP(i, n) { dx[i] += dy[i] * dropout_multiplier(i, p, keptScale, seed, node, step); }
+    GRID_STRIDE_LOOP(i, n) {
+        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * dropout_multiplier(i, p, keptScale, seed, node, step));
+    }
 }

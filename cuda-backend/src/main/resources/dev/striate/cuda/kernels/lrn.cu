@@ -2,11 +2,12 @@
 // b_c = a_c · s_c^-beta, s_c = k + alpha/size · Σ a_j² over j = c - size/2 .. c + (size-1)/2 clipped to the channels.
 // Not cuDNN's LRN: cuDNN centres an even-sized window the other way (c - (size-1)/2 .. c + size/2) and limits size
 // to 1..16, so it would differ from the reference for even sizes.
-// Tensors are read as [N, C, S] (S = H·W).
+// Tensors are read as [N, C, S] (S = H·W). act_t (storage.cuh) is float, or bf16 in the bf16 variant: everything is
+// computed in float from the stored values, and each result stored (rounded) once.
 //
-//   lrn_forward(const float* a, float* b, int N, int C, int S, int size, float alpha, float beta, float k)
+//   lrn_forward(const act_t* a, act_t* b, int N, int C, int S, int size, float alpha, float beta, float k)
 //       one thread per element.
-//   lrn_backward(const float* a, const float* g, float* da, int N, int C, int S, int size, float alpha,
+//   lrn_backward(const act_t* a, const act_t* g, act_t* da, int N, int C, int S, int size, float alpha,
 //                float beta, float k)
 //       da_i += g_i · s_i^-beta - 2·alpha·beta/size · a_i · Σ_c g_c · a_c · s_c^(-beta-1) over the channels c whose
 //       window holds i (c = i - (size-1)/2 .. i + size/2); s is recomputed, nothing is stored between passes.
@@ -16,29 +17,29 @@
          i += (long long) blockDim.x * gridDim.x)
 
 // s_c at item n, position s.
-__device__ float lrn_scale(const float* a, int n, int c, int s, int C, int S, int size, float alpha, float k) {
+__device__ float lrn_scale(const act_t* a, int n, int c, int s, int C, int S, int size, float alpha, float k) {
     int first = max(0, c - size / 2);
     int last = min(C - 1, c + (size - 1) / 2);
     float sumOfSquares = 0.0f;
     for (int j = first; j <= last; j++) {
-        float aj = a[((long long) n * C + j) * S + s];
+        float aj = to_float(a[((long long) n * C + j) * S + s]);
         sumOfSquares += aj * aj;
     }
     return k + alpha / size * sumOfSquares;
 }
 
-extern "C" __global__ void lrn_forward(const float* a, float* b, int N, int C, int S, int size, float alpha,
+extern "C" __global__ void lrn_forward(const act_t* a, act_t* b, int N, int C, int S, int size, float alpha,
                                        float beta, float k) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
         int s = (int) (index % S);
         int c = (int) ((index / S) % C);
         int n = (int) (index / ((long long) S * C));
-        b[index] = a[index] * powf(lrn_scale(a, n, c, s, C, S, size, alpha, k), -beta);
+        b[index] = to_act(to_float(a[index]) * powf(lrn_scale(a, n, c, s, C, S, size, alpha, k), -beta));
     }
 }
 
-extern "C" __global__ void lrn_backward(const float* a, const float* g, float* da, int N, int C, int S, int size,
+extern "C" __global__ void lrn_backward(const act_t* a, const act_t* g, act_t* da, int N, int C, int S, int size,
                                         float alpha, float beta, float k) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
@@ -50,9 +51,11 @@ extern "C" __global__ void lrn_backward(const float* a, const float* g, float* d
         float throughScales = 0.0f;
         for (int c = first; c <= last; c++) {
             long long ci = ((long long) n * C + c) * S + s;
-            throughScales += g[ci] * a[ci] * powf(lrn_scale(a, n, c, s, C, S, size, alpha, k), -beta - 1.0f);
+            float scale = lrn_scale(a, n, c, s, C, S, size, alpha, k);
+            throughScales += to_float(g[ci]) * to_float(a[ci]) * powf(scale, -beta - 1.0f);
         }
         float own = powf(lrn_scale(a, n, i, s, C, S, size, alpha, k), -beta);
-        da[index] += g[index] * own - 2.0f * alpha * beta / size * a[index] * throughScales;
+        float sum = to_float(g[index]) * own - 2.0f * alpha * beta / size * to_float(a[index]) * throughScales;
+        da[index] = to_act(to_float(da[index]) + sum);
     }
 }

@@ -1,37 +1,81 @@
-// Pooling kernels with exactly the reference's semantics (PyTorch's), NCHW float tensors. cuDNN's pooling is not
-// used: it has no ceil mode, no asymmetric padding, no dilation, no adaptive windows, and does not document which
-// of equal maxima receives the gradient, while the reference sends it to the first in row-major scan order.
+// Pooling kernels with exactly the reference's semantics (PyTorch's), NCHW tensors. cuDNN's pooling is not used: it
+// has no ceil mode, no asymmetric padding, no dilation, no adaptive windows, and does not document which of equal
+// maxima receives the gradient, while the reference sends it to the first in row-major scan order.
 // Backward kernels gather (one thread per input element, summing the outputs that read it), so they need no
-// atomics, are deterministic, and ADD into dx.
+// atomics, are deterministic, and ADD into dx. act_t (storage.cuh) is float, or bf16 in the bf16 variant: values
+// are loaded as floats, each window is summed in float, and every element is stored once (rounded to bf16 there).
 //
 // Window arguments: kh, kw (kernel), sh, sw (stride), pt, pl (padding before: top, left), dh, dw (dilation).
 // Input [N, C, H, W], output [N, C, P, Q].
 //
-//   max_pool2d_forward(const float* x, float* y, int N, int C, int H, int W, int P, int Q,
+//   max_pool2d_forward(const act_t* x, act_t* y, int N, int C, int H, int W, int P, int Q,
 //                      int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw)
 //       y = max over the window's in-bounds taps (padding never wins; a NaN wins and the last NaN is kept);
 //       a window of padding only gives minus infinity. One thread per output element.
-//   max_pool2d_backward(const float* x, const float* dy, float* dx, same sizes and window)
+//   max_pool2d_backward(const act_t* x, const act_t* dy, act_t* dx, same sizes and window)
 //       dx[i] += Σ dy[o] over the outputs o whose argmax is input i. One thread per input element.
-//   avg_pool2d_forward(const float* x, float* y, int N, int C, int H, int W, int P, int Q,
+//   avg_pool2d_forward(const act_t* x, act_t* y, int N, int C, int H, int W, int P, int Q,
 //                      int kh, int kw, int sh, int sw, int pt, int pb, int pl, int pr, int countIncludePad)
 //       sum over the window clipped to the input, divided by the window cut at the end of the bottom/right padding
 //       (countIncludePad != 0) or by the number of input cells; 0 for a window with no input cell.
-//   avg_pool2d_backward(const float* dy, float* dx, same sizes and window)
+//   avg_pool2d_backward(const act_t* dy, act_t* dx, same sizes and window)
 //       dx[i] += Σ dy[o] / divisor(o) over the windows o holding input i.
-//   adaptive_avg_pool2d_forward(const float* x, float* y, int N, int C, int H, int W, int P, int Q)
+//   adaptive_avg_pool2d_forward(const act_t* x, act_t* y, int N, int C, int H, int W, int P, int Q)
 //       window of output p: rows floor(p·H/P) .. ceil((p+1)·H/P) - 1, and the same for columns.
-//   adaptive_avg_pool2d_backward(const float* dy, float* dx, int N, int C, int H, int W, int P, int Q)
-//   global_avg_pool_forward(const float* x, float* y, int NC, int cells)     y[nc] = mean of x[nc, :]
-//   global_avg_pool_backward(const float* dy, float* dx, int NC, int cells)  dx[nc, s] += dy[nc] / cells
+//   adaptive_avg_pool2d_backward(const act_t* dy, act_t* dx, int N, int C, int H, int W, int P, int Q)
+//   global_avg_pool_forward(const act_t* x, act_t* y, int NC, int cells)     y[nc] = mean of x[nc, :]
+//   global_avg_pool_backward(const act_t* dy, act_t* dx, int NC, int cells)  dx[nc, s] += dy[nc] / cells
 
 #define GRID_STRIDE_LOOP(i, n) \
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
          i += (long long) blockDim.x * gridDim.x)
 
+// Where a flat index of a [planes, rows, cols] tensor lies: its plane (n·C + c), row and column.
+struct Cell {
+    long long plane;
+    int row, col;
+};
+
+__device__ Cell cell_of(long long index, int rows, int cols) {
+    Cell cell;
+    cell.col = (int) (index % cols);
+    cell.row = (int) ((index / cols) % rows);
+    cell.plane = index / ((long long) rows * cols);
+    return cell;
+}
+
+// A rectangle of one plane: rows [rowStart, rowEnd), columns [colStart, colEnd).
+struct Window {
+    int rowStart, rowEnd, colStart, colEnd;
+};
+
+__device__ bool window_holds(Window window, int row, int col) {
+    return row >= window.rowStart && row < window.rowEnd && col >= window.colStart && col < window.colEnd;
+}
+
+__device__ int window_cells(Window window) {
+    return (window.rowEnd - window.rowStart) * (window.colEnd - window.colStart);
+}
+
+// The sum, in float, of x over a window of plane `plane` of an [.., H, W] tensor.
+__device__ float window_sum(const act_t* x, long long plane, int H, int W, Window window) {
+    float sum = 0.0f;
+    for (int h = window.rowStart; h < window.rowEnd; h++) {
+        for (int v = window.colStart; v < window.colEnd; v++) {
+            sum += to_float(x[(plane * H + h) * W + v]);
+        }
+    }
+    return sum;
+}
+
+// dx[index] += sum, stored once.
+__device__ void add_into(act_t* dx, long long index, float sum) {
+    dx[index] = to_act(to_float(dx[index]) + sum);
+}
+
 // The flat input index of the argmax of output (p, q) of plane `plane` (= n·C + c), or -1 when the window holds
 // padding only. Scan order and comparisons are the reference's.
-__device__ long long max_pool_argmax(const float* x, long long plane, int H, int W, int p, int q,
+__device__ long long max_pool_argmax(const act_t* x, long long plane, int H, int W, int p, int q,
                                      int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw) {
     long long best = -1;
     float max = 0.0f;
@@ -46,7 +90,7 @@ __device__ long long max_pool_argmax(const float* x, long long plane, int H, int
                 continue;
             }
             long long index = (plane * H + h) * W + v;
-            float value = x[index];
+            float value = to_float(x[index]);
             if (best < 0 || value > max || value != value) {
                 best = index;
                 max = value;
@@ -56,191 +100,166 @@ __device__ long long max_pool_argmax(const float* x, long long plane, int H, int
     return best;
 }
 
-extern "C" __global__ void max_pool2d_forward(const float* x, float* y, int N, int C, int H, int W, int P, int Q,
+extern "C" __global__ void max_pool2d_forward(const act_t* x, act_t* y, int N, int C, int H, int W, int P, int Q,
                                               int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw) {
     long long total = (long long) N * C * P * Q;
     GRID_STRIDE_LOOP(o, total) {
-        int q = (int) (o % Q);
-        int p = (int) ((o / Q) % P);
-        long long plane = o / ((long long) P * Q);
-        long long best = max_pool_argmax(x, plane, H, W, p, q, kh, kw, sh, sw, pt, pl, dh, dw);
-        y[o] = best < 0 ? __int_as_float(0xff800000) : x[best];
+        Cell out = cell_of(o, P, Q);
+        long long best = max_pool_argmax(x, out.plane, H, W, out.row, out.col, kh, kw, sh, sw, pt, pl, dh, dw);
+        if (best < 0) {
+            y[o] = to_act(__int_as_float(0xff800000));
+        } else {
+            y[o] = x[best];
+        }
     }
 }
 
-extern "C" __global__ void max_pool2d_backward(const float* x, const float* dy, float* dx,
+extern "C" __global__ void max_pool2d_backward(const act_t* x, const act_t* dy, act_t* dx,
                                                int N, int C, int H, int W, int P, int Q,
                                                int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
-        int v = (int) (index % W);
-        int h = (int) ((index / W) % H);
-        long long plane = index / ((long long) H * W);
+        Cell in = cell_of(index, H, W);
         float sum = 0.0f;
         // Output row p reads row h through tap i when h = p·sh - pt + i·dh.
         for (int i = 0; i < kh; i++) {
-            int rowNumerator = h + pt - i * dh;
+            int rowNumerator = in.row + pt - i * dh;
             if (rowNumerator < 0 || rowNumerator % sh != 0 || rowNumerator / sh >= P) {
                 continue;
             }
             int p = rowNumerator / sh;
             for (int j = 0; j < kw; j++) {
-                int colNumerator = v + pl - j * dw;
+                int colNumerator = in.col + pl - j * dw;
                 if (colNumerator < 0 || colNumerator % sw != 0 || colNumerator / sw >= Q) {
                     continue;
                 }
                 int q = colNumerator / sw;
-                if (max_pool_argmax(x, plane, H, W, p, q, kh, kw, sh, sw, pt, pl, dh, dw) == index) {
-                    sum += dy[(plane * P + p) * Q + q];
+                if (max_pool_argmax(x, in.plane, H, W, p, q, kh, kw, sh, sw, pt, pl, dh, dw) == index) {
+                    sum += to_float(dy[(in.plane * P + p) * Q + q]);
                 }
             }
         }
-        dx[index] += sum;
+        add_into(dx, index, sum);
     }
 }
 
-// The window of output (p, q) clipped to the input: [rowStart, rowEnd) x [colStart, colEnd), and its divisor.
-struct AvgCell {
-    int rowStart, rowEnd, colStart, colEnd, divisor;
+// The window of output (p, q) clipped to the input, and its divisor (0 for a window with no input cell, which is
+// then empty).
+struct AvgWindow {
+    Window cells;
+    int divisor;
 };
 
-__device__ AvgCell avg_pool_cell(int H, int W, int p, int q, int kh, int kw, int sh, int sw,
-                                 int pt, int pb, int pl, int pr, int countIncludePad) {
-    AvgCell cell;
+__device__ AvgWindow avg_pool_window(int H, int W, int p, int q, int kh, int kw, int sh, int sw,
+                                     int pt, int pb, int pl, int pr, int countIncludePad) {
     int rowStart = p * sh - pt;
     int colStart = q * sw - pl;
     int rowEnd = min(rowStart + kh, H + pb);
     int colEnd = min(colStart + kw, W + pr);
     int paddedCount = (rowEnd - rowStart) * (colEnd - colStart);
-    cell.rowStart = max(rowStart, 0);
-    cell.colStart = max(colStart, 0);
-    cell.rowEnd = min(rowEnd, H);
-    cell.colEnd = min(colEnd, W);
-    if (cell.rowStart >= cell.rowEnd || cell.colStart >= cell.colEnd) {
-        cell.rowEnd = cell.rowStart;
-        cell.colEnd = cell.colStart;
-        cell.divisor = 0;
+    AvgWindow window;
+    window.cells.rowStart = max(rowStart, 0);
+    window.cells.colStart = max(colStart, 0);
+    window.cells.rowEnd = min(rowEnd, H);
+    window.cells.colEnd = min(colEnd, W);
+    if (window.cells.rowStart >= window.cells.rowEnd || window.cells.colStart >= window.cells.colEnd) {
+        window.cells.rowEnd = window.cells.rowStart;
+        window.cells.colEnd = window.cells.colStart;
+        window.divisor = 0;
     } else {
-        int inputCount = (cell.rowEnd - cell.rowStart) * (cell.colEnd - cell.colStart);
-        cell.divisor = countIncludePad ? paddedCount : inputCount;
+        window.divisor = countIncludePad ? paddedCount : window_cells(window.cells);
     }
-    return cell;
+    return window;
 }
 
-extern "C" __global__ void avg_pool2d_forward(const float* x, float* y, int N, int C, int H, int W, int P, int Q,
+extern "C" __global__ void avg_pool2d_forward(const act_t* x, act_t* y, int N, int C, int H, int W, int P, int Q,
                                               int kh, int kw, int sh, int sw, int pt, int pb, int pl, int pr,
                                               int countIncludePad) {
     long long total = (long long) N * C * P * Q;
     GRID_STRIDE_LOOP(o, total) {
-        int q = (int) (o % Q);
-        int p = (int) ((o / Q) % P);
-        long long plane = o / ((long long) P * Q);
-        AvgCell cell = avg_pool_cell(H, W, p, q, kh, kw, sh, sw, pt, pb, pl, pr, countIncludePad);
-        float sum = 0.0f;
-        for (int h = cell.rowStart; h < cell.rowEnd; h++) {
-            for (int v = cell.colStart; v < cell.colEnd; v++) {
-                sum += x[(plane * H + h) * W + v];
-            }
-        }
-        y[o] = cell.divisor == 0 ? 0.0f : sum / cell.divisor;
+        Cell out = cell_of(o, P, Q);
+        AvgWindow window = avg_pool_window(H, W, out.row, out.col, kh, kw, sh, sw, pt, pb, pl, pr,
+                                           countIncludePad);
+        float sum = window_sum(x, out.plane, H, W, window.cells);
+        y[o] = to_act(window.divisor == 0 ? 0.0f : sum / window.divisor);
     }
 }
 
-extern "C" __global__ void avg_pool2d_backward(const float* dy, float* dx, int N, int C, int H, int W, int P, int Q,
+extern "C" __global__ void avg_pool2d_backward(const act_t* dy, act_t* dx, int N, int C, int H, int W, int P, int Q,
                                                int kh, int kw, int sh, int sw, int pt, int pb, int pl, int pr,
                                                int countIncludePad) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
-        int v = (int) (index % W);
-        int h = (int) ((index / W) % H);
-        long long plane = index / ((long long) H * W);
+        Cell in = cell_of(index, H, W);
         float sum = 0.0f;
         // Output row p's window starts at p·sh - pt and is kh long; only those can hold row h.
-        int firstP = max(0, (h + pt - kh + sh) / sh);
-        int lastP = min(P - 1, (h + pt) / sh);
-        int firstQ = max(0, (v + pl - kw + sw) / sw);
-        int lastQ = min(Q - 1, (v + pl) / sw);
+        int firstP = max(0, (in.row + pt - kh + sh) / sh);
+        int lastP = min(P - 1, (in.row + pt) / sh);
+        int firstQ = max(0, (in.col + pl - kw + sw) / sw);
+        int lastQ = min(Q - 1, (in.col + pl) / sw);
         for (int p = firstP; p <= lastP; p++) {
             for (int q = firstQ; q <= lastQ; q++) {
-                AvgCell cell = avg_pool_cell(H, W, p, q, kh, kw, sh, sw, pt, pb, pl, pr, countIncludePad);
-                if (cell.divisor != 0 && h >= cell.rowStart && h < cell.rowEnd && v >= cell.colStart
-                        && v < cell.colEnd) {
-                    sum += dy[(plane * P + p) * Q + q] / cell.divisor;
+                AvgWindow window = avg_pool_window(H, W, p, q, kh, kw, sh, sw, pt, pb, pl, pr, countIncludePad);
+                if (window.divisor != 0 && window_holds(window.cells, in.row, in.col)) {
+                    sum += to_float(dy[(in.plane * P + p) * Q + q]) / window.divisor;
                 }
             }
         }
-        dx[index] += sum;
+        add_into(dx, index, sum);
     }
 }
 
-__device__ int adaptive_start(int index, int inSize, int outSize) {
-    return (index * inSize) / outSize;
+// The window of adaptive output (p, q): rows floor(p·H/P) .. ceil((p+1)·H/P) - 1, and the same for columns.
+__device__ Window adaptive_window(int H, int W, int P, int Q, int p, int q) {
+    Window window;
+    window.rowStart = (p * H) / P;
+    window.rowEnd = ((p + 1) * H + P - 1) / P;
+    window.colStart = (q * W) / Q;
+    window.colEnd = ((q + 1) * W + Q - 1) / Q;
+    return window;
 }
 
-__device__ int adaptive_end(int index, int inSize, int outSize) {
-    return ((index + 1) * inSize + outSize - 1) / outSize;
-}
-
-extern "C" __global__ void adaptive_avg_pool2d_forward(const float* x, float* y, int N, int C, int H, int W,
+extern "C" __global__ void adaptive_avg_pool2d_forward(const act_t* x, act_t* y, int N, int C, int H, int W,
                                                        int P, int Q) {
     long long total = (long long) N * C * P * Q;
     GRID_STRIDE_LOOP(o, total) {
-        int q = (int) (o % Q);
-        int p = (int) ((o / Q) % P);
-        long long plane = o / ((long long) P * Q);
-        int rowStart = adaptive_start(p, H, P);
-        int rowEnd = adaptive_end(p, H, P);
-        int colStart = adaptive_start(q, W, Q);
-        int colEnd = adaptive_end(q, W, Q);
-        float sum = 0.0f;
-        for (int h = rowStart; h < rowEnd; h++) {
-            for (int v = colStart; v < colEnd; v++) {
-                sum += x[(plane * H + h) * W + v];
-            }
-        }
-        y[o] = sum / ((rowEnd - rowStart) * (colEnd - colStart));
+        Cell out = cell_of(o, P, Q);
+        Window window = adaptive_window(H, W, P, Q, out.row, out.col);
+        y[o] = to_act(window_sum(x, out.plane, H, W, window) / window_cells(window));
     }
 }
 
-extern "C" __global__ void adaptive_avg_pool2d_backward(const float* dy, float* dx, int N, int C, int H, int W,
+extern "C" __global__ void adaptive_avg_pool2d_backward(const act_t* dy, act_t* dx, int N, int C, int H, int W,
                                                         int P, int Q) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
-        int v = (int) (index % W);
-        int h = (int) ((index / W) % H);
-        long long plane = index / ((long long) H * W);
+        Cell in = cell_of(index, H, W);
         float sum = 0.0f;
         for (int p = 0; p < P; p++) {
-            int rowStart = adaptive_start(p, H, P);
-            int rowEnd = adaptive_end(p, H, P);
-            if (h < rowStart || h >= rowEnd) {
-                continue;
-            }
             for (int q = 0; q < Q; q++) {
-                int colStart = adaptive_start(q, W, Q);
-                int colEnd = adaptive_end(q, W, Q);
-                if (v >= colStart && v < colEnd) {
-                    sum += dy[(plane * P + p) * Q + q] / ((rowEnd - rowStart) * (colEnd - colStart));
+                Window window = adaptive_window(H, W, P, Q, p, q);
+                if (window_holds(window, in.row, in.col)) {
+                    sum += to_float(dy[(in.plane * P + p) * Q + q]) / window_cells(window);
                 }
             }
         }
-        dx[index] += sum;
+        add_into(dx, index, sum);
     }
 }
 
-extern "C" __global__ void global_avg_pool_forward(const float* x, float* y, int NC, int cells) {
+extern "C" __global__ void global_avg_pool_forward(const act_t* x, act_t* y, int NC, int cells) {
     GRID_STRIDE_LOOP(plane, NC) {
         float sum = 0.0f;
         for (int s = 0; s < cells; s++) {
-            sum += x[plane * cells + s];
+            sum += to_float(x[plane * cells + s]);
         }
-        y[plane] = sum / cells;
+        y[plane] = to_act(sum / cells);
     }
 }
 
-extern "C" __global__ void global_avg_pool_backward(const float* dy, float* dx, int NC, int cells) {
+extern "C" __global__ void global_avg_pool_backward(const act_t* dy, act_t* dx, int NC, int cells) {
     long long total = (long long) NC * cells;
     GRID_STRIDE_LOOP(index, total) {
-        dx[index] += dy[index / cells] / cells;
+        add_into(dx, index, to_float(dy[index / cells]) / cells);
     }
 }

@@ -15,6 +15,7 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
+import dev.striate.cuda.StoredTypes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -28,6 +29,9 @@ import java.util.stream.Stream;
  * Runs a graph's CUDA kernels on a {@link RecordingCudaContext}: every tensor allocated, each node prepared, run
  * forward, then backward in reverse order with every gradient wanted, then once more with none wanted. Linear nodes
  * are left out (cuBLAS needs its native library). Nothing is computed; the context records what would run.
+ * Values and their gradients are kept in the type the CUDA backend keeps them in for the context's precision
+ * ({@link StoredTypes}: in bf16 work, BF16 for every float value but the loss); parameters and their gradients in
+ * their declared type (F32).
  */
 final class KernelRun {
     private final RecordingCudaContext context;
@@ -44,9 +48,9 @@ final class KernelRun {
         this.context = context;
         this.graph = graph;
         FakeDevice device = context.device();
-        graph.inputs().forEach(in -> allocate(in.name(), in.shape(), in.dtype()));
+        graph.inputs().forEach(in -> allocate(in.name(), in.shape(), in.dtype(), null));
         for (Node node : graph.nodes()) {
-            allocate(node.name(), node.shape(), node.dtype());
+            allocate(node.name(), node.shape(), node.dtype(), node.op());
             List<Tensor> nodeParams = new ArrayList<>();
             List<Tensor> nodeGradients = new ArrayList<>();
             for (Parameter p : node.parameters()) {
@@ -58,9 +62,10 @@ final class KernelRun {
         }
     }
 
-    private void allocate(String name, Shape shape, DType dtype) {
-        values.put(name, context.device().allocate(shape, dtype));
-        gradients.put(name, dtype.isFloatingPoint() ? context.device().allocate(shape, dtype) : null);
+    private void allocate(String name, Shape shape, DType declared, Op producer) {
+        DType stored = StoredTypes.of(context.precision(), declared, producer);
+        values.put(name, context.device().allocate(shape, stored));
+        gradients.put(name, stored.isFloatingPoint() ? context.device().allocate(shape, stored) : null);
     }
 
     /** Prepares, runs forward and backward (all gradients, then none), and closes the preparations. */
@@ -167,7 +172,8 @@ final class KernelRun {
         List<Shape> shapes = node.inputs().stream().map(in -> values.get(in).shape()).toList();
         List<DType> types = node.inputs().stream().map(in -> values.get(in).dtype()).toList();
         List<Shape> paramShapes = node.parameters().stream().map(p -> p.spec().shape()).toList();
-        return new NodeSignature(node.name(), shapes, types, paramShapes, node.shape(), node.dtype());
+        return new NodeSignature(node.name(), shapes, types, paramShapes, node.shape(),
+                values.get(node.name()).dtype());
     }
 
     private Kernel<Op> kernel(Op op) {
