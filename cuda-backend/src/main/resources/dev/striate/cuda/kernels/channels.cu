@@ -21,14 +21,32 @@
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
          i += (long long) blockDim.x * gridDim.x)
 
+// Where a flat index of an [N, channels, S] tensor lies: item n, channel c, position s.
+struct ChannelCell {
+    long long n;
+    int c, s;
+};
+
+__device__ ChannelCell channel_cell(long long index, int channels, int S) {
+    ChannelCell cell;
+    cell.s = (int) (index % S);
+    cell.c = (int) ((index / S) % channels);
+    cell.n = index / ((long long) S * channels);
+    return cell;
+}
+
+// x[index] += value, stored once.
+__device__ void add_into(act_t* x, long long index, float value) {
+    x[index] = to_act(to_float(x[index]) + value);
+}
+
 extern "C" __global__ void copy_channels(const act_t* src, act_t* dst, int N, int srcChannels, int dstChannels, int S,
                                          int srcOffset, int dstOffset, int count) {
     long long total = (long long) N * count * S;
     GRID_STRIDE_LOOP(index, total) {
-        int s = (int) (index % S);
-        int c = (int) ((index / S) % count);
-        long long n = index / ((long long) S * count);
-        dst[(n * dstChannels + dstOffset + c) * S + s] = src[(n * srcChannels + srcOffset + c) * S + s];
+        ChannelCell at = channel_cell(index, count, S);
+        long long source = (at.n * srcChannels + srcOffset + at.c) * S + at.s;
+        dst[(at.n * dstChannels + dstOffset + at.c) * S + at.s] = src[source];
     }
 }
 
@@ -36,11 +54,9 @@ extern "C" __global__ void accumulate_channels(const act_t* src, act_t* dst, int
                                                int S, int srcOffset, int dstOffset, int count) {
     long long total = (long long) N * count * S;
     GRID_STRIDE_LOOP(index, total) {
-        int s = (int) (index % S);
-        int c = (int) ((index / S) % count);
-        long long n = index / ((long long) S * count);
-        long long target = (n * dstChannels + dstOffset + c) * S + s;
-        dst[target] = to_act(to_float(dst[target]) + to_float(src[(n * srcChannels + srcOffset + c) * S + s]));
+        ChannelCell at = channel_cell(index, count, S);
+        long long source = (at.n * srcChannels + srcOffset + at.c) * S + at.s;
+        add_into(dst, (at.n * dstChannels + dstOffset + at.c) * S + at.s, to_float(src[source]));
     }
 }
 
@@ -53,21 +69,16 @@ __device__ int shuffle_source(int outputChannel, int C, int groups) {
 extern "C" __global__ void channel_shuffle_forward(const act_t* x, act_t* y, int N, int C, int S, int groups) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
-        int s = (int) (index % S);
-        int c = (int) ((index / S) % C);
-        long long n = index / ((long long) S * C);
-        y[index] = x[(n * C + shuffle_source(c, C, groups)) * S + s];
+        ChannelCell at = channel_cell(index, C, S);
+        y[index] = x[(at.n * C + shuffle_source(at.c, C, groups)) * S + at.s];
     }
 }
 
 extern "C" __global__ void channel_shuffle_backward(const act_t* dy, act_t* dx, int N, int C, int S, int groups) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
-        int s = (int) (index % S);
-        int c = (int) ((index / S) % C);
-        long long n = index / ((long long) S * C);
-        long long target = (n * C + shuffle_source(c, C, groups)) * S + s;
-        dx[target] = to_act(to_float(dx[target]) + to_float(dy[index]));
+        ChannelCell at = channel_cell(index, C, S);
+        add_into(dx, (at.n * C + shuffle_source(at.c, C, groups)) * S + at.s, to_float(dy[index]));
     }
 }
 
@@ -87,10 +98,8 @@ __device__ long long maxout_winner(const act_t* x, long long n, int j, int s, in
 extern "C" __global__ void maxout_forward(const act_t* x, act_t* y, int N, int outChannels, int S, int pieces) {
     long long total = (long long) N * outChannels * S;
     GRID_STRIDE_LOOP(index, total) {
-        int s = (int) (index % S);
-        int j = (int) ((index / S) % outChannels);
-        long long n = index / ((long long) S * outChannels);
-        y[index] = x[maxout_winner(x, n, j, s, outChannels, S, pieces)];
+        ChannelCell at = channel_cell(index, outChannels, S);
+        y[index] = x[maxout_winner(x, at.n, at.c, at.s, outChannels, S, pieces)];
     }
 }
 
@@ -98,10 +107,7 @@ extern "C" __global__ void maxout_backward(const act_t* x, const act_t* dy, act_
                                            int pieces) {
     long long total = (long long) N * outChannels * S;
     GRID_STRIDE_LOOP(index, total) {
-        int s = (int) (index % S);
-        int j = (int) ((index / S) % outChannels);
-        long long n = index / ((long long) S * outChannels);
-        long long winner = maxout_winner(x, n, j, s, outChannels, S, pieces);
-        dx[winner] = to_act(to_float(dx[winner]) + to_float(dy[index]));
+        ChannelCell at = channel_cell(index, outChannels, S);
+        add_into(dx, maxout_winner(x, at.n, at.c, at.s, outChannels, S, pieces), to_float(dy[index]));
     }
 }
