@@ -17,7 +17,6 @@ import dev.striate.core.op.Linear;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBackend;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,30 +35,31 @@ import org.junit.jupiter.api.io.TempDir;
  * The NVRTC kernels computed on the host against the reference, without a GPU, in both activation storages: every
  * gradient-check case whose ops all run on the project's own CUDA C kernels (no cuDNN, no cuBLAS) is run through the
  * CUDA kernels' host code, its launches replayed by a C++ program that includes the .cu files with the CUDA built-ins
- * emulated, and the output and every input gradient compared with the reference backend's on the same inputs.
+ * emulated, and the output, every input gradient and every parameter gradient compared with the reference backend's
+ * on the same inputs and parameters.
  *
  * <p>fp32: values and gradients F32, every element within 1e-5 + 1e-4·|ref| (float against float64). bf16: values
  * and gradients stored as the CUDA backend stores them in bf16 work (BF16 but the loss; parameters F32), the kernels'
  * bf16 variants run, and the reference fed the very bf16 values the kernels read (inputs and output gradient rounded
  * to bf16 first, so input rounding is not counted as error). Each result element of these cases is computed in
- * float from those exact inputs (a window or channel sum of n terms included) and stored once, rounded to nearest
- * bf16: at most 2^-8 relative (8 significant bits, half a unit in the last place). Where an input is read twice (the
- * fan-out add) the first `+=` stores dy exactly and only the second rounds. So the bound is the float tolerance t plus
+ * float from those exact inputs (a window or channel sum of n terms, batch norm's statistics included) and stored
+ * once, rounded to nearest bf16: at most 2^-8 relative (8 significant bits, half a unit in the last place). Where an
+ * input is read twice (the fan-out add) the first `+=` stores dy exactly and only the second rounds. So the bound is the float tolerance t plus
  * 2^-8·(|ref| + t) ({@link EmulationValues}); a truncating store or a kernel reading bf16 bits as floats fails it.
  * One exception: an add of k > 2 inputs stores each partial sum (a + b, then += each further input, as chained adds
  * under PyTorch's autocast do), and each earlier store adds up to 2^-8 of its partial sum's magnitude, which may
  * exceed |ref| (cancellation); those magnitudes, computed from the inputs, are added to that output's bound.
- * Cases on kernels that do not take bf16 yet are reported skipped with the reason ({@link NotYetBf16}).
+ * Parameter gradients stay F32 (fp32 sums of products of bf16 values) and keep the float tolerance. Cases on kernels
+ * that do not take bf16 yet are reported skipped with the reason ({@link NotYetBf16}).
  *
  * <p>Every node's output starts as NaN, as memory from {@code allocateUninitialized} may hold anything, so a forward
- * kernel that reads its output before writing it (adds into it) fails. One g++ build per storage (a program cannot
- * hold both variants of a source: their {@code extern "C"} kernels would share names); skipped, saying why, where
- * there is no g++.
+ * kernel that reads its output before writing it (adds into it) fails. One g++ build for all cases of both storages;
+ * skipped, saying why, where there is no g++.
  */
 class HostEmulationTest {
     private static final long SEED = 7;
     private static final long STEP = 3;
-    /** Cases each storage must run on the project's own kernels (fp32: 34, bf16: 32 when this was written). */
+    /** Cases each storage must run on the project's own kernels (fp32: 34, bf16: 37 when this was written). */
     private static final int FEWEST_CASES = 20;
 
     /**
@@ -79,11 +79,10 @@ class HostEmulationTest {
     @TestFactory
     Stream<DynamicTest> ownKernelsMatchTheReference(@TempDir Path work) throws Exception {
         assumeTrue(HostProgram.gppAvailable(), "skipped: no g++ on the PATH to build the host emulation of the CUDA C kernels with");
+        HostProgram program = new HostProgram();
         List<Outcome> outcomes = new ArrayList<>();
-        Map<String, double[]> emulated = new HashMap<>();
         int scenario = 0;
         for (Precision precision : List.of(Precision.FP32, Precision.BF16)) {
-            HostProgram program = new HostProgram();
             int run = 0;
             for (GradCheckCase gradCase : GradCheckSuite.cases()) {
                 String caseName = "[" + precision.flagValue() + "] " + gradCase.op() + ": " + gradCase.name();
@@ -116,8 +115,8 @@ class HostEmulationTest {
                 run++;
             }
             assertTrue(run >= FEWEST_CASES, precision + " cases on the project's own kernels: " + run);
-            emulated.putAll(program.buildAndRun(Files.createDirectories(work.resolve(precision.flagValue()))));
         }
+        Map<String, double[]> emulated = program.buildAndRun(work);
         return outcomes.stream().map(outcome -> DynamicTest.dynamicTest(outcome.caseName(), () -> {
             assumeTrue(outcome.notRun() == null, outcome.notRun());
             outcome.expected().forEach((label, reference) -> EmulationValues.assertClose(label, reference.stored(),
@@ -127,8 +126,9 @@ class HostEmulationTest {
 
     /**
      * Runs the case on the reference backend with made-up inputs and output gradient (held as the CUDA tensors hold
-     * them), gives the CUDA run the same (as {@code initial}), names the CUDA tensors to print, and returns the
-     * reference's results under those names.
+     * them) and its initial parameters, gives the CUDA run the same (as {@code initial}), names the CUDA tensors to
+     * print (the output, input gradients and parameter gradients), and returns the reference's results under those
+     * names.
      */
     private static Map<String, Expected> reference(GradCheckCase gradCase, KernelRun run, Map<Tensor, double[]> initial,
                                                    Map<String, Tensor> printed, int caseIndex) {
@@ -154,6 +154,11 @@ class HostEmulationTest {
                     executor.requireInputGradient(input.name());
                 }
             }
+            for (Node node : graph.nodes()) {
+                for (int i = 0; i < node.parameters().size(); i++) {
+                    initial.put(run.parameters(node.name()).get(i), store.read(node.parameters().get(i).name()));
+                }
+            }
             executor.forward(runContext(gradCase));
             String output = graph.output();
             String prefix = "case" + caseIndex + " ";
@@ -172,6 +177,17 @@ class HostEmulationTest {
                     expected.put(prefix + "d" + input.name(),
                             new Expected(inputGradient.dtype(), executor.inputGradient(input.name())));
                     printed.put(prefix + "d" + input.name(), inputGradient);
+                }
+            }
+            for (Node node : graph.nodes()) {
+                for (int i = 0; i < node.parameters().size(); i++) {
+                    Tensor gradient = run.parameterGradients(node.name()).get(i);
+                    String name = node.parameters().get(i).name();
+                    if (gradient != null) {
+                        expected.put(prefix + "d" + name,
+                                new Expected(gradient.dtype(), cpu.read(store.gradient(name))));
+                        printed.put(prefix + "d" + name, gradient);
+                    }
                 }
             }
         }

@@ -155,6 +155,16 @@ final class KernelRun {
         return gradients.get(name);
     }
 
+    /** A node's parameters and buffers, in the order of {@code node.parameters()}. */
+    List<Tensor> parameters(String node) {
+        return params.get(node);
+    }
+
+    /** The gradients of a node's parameters, in the same order (null for buffers). */
+    List<Tensor> parameterGradients(String node) {
+        return paramGradients.get(node);
+    }
+
     /** The node's number, as the reference executor derives it from the name (dropout masks depend on it). */
     private static long nodeId(Node node) {
         long h = 1125899906842597L;

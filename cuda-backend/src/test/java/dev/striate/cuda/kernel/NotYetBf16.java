@@ -1,10 +1,7 @@
 package dev.striate.cuda.kernel;
 
 import dev.striate.core.graph.Graph;
-import dev.striate.core.op.BatchNorm;
-import dev.striate.core.op.Conv2d;
 import dev.striate.core.op.Elu;
-import dev.striate.core.op.Linear;
 import dev.striate.core.op.LogSoftmax;
 import dev.striate.core.op.Op;
 import dev.striate.core.op.Relu;
@@ -22,7 +19,6 @@ import java.util.Optional;
  */
 final class NotYetBf16 {
     private static final String ACTIVATION = "activation forward through cuDNN's legacy activation (bf16 kernels: part B)";
-    private static final String LIBRARIES = "cuDNN/cuBLAS with bf16 descriptors (libraries work)";
     private static final Map<Class<? extends Op>, String> REASONS = Map.of(
             Relu.class, ACTIVATION,
             Relu6.class, ACTIVATION,
@@ -30,10 +26,7 @@ final class NotYetBf16 {
             Tanh.class, ACTIVATION,
             Elu.class, ACTIVATION,
             LogSoftmax.class, "cuDNN's log-softmax (bf16 kernel: part B)",
-            SoftmaxCrossEntropy.class, "loss.cu reads float logits (bf16 logits: part B)",
-            Conv2d.class, LIBRARIES,
-            BatchNorm.class, LIBRARIES,
-            Linear.class, LIBRARIES);
+            SoftmaxCrossEntropy.class, "loss.cu reads float logits (bf16 logits: part B)");
 
     private NotYetBf16() {
     }
