@@ -5,7 +5,6 @@ import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackendOptions;
 import dev.striate.core.backend.BackendProvider;
 import dev.striate.core.backend.BackendUnavailableException;
-import dev.striate.core.backend.Precision;
 import dev.striate.cuda.device.CudaDevice;
 import dev.striate.cuda.device.CudaException;
 import dev.striate.cuda.doctor.CudaDiagnosis;
@@ -51,9 +50,6 @@ public final class CudaBackendProvider implements BackendProvider {
         String problem = unavailableReason();
         if (problem != null) {
             throw new BackendUnavailableException("--device cuda is not usable: " + problem);
-        }
-        if (options.precision() == Precision.BF16) {
-            throw new UserException("--precision bf16 is not available on CUDA yet; use --precision fp32 or tf32");
         }
         int gpus = diagnosis().driver().gpus().size();
         if (options.deviceIndex() >= gpus) {
