@@ -184,9 +184,15 @@ final class BackendKernels {
         }
     }
 
-    /** Queues the top-k indices of each row of [N, K] scores into {@code indices}, I32 [N·min(k, K)], unread. */
+    /**
+     * Queues the top-k indices of each row of [N, K] scores (F32, or BF16 logits in bf16 work) into {@code indices},
+     * I32 [N·min(k, K)], unread.
+     */
     void topK(Tensor scores, int k, Tensor indices) {
-        requireF32(scores, "topK");
+        DType storage = DeviceContext.buffer(scores).dtype();
+        if (storage != DType.F32 && storage != DType.BF16) {
+            throw new IllegalArgumentException("topK on CUDA needs F32 or BF16 scores, got " + scores.dtype());
+        }
         int rows = scores.shape().dim(0);
         int cols = scores.shape().dim(1);
         int kept = Math.min(k, cols);
@@ -194,8 +200,8 @@ final class BackendKernels {
             throw new IllegalArgumentException("topK on CUDA writes " + rows * kept + " I32 indices, got "
                     + indices.dtype() + " " + indices.shape());
         }
-        context.launch(context.function("topk", "top_k"), Math.max(1, (rows + 127) / 128), 128, scores, rows, cols,
-                kept, indices);
+        context.launch(context.function("topk", "top_k", storage), Math.max(1, (rows + 127) / 128), 128, scores,
+                rows, cols, kept, indices);
     }
 
     private static void requireF32(Tensor tensor, String what) {

@@ -5,16 +5,14 @@ import dev.striate.core.op.Op;
 import dev.striate.cuda.CudaContext;
 
 /**
- * An activation whose derivative can be read off its output (ReLU, ReLU6, sigmoid, tanh): cuDNN forward, and backward
- * dx += dy·f'(y) by an {@code elementwise.cu} kernel, which needs y only where {@code cudnnActivationBackward} needs
- * x as well, so a planned step frees x once forward has read it ({@link dev.striate.core.op.BackwardReads}).
+ * An activation whose derivative can be read off its output (ReLU, ReLU6, sigmoid, tanh): forward as
+ * {@link ActivationKernel}, and backward dx += dy·f'(y) by an {@code elementwise.cu} kernel in every precision, which
+ * needs y only where {@code cudnnActivationBackward} needs x as well, so a planned step frees x once forward has read
+ * it ({@link dev.striate.core.op.BackwardReads}).
  */
 abstract class OutputDerivativeActivationKernel<O extends Op> extends ActivationKernel<O> {
-    private final Launcher launcher;
-
     OutputDerivativeActivationKernel(CudaContext context) {
         super(context);
-        this.launcher = new Launcher(context);
     }
 
     /** The {@code elementwise.cu} kernel (y, dy, dx, n) of the op: {@code relu_backward}, ... */

@@ -4,7 +4,9 @@ import dev.striate.core.op.Sigmoid;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.CudnnActivation;
 
-/** y = 1 / (1 + e^-x) on cuDNN; dx += dy·y·(1 - y), from y alone. */
+/**
+ * y = 1 / (1 + e^-x) on cuDNN (bf16 work: {@code activation.cu}); dx += dy·y·(1 - y), from y alone.
+ */
 public final class SigmoidKernel extends OutputDerivativeActivationKernel<Sigmoid> {
     public SigmoidKernel(CudaContext context) {
         super(context);
@@ -18,6 +20,11 @@ public final class SigmoidKernel extends OutputDerivativeActivationKernel<Sigmoi
     @Override
     double coefficient(Sigmoid op) {
         return 0;
+    }
+
+    @Override
+    String forwardKernel() {
+        return "sigmoid_forward";
     }
 
     @Override

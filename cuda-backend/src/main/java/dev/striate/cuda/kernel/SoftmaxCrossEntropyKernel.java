@@ -11,7 +11,9 @@ import dev.striate.cuda.CudaContext;
 
 /**
  * Mean softmax cross-entropy with label smoothing over [N, K] logits and [N] I32 labels: NVRTC kernels in
- * {@code loss.cu} (the forward sums the rows in a fixed order in one block; backward is one block per row).
+ * {@code loss.cu} (the forward sums the rows in a fixed order in one block; backward is one block per row). The logits
+ * and their gradient are F32, or BF16 in bf16 work (the launch takes that variant); the loss and its gradient are F32
+ * in every precision, as under PyTorch's autocast.
  */
 public final class SoftmaxCrossEntropyKernel implements Kernel<SoftmaxCrossEntropy> {
     private static final int LOGITS = 0;
@@ -29,6 +31,10 @@ public final class SoftmaxCrossEntropyKernel implements Kernel<SoftmaxCrossEntro
         if (labels != DType.I32) {
             throw new IllegalArgumentException("softmax_cross_entropy on CUDA takes I32 labels, got " + labels
                     + " for node " + signature.nodeName());
+        }
+        if (signature.outputType() != DType.F32) {
+            throw new IllegalArgumentException("softmax_cross_entropy on CUDA writes an F32 loss, got "
+                    + signature.outputType() + " for node " + signature.nodeName());
         }
         return null;
     }

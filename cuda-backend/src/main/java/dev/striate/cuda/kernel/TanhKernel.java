@@ -4,7 +4,9 @@ import dev.striate.core.op.Tanh;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.CudnnActivation;
 
-/** y = tanh(x) on cuDNN; dx += dy·(1 - y²), from y alone. */
+/**
+ * y = tanh(x) on cuDNN (bf16 work: {@code activation.cu}); dx += dy·(1 - y²), from y alone.
+ */
 public final class TanhKernel extends OutputDerivativeActivationKernel<Tanh> {
     public TanhKernel(CudaContext context) {
         super(context);
@@ -18,6 +20,11 @@ public final class TanhKernel extends OutputDerivativeActivationKernel<Tanh> {
     @Override
     double coefficient(Tanh op) {
         return 0;
+    }
+
+    @Override
+    String forwardKernel() {
+        return "tanh_forward";
     }
 
     @Override

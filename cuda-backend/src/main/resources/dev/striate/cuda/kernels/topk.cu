@@ -1,8 +1,9 @@
-// The indices of the k largest scores of each row of [N, K] float scores, largest first; equal scores in index
-// order, as the reference (which picks, k times, the first strictly larger untaken score). Scores are assumed
-// finite (logits).
+// The indices of the k largest scores of each row of [N, K] scores, largest first; equal scores in index order, as the
+// reference (which picks, k times, the first strictly larger untaken score). Scores are act_t (storage.cuh): float,
+// or bf16 in bf16 work, where rounding makes ties more common; they compare as the floats they stand for (exact).
+// Scores are assumed finite (logits).
 //
-//   top_k(const float* scores, int rows, int cols, int k, int* out)
+//   top_k(const act_t* scores, int rows, int cols, int k, int* out)
 //       out[r·k + j] = index of the j-th largest score of row r; k <= cols. One thread per row: pick j is the best
 //       score ranked strictly after pick j-1 in (score descending, index ascending) order, so no per-row state.
 
@@ -10,16 +11,17 @@
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
          i += (long long) blockDim.x * gridDim.x)
 
-extern "C" __global__ void top_k(const float* scores, int rows, int cols, int k, int* out) {
+extern "C" __global__ void top_k(const act_t* scores, int rows, int cols, int k, int* out) {
     GRID_STRIDE_LOOP(r, rows) {
-        const float* row = scores + r * cols;
+        const act_t* row = scores + r * cols;
         int previous = -1;
         for (int j = 0; j < k; j++) {
             int best = -1;
             for (int c = 0; c < cols; c++) {
-                bool rankedAfterPrevious = previous < 0 || row[c] < row[previous]
-                        || (row[c] == row[previous] && c > previous);
-                if (rankedAfterPrevious && (best < 0 || row[c] > row[best])) {
+                float score = to_float(row[c]);
+                bool rankedAfterPrevious = previous < 0 || score < to_float(row[previous])
+                        || (score == to_float(row[previous]) && c > previous);
+                if (rankedAfterPrevious && (best < 0 || score > to_float(row[best]))) {
                     best = c;
                 }
             }
