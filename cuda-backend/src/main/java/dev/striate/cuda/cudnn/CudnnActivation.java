@@ -11,7 +11,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * An elementwise activation of one node on cuDNN ({@code cudnnActivationForward}/{@code Backward}), NaN propagated as
- * the reference's arithmetic does. Backward adds into dx (beta 1). Closing destroys its descriptors.
+ * the reference's arithmetic does. Backward adds into dx (beta 1). Closing destroys its descriptors. F32 tensors only
+ * (fp32 and tf32 work): a node stored in bf16 runs {@code activation.cu} instead, as these legacy calls do not
+ * document BF16.
  */
 public final class CudnnActivation implements AutoCloseable {
     public static final int SIGMOID = 0;

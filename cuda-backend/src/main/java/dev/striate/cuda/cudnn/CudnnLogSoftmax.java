@@ -9,7 +9,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * log softmax over the classes of [N, K] on cuDNN ({@code CUDNN_SOFTMAX_LOG}, per-channel mode on N x K x 1 x 1).
- * Backward is dx += dy - e^y · Σ dy, as the reference; it adds (beta 1). Closing destroys its descriptor.
+ * Backward is dx += dy - e^y · Σ dy, as the reference; it adds (beta 1). Closing destroys its descriptor. F32 tensors
+ * only (fp32 and tf32 work): a node stored in bf16 runs {@code loss.cu}'s log-softmax kernels instead.
  */
 public final class CudnnLogSoftmax implements AutoCloseable {
     private static final int SOFTMAX_LOG = 2;

@@ -77,7 +77,7 @@ final class Bf16Node {
         double[] undefined = new double[Math.toIntExact(outputShape.size())];
         Arrays.fill(undefined, Double.NaN);
         initial.put(y, undefined);
-        Kernel<Op> kernel = cudaKernel(context);
+        Kernel<Op> kernel = cudaKernel(context, op);
         Object prepared = kernel.prepare(op, signature());
         kernel.forward(op, new ForwardCall(deviceInputs, List.of(), y, RunContext.evaluation(), 0, prepared));
         requireOwnKernels(context);
@@ -107,7 +107,7 @@ final class Bf16Node {
             }
             inputGrads.add(grad);
         }
-        Kernel<Op> kernel = cudaKernel(context);
+        Kernel<Op> kernel = cudaKernel(context, op);
         Object prepared = kernel.prepare(op, signature());
         kernel.backward(op, new BackwardCall(deviceInputs, List.of(), deviceY, deviceDy, inputGrads, List.of(),
                 RunContext.evaluation(), 0, null, prepared));
@@ -137,8 +137,9 @@ final class Bf16Node {
         }
     }
 
+    /** The CUDA kernel class of {@code op} ({@code <Op>Kernel} of this package), made for {@code context}. */
     @SuppressWarnings("unchecked")
-    private Kernel<Op> cudaKernel(CudaContext context) {
+    static Kernel<Op> cudaKernel(CudaContext context, Op op) {
         String name = "dev.striate.cuda.kernel." + op.getClass().getSimpleName() + "Kernel";
         try {
             return (Kernel<Op>) Class.forName(name).getConstructor(CudaContext.class).newInstance(context);
