@@ -17,7 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  * or the log come back; the architecture falls back to PTX for a GPU newer than NVRTC knows.
  */
 public class NvrtcStandInTest {
-    /** A stand-in NVRTC: the "image" it compiles names the program, the source length and the options. */
+    /**
+     * A stand-in NVRTC: the "image" it compiles names the program, the source length, "bf16" for a source's bf16
+     * variant ({@code storage.cuh} after {@code #define STRIATE_BF16}), and the options.
+     */
     public static final String NVRTC = """
             #include <stdio.h>
             #include <stdlib.h>
@@ -47,6 +50,7 @@ public class NvrtcStandInTest {
                     return 6;
                 }
                 snprintf(p->image, sizeof p->image, "%s|%zu|", p->name, strlen(p->source));
+                if (strstr(p->source, "#define STRIATE_BF16") != NULL) strcat(p->image, "bf16|");
                 for (int i = 0; i < count; i++) {
                     strcat(p->image, options[i]);
                     strcat(p->image, ";");

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Run in its own JVM by {@link BackendKernelsStandInTest}: the backend's own device work (scale, sum of squares, fused
- * optimizer updates, top-k, I64 fill) on a stand-in driver that runs the kernels' documented C signatures on host
+ * optimizer updates, top-k of F32 and BF16 scores, I64 fill) on a stand-in driver that runs the kernels' documented C signatures on host
  * memory, with the kernels "compiled" by a stand-in NVRTC.
  */
 public final class BackendKernelsProbe {
@@ -73,6 +73,14 @@ public final class BackendKernelsProbe {
         backend.topK(scores, 2, top);
         List<double[]> queued = backend.read(List.of(total, top));
         System.out.println("queued " + Arrays.toString(queued.get(0)) + " " + Arrays.toString(queued.get(1)));
+
+        // Logits in bf16 work: the bf16 variant of top_k, read and queued, on scores that tie once rounded.
+        Tensor bf16Scores = backend.allocate(Shape.of(2, 6), DType.BF16, TensorRole.ACTIVATION);
+        backend.write(bf16Scores, new double[] {1, 1.001, 0.999, 2, 2.004, -1, -3, 7, 7.01, 0, 0, 5});
+        Tensor bf16Top = backend.allocate(Shape.of(6), DType.I32, TensorRole.SCRATCH);
+        backend.topK(bf16Scores, 3, bf16Top);
+        System.out.println("bf16 top-3 " + Arrays.toString(backend.topK(bf16Scores, 3)) + " "
+                + Arrays.toString(backend.read(bf16Top)));
         backend.close();
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where the backend meets the kernel sources: its launches of {@code elementwise.cu}, {@code reduce.cu},
- * {@code optimizer.cu} and {@code topk.cu} decoded by a stand-in driver that runs each kernel as its source's header
+ * {@code optimizer.cu} and {@code topk.cu} (both variants) decoded by a stand-in driver that runs each kernel as its source's header
  * documents the C signature (on host memory), against hand-worked values. The stand-in NVRTC "compiles" every
  * source, so the disk cache is exercised too. Skipped where the kernel sources are not in the build.
  */
@@ -24,16 +24,32 @@ class BackendKernelsStandInTest {
     private static final String KERNELS = """
             #include <math.h>
             typedef struct { const char *name; } kernel;
-            static int module_token;
+            static int module_token, bf16_module_token;
             static kernel kernels[] = {{"scale_f32"}, {"sum_of_squares_f32"}, {"sgd_update"}, {"adam_update"},
                                        {"top_k"}, {"fill_i64"}};
-            int cuModuleLoadData(void **module, const void *image) { *module = &module_token; return 0; }
+            static kernel top_k_bf16 = {"top_k bf16"};
+            int cuModuleLoadData(void **module, const void *image) {
+                *module = strstr(image, "|bf16|") != NULL ? &bf16_module_token : &module_token;
+                return 0;
+            }
             int cuModuleUnload(void *module) { return 0; }
             int cuModuleGetFunction(void **function, void *module, const char *name) {
+                if (module == &bf16_module_token) {
+                    if (strcmp(name, "top_k") == 0) { *function = &top_k_bf16; return 0; }
+                    return 500;
+                }
                 for (int i = 0; i < 6; i++) {
                     if (strcmp(name, kernels[i].name) == 0) { *function = &kernels[i]; return 0; }
                 }
                 return 500;
+            }
+            // A bf16 score as the float it stands for (its bits are the float's upper half).
+            static float score(const void *scores, int bf16, int i) {
+                if (!bf16) return ((const float *) scores)[i];
+                unsigned int bits = (unsigned int) ((const unsigned short *) scores)[i] << 16;
+                float value;
+                memcpy(&value, &bits, sizeof value);
+                return value;
             }
             #define ARG(type, i) (*(type *) parameters[i])
             int cuLaunchKernel(void *function, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx,
@@ -51,8 +67,9 @@ class BackendKernelsStandInTest {
                 } else if (strcmp(name, "fill_i64") == 0) {
                     long long *x = ARG(long long *, 0);
                     for (long long i = 0; i < ARG(long long, 1); i++) x[i] = ARG(long long, 2);
-                } else if (strcmp(name, "top_k") == 0) {
-                    const float *s = ARG(float *, 0);
+                } else if (strncmp(name, "top_k", 5) == 0) {
+                    const void *s = ARG(void *, 0);
+                    int bf16 = strcmp(name, "top_k bf16") == 0;
                     int rows = ARG(int, 1), cols = ARG(int, 2), k = ARG(int, 3);
                     int *out = ARG(int *, 4);
                     for (int r = 0; r < rows; r++) {
@@ -61,7 +78,8 @@ class BackendKernelsStandInTest {
                             for (int c = 0; c < cols; c++) {
                                 int taken = 0;
                                 for (int t = 0; t < j; t++) taken |= out[r * k + t] == c;
-                                if (!taken && (best < 0 || s[r * cols + c] > s[r * cols + best])) best = c;
+                                if (!taken && (best < 0 || score(s, bf16, r * cols + c) > score(s, bf16,
+                                        r * cols + best))) best = c;
                             }
                             out[r * k + j] = best;
                         }
@@ -137,11 +155,15 @@ class BackendKernelsStandInTest {
         assertEquals("fill i64 [1.099511627776E12, 1.099511627776E12]", lines.get(5));
         // The same Σ x² and top-2, queued into device tensors and read together.
         assertEquals("queued [19.5] [1.0, 2.0, 0.0, 2.0]", lines.get(6));
+        // As bf16, row 0 is 1, 1, 1, 2, 2, -1 (ties in index order: 3, 4, 0, where the floats give 4, 3, 1) and
+        // row 1 is -3, 7, 7, 0, 0, 5; the launch took topk.cu's bf16 variant, cached under its own name.
+        assertEquals("bf16 top-3 [3, 4, 0, 1, 2, 5] [3.0, 4.0, 0.0, 1.0, 2.0, 5.0]", lines.get(7));
         try (var cached = Files.list(cache.resolve("striate").resolve("kernels"))) {
-            List<String> names = cached.map(f -> f.getFileName().toString().replaceAll("-.*", "")).sorted().toList();
-            assertEquals(List.of("elementwise", "optimizer", "reduce", "topk"), names);
+            List<String> names = cached.map(f -> f.getFileName().toString().replaceAll("-[0-9a-f]{16}-.*", ""))
+                    .sorted().toList();
+            assertEquals(List.of("elementwise", "optimizer", "reduce", "topk", "topk-bf16"), names);
         }
-        assertTrue(lines.size() == 7, output);
+        assertTrue(lines.size() == 8, output);
     }
 
     private static double[] numbers(String line, String prefix) {
