@@ -26,7 +26,7 @@ import java.util.Map;
  * One node of bf16 work on given values, run two ways: through its CUDA kernel class on a {@link RecordingCudaContext}
  * with tensors of the node's types (BF16 activations), recording the launches for the host emulation; and through the
  * reference backend's kernel in float64 on the same values. Its own kernels must do all of it: no cuDNN call, every
- * launch in the bf16 variant.
+ * launch in the bf16 variant and matching its kernel's signature there.
  */
 final class Bf16Node {
     /** What one run recorded, and the reference's result for the tensor {@code result}. */
@@ -134,6 +134,7 @@ final class Bf16Node {
         assertEquals(List.of(), context.cudnnCalls(), "a BF16 node calls no cuDNN");
         for (RecordingCudaContext.Launch launch : context.launches()) {
             assertEquals(DType.BF16, launch.storage(), launch.kernel() + " runs in the bf16 variant");
+            KernelLaunchTest.checkLaunch(launch);
         }
     }
 

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.striate.core.backend.BackwardCall;
-import dev.striate.core.backend.ForwardCall;
-import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
@@ -19,7 +16,6 @@ import dev.striate.core.op.Sigmoid;
 import dev.striate.core.op.Tanh;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
-import dev.striate.core.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The activation and log-softmax kernel classes choose cuDNN or their own kernels by the node's stored type, never by
  * the precision alone: an F32 node makes the cuDNN calls it always made (in fp32 work and in bf16 work alike), a BF16
  * node makes none and launches its {@code activation.cu}, {@code elementwise.cu} or {@code loss.cu} kernels in the
- * bf16 variant. One node of [2, 3] is prepared, run forward and backward, and its preparation closed.
+ * bf16 variant. One node of [2, 3] is prepared, run forward and backward, and its preparation closed ({@link NodeRun}:
+ * every launch matches its kernel's signature in its variant, every descriptor is destroyed).
  */
 class StorageTypeChoiceTest {
     private static final Shape SHAPE = Shape.of(2, 3);
@@ -116,25 +113,8 @@ class StorageTypeChoiceTest {
         }).toList();
     }
 
+    /** The node prepared, run forward and backward, closed; every launch checked against its kernel's signature. */
     private static void run(RecordingCudaContext context, Op op, DType type) {
-        FakeDevice device = context.device();
-        Tensor x = device.allocate(SHAPE, type);
-        Tensor y = device.allocate(SHAPE, type);
-        Tensor dy = device.allocate(SHAPE, type);
-        Tensor dx = device.allocate(SHAPE, type);
-        Kernel<Op> kernel = Bf16Node.cudaKernel(context, op);
-        Object prepared = kernel.prepare(op, new NodeSignature("node", List.of(SHAPE), List.of(type), List.of(), SHAPE,
-                type));
-        Object saved = kernel.forward(op, new ForwardCall(List.of(x), List.of(), y, RunContext.evaluation(), 0,
-                prepared));
-        kernel.backward(op, new BackwardCall(List.of(x), List.of(), y, dy, List.of(dx), List.of(),
-                RunContext.evaluation(), 0, saved, prepared));
-        if (prepared instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
+        new NodeRun(context, Bf16Node.cudaKernel(context, op), op, SHAPE, type).run(RunContext.evaluation());
     }
 }
