@@ -59,10 +59,10 @@ final class EmulationValues {
 
     /**
      * Every element within the tolerance of a result stored as {@code stored} (F32 or BF16; see the class), plus, in
-     * bf16, 2^-8 of {@code earlierStores[i]}: the summed magnitudes of partial results stored (rounded) into element
-     * i before its last store.
+     * bf16, 2^-8 of {@code otherRoundings[i]}: the summed magnitudes of other bf16 roundings that reach element i
+     * (partial results stored there before its last store; a stored output its backward reads).
      */
-    static void assertClose(String label, DType stored, double[] reference, double[] earlierStores,
+    static void assertClose(String label, DType stored, double[] reference, double[] otherRoundings,
                             double[] actual) {
         if (actual == null) {
             throw new AssertionError("no emulated result for " + label);
@@ -72,7 +72,7 @@ final class EmulationValues {
         }
         for (int i = 0; i < reference.length; i++) {
             double tolerance = tolerance(stored, reference[i])
-                    + (stored == DType.BF16 ? BF16_ROUNDING * earlierStores[i] : 0);
+                    + (stored == DType.BF16 ? BF16_ROUNDING * otherRoundings[i] : 0);
             if (!(Math.abs(actual[i] - reference[i]) <= tolerance)) {
                 throw new AssertionError(label + " element " + i + ": emulated CUDA " + actual[i] + ", reference "
                         + reference[i] + " (" + stored + " tolerance " + tolerance + ")");

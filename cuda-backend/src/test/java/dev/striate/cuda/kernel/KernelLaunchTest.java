@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.striate.core.UserException;
 import dev.striate.core.backend.Precision;
@@ -22,7 +21,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,8 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * element type), every cuDNN call matches its declared C signature, backward adds (beta 1) into gradients, and every
  * temporary and every cuDNN descriptor is given back. Once in fp32 and once in bf16 work, where values and gradients
  * are BF16 tensors and a launch's {@code act_t} pointers take BF16: a {@code float} pointer given a BF16 tensor, or an
- * {@code act_t} one given an F32 tensor, fails. Cases on kernels that do not take bf16 yet are skipped in bf16 with
- * the reason ({@link NotYetBf16}).
+ * {@code act_t} one given an F32 tensor, fails.
  */
 class KernelLaunchTest {
     private static final CudaSignatures SIGNATURES = new CudaSignatures();
@@ -64,8 +61,6 @@ class KernelLaunchTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void inBf16EveryLaunchTakesBf16Activations(GradCheckCase gradCase) {
-        Optional<String> notYet = NotYetBf16.reason(gradCase.graph());
-        assumeTrue(notYet.isEmpty(), notYet::get);
         checkRun(gradCase, Precision.BF16);
     }
 
