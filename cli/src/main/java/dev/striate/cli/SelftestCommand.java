@@ -8,6 +8,7 @@ import dev.striate.core.backend.BackendOptions;
 import dev.striate.core.backend.DeviceSelection;
 import dev.striate.core.backend.Backends;
 import dev.striate.core.backend.Precision;
+import dev.striate.core.check.ParityMetric;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,8 @@ final class SelftestCommand implements Command {
                 .addOption(Option.builder().longOpt("device").hasArg().argName("DEVICE")
                         .desc("the device to check (default cuda; cuda:N for the N-th GPU)").build())
                 .addOption(Option.builder().longOpt("precision").hasArg().argName("P")
-                        .desc("fp32 (default), tf32 or bf16; sets the tolerance: 1e-4, 5e-3, 3e-2 relative").build()));
+                        .desc("fp32 (default), tf32 or bf16; sets the metric and tolerance (docs/precision.md)")
+                        .build()));
     }
 
     @Override
@@ -57,6 +59,7 @@ final class SelftestCommand implements Command {
              Backend reference = Backends.open("cpu", BackendOptions.defaults(), notice -> { })) {
             console.err().println("selftest: " + candidate.description() + " against " + reference.description());
             if (!json) {
+                out.println("metric per tensor: " + metricLine(precision));
                 out.printf(Locale.ROOT, "%-9s %-68s %11s %9s  %s%n", "group", "check", "max error", "tolerance",
                         "pass");
             }
@@ -85,6 +88,17 @@ final class SelftestCommand implements Command {
         return failed == 0 ? Main.OK : Main.FAILED;
     }
 
+    /** The op, model and training checks' metrics, as printed and in the JSON (docs/precision.md). */
+    static String metricLine(Precision precision) {
+        ParityMetric models = SelfTestChecks.modelMetric(precision);
+        return "ops: " + ParityMetric.forPrecision(precision).description() + " (composites "
+                + ParityMetric.format(ParityMetric.forComposites(precision).tolerance()) + "); models: "
+                + (precision == Precision.FP32 ? models.description()
+                        : "the loss only, " + models.description())
+                + "; training: |loss - ref| / max(|ref|, 1e-3) <= "
+                + ParityMetric.format(SelfTestChecks.trainingTolerance(precision)) + " at each step";
+    }
+
     private static void printRow(PrintStream out, SelfTestRow row) {
         String check = row.check().length() > 68 ? row.check().substring(0, 65) + "..." : row.check();
         out.printf(Locale.ROOT, "%-9s %-68s %11.3e %9.0e  %s%n", row.group(), check, row.maxRelError(),
@@ -95,7 +109,7 @@ final class SelftestCommand implements Command {
             throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
-        root.put("device", device).put("precision", precision.flagValue())
+        root.put("device", device).put("precision", precision.flagValue()).put("metric", metricLine(precision))
                 .put("passed", rows.stream().allMatch(SelfTestRow::passed));
         ArrayNode checks = root.putArray("checks");
         for (SelfTestRow row : rows) {

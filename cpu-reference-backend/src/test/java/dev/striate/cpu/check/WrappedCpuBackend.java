@@ -14,7 +14,7 @@ import java.util.Set;
 
 /** The reference backend behind a wrapper whose subclasses replace some kernels, to test what runs kernels. */
 public abstract class WrappedCpuBackend implements Backend {
-    final CpuBackend delegate = new CpuBackend();
+    protected final CpuBackend delegate = new CpuBackend();
 
     @Override
     public String name() {
