@@ -8,21 +8,11 @@ import dev.striate.core.check.ParityChecker;
 import dev.striate.core.check.ParityMetric;
 import dev.striate.core.check.ParityReport;
 import dev.striate.core.check.ParityRow;
-import dev.striate.core.data.Batch;
-import dev.striate.core.data.Dataset;
-import dev.striate.core.data.Datasets;
-import dev.striate.core.data.Loader;
-import dev.striate.core.data.TransformPipeline;
 import dev.striate.core.graph.Graph;
-import dev.striate.core.optim.ConstantSchedule;
-import dev.striate.core.optim.UpdateRules;
 import dev.striate.core.train.ClassifierGraphs;
-import dev.striate.core.train.Trainer;
-import dev.striate.core.train.TrainerSettings;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,9 +25,8 @@ import java.util.function.Supplier;
  * every case of the gradient-check grid (outputs and every gradient), two zoo models at 64×64 (logits, loss, every
  * parameter gradient and activation in fp32; the loss in tf32 and bf16), and 50 SGD steps of lenet5 on the demo data
  * (the two loss curves). Each precision's metrics come from the CPU emulation of that precision (docs/precision.md).
- * A check that throws (a CUDA
- * or cuDNN error, a kernel that does not compile) is a failed row naming the exception, and the checks after it still
- * run, so that one run on a GPU shows every failure.
+ * A check that throws (a CUDA or cuDNN error, a kernel that does not compile) is a failed row naming the exception,
+ * and the checks after it still run, so that one run on a GPU shows every failure.
  */
 final class SelfTestChecks {
     static final long SEED = 20261201L;
@@ -113,16 +102,11 @@ final class SelfTestChecks {
 
     /** One zoo model's training graph at 64×64, batch 4: logits, loss, every parameter gradient and activation. */
     static ParityReport modelReport(ParityChecker checker, String name) {
-        return modelReport(checker, name, true);
-    }
-
-    /** {@link #modelReport(ParityChecker, String)} with batch norm in training or evaluation mode. */
-    static ParityReport modelReport(ParityChecker checker, String name, boolean training) {
         ModelSpec spec = ModelSpecs.zoo(name).withInput(3, MODEL_SIZE, MODEL_SIZE);
         Graph graph = ClassifierGraphs.training(spec.toGraph(MODEL_BATCH), 0);
         int[] labels = new SplittableRandom(SEED).ints(MODEL_BATCH, 0, spec.classes()).toArray();
         return checker.check(name, MODEL_SIZE + "x" + MODEL_SIZE + ", batch " + MODEL_BATCH, graph,
-                ClassifierGraphs.LOSS, Map.of(ClassifierGraphs.LABELS, labels), training, 1, false);
+                ClassifierGraphs.LOSS, Map.of(ClassifierGraphs.LABELS, labels), true, 1, false);
     }
 
     private List<SelfTestRow> model(ParityChecker checker, String name) {
