@@ -59,7 +59,7 @@ final class SelftestCommand implements Command {
              Backend reference = Backends.open("cpu", BackendOptions.defaults(), notice -> { })) {
             console.err().println("selftest: " + candidate.description() + " against " + reference.description());
             if (!json) {
-                out.println("metric per tensor: " + metricLine(precision));
+                out.println("metrics: " + metricLine(precision));
                 out.printf(Locale.ROOT, "%-9s %-68s %11s %9s  %s%n", "group", "check", "max error", "tolerance",
                         "pass");
             }
