@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * Runs one graph on a candidate backend and on the reference with the same inputs, parameters and buffers, and
  * compares every node's output, the gradient of every float input and trainable parameter, and the buffers a
  * training pass updates (batch-norm running statistics), each tensor judged by a {@link TensorComparison} (a
- * {@link ParityMetric}: fp32's is |candidate - reference| / max(|candidate|, |reference|, {@value #ABSOLUTE_FLOOR})).
+ * {@link ParityMetric}: |candidate - reference| / max(|candidate|, |reference|, {@value #ABSOLUTE_FLOOR}), and for a
+ * GPU's precision the reference tensor's RMS too).
  */
 public final class ParityChecker {
     public static final double ABSOLUTE_FLOOR = ParityMetric.ABSOLUTE_FLOOR;

@@ -13,13 +13,14 @@ import java.util.Locale;
  * those terms (bf16 operands have 8 significant bits), so its error relative to itself is large on a correct GPU. The
  * floor measures such an element against the size of the tensor's values instead, as cuDNN's and cuBLAS's tests
  * measure error against a tensor's norm; an element of typical size is still held to the tolerance relative to
- * itself. RMS is over the reference's tensor, so a wrong candidate cannot widen its own floor. fp32 keeps the plain
- * elementwise error (rmsFloor 0). docs/precision.md has the measurements behind each precision's numbers.
+ * itself. RMS is over the reference's tensor, so a wrong candidate cannot widen its own floor. Selftest uses the floor
+ * in every precision ({@link #forPrecision}); {@link #elementwise} is the plain error without it, for checks between
+ * two float64 backends. docs/precision.md has the measurements behind each precision's numbers.
  */
 public record ParityMetric(double absoluteFloor, double rmsFloor, double tolerance) implements TensorComparison {
     public static final double ABSOLUTE_FLOOR = 1e-3;
 
-    /** |a - b| / max(|a|, |b|, 1e-3): fp32's metric. */
+    /** |a - b| / max(|a|, |b|, 1e-3), without the RMS floor. */
     public static ParityMetric elementwise(double tolerance) {
         return new ParityMetric(ABSOLUTE_FLOOR, 0, tolerance);
     }
