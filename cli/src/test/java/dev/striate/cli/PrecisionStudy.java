@@ -48,11 +48,7 @@ class PrecisionStudy {
             try (CpuBackend reference = new CpuBackend(); EmulatedPrecisionBackend emulated = variant.backend()) {
                 ErrorMeasures measures = new ErrorMeasures(ParityMetric.forPrecision(variant.precision()));
                 ParityChecker checker = new ParityChecker(reference, emulated, measures, SelfTestChecks.SEED);
-                for (GradCheckCase c : GradCheckSuite.cases()) {
-                    measures.reset();
-                    checker.check(c);
-                    print(c.op() + ": " + c.name(), measures);
-                }
+                printOpCases(checker, measures);
                 for (String model : SelfTestChecks.MODELS) {
                     measures.reset();
                     SelfTestChecks.modelReport(checker, model);
@@ -112,15 +108,20 @@ class PrecisionStudy {
             try (CpuBackend reference = new CpuBackend(); EmulatedPrecisionBackend emulated = variant.backend()) {
                 ErrorMeasures measures = new ErrorMeasures(ParityMetric.forPrecision(variant.precision()));
                 ParityChecker checker = new ParityChecker(reference, emulated, measures, SelfTestChecks.SEED);
-                for (GradCheckCase c : GradCheckSuite.cases()) {
-                    measures.reset();
-                    checker.check(c);
-                    print(c.op() + ": " + c.name(), measures);
-                }
+                printOpCases(checker, measures);
                 if (variant.bug() == PlantedBug.CONV_BIAS_ADDED_TWICE || variant.bf16Store() != Rounding.BF16) {
                     printTraining(reference, emulated);
                 }
             }
+        }
+    }
+
+    /** Every op case of the grid, one line each. */
+    private static void printOpCases(ParityChecker checker, ErrorMeasures measures) {
+        for (GradCheckCase c : GradCheckSuite.cases()) {
+            measures.reset();
+            checker.check(c);
+            print(c.op() + ": " + c.name(), measures);
         }
     }
 
