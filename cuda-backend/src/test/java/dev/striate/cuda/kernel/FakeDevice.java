@@ -60,6 +60,11 @@ final class FakeDevice {
         return live.containsKey(start);
     }
 
+    /** The tensor that starts at {@code address}, live or released; null if none does. */
+    Tensor tensorAt(long address) {
+        return allocated.stream().filter(t -> address(t) == address).findFirst().orElse(null);
+    }
+
     /** Every tensor allocated so far, released ones included, in order. */
     List<Tensor> allocated() {
         return allocated;

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * Runs a graph's CUDA kernels on a {@link RecordingCudaContext}: every tensor allocated, each node prepared, run
  * forward, then backward in reverse order with every gradient wanted, then once more with none wanted. Linear nodes
- * are left out (cuBLAS needs its native library). Nothing is computed; the context records what would run.
+ * are left out (cuBLAS needs its native library) unless cuBLAS calls to record them on are given. Nothing is
+ * computed; the context records what would run.
  * Values and their gradients are kept in the type the CUDA backend keeps them in for the context's precision
  * ({@link StoredTypes}: in bf16 work, BF16 for every float value but the loss); parameters and their gradients in
  * their declared type (F32).
@@ -43,10 +44,18 @@ final class KernelRun {
     private final Map<String, Object> prepared = new HashMap<>();
     private final Map<String, Object> saved = new HashMap<>();
     private final Map<Class<?>, Kernel<Op>> kernels = new HashMap<>();
+    /** Where Linear nodes' GEMMs go; null: Linear nodes are left out. */
+    private final CublasCalls cublas;
 
     KernelRun(RecordingCudaContext context, Graph graph) {
+        this(context, graph, null);
+    }
+
+    /** Linear nodes included, their GEMMs made on {@code cublas}. */
+    KernelRun(RecordingCudaContext context, Graph graph, CublasCalls cublas) {
         this.context = context;
         this.graph = graph;
+        this.cublas = cublas;
         FakeDevice device = context.device();
         graph.inputs().forEach(in -> allocate(in.name(), in.shape(), in.dtype(), null));
         for (Node node : graph.nodes()) {
@@ -83,11 +92,12 @@ final class KernelRun {
     }
 
     /**
-     * Prepares each node (linear left out) and runs its forward, telling {@code afterForward} each node as its
+     * Prepares each node (linear left out without cuBLAS calls) and runs its forward, telling {@code afterForward} each node as its
      * forward has been recorded; returns the nodes run.
      */
     List<Node> forward(RunContext run, Consumer<Node> afterForward) {
-        List<Node> nodes = graph.nodes().stream().filter(n -> !(n.op() instanceof Linear)).toList();
+        List<Node> nodes = graph.nodes().stream().filter(n -> cublas != null || !(n.op() instanceof Linear))
+                .toList();
         for (Node node : nodes) {
             Kernel<Op> kernel = kernel(node.op());
             prepared.put(node.name(), kernel.prepare(node.op(), signature(node)));
@@ -192,6 +202,9 @@ final class KernelRun {
 
     @SuppressWarnings("unchecked")
     private Kernel<Op> create(Op op) {
+        if (op instanceof Linear && cublas != null) {
+            return (Kernel<Op>) (Kernel<? extends Op>) new LinearKernel(context, cublas);
+        }
         String name = "dev.striate.cuda.kernel." + op.getClass().getSimpleName() + "Kernel";
         try {
             return (Kernel<Op>) Class.forName(name).getConstructor(CudaContext.class).newInstance(context);

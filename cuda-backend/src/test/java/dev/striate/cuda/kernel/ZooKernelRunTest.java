@@ -1,0 +1,112 @@
+package dev.striate.cuda.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.striate.core.backend.Precision;
+import dev.striate.core.backend.RunContext;
+import dev.striate.core.graph.Graph;
+import dev.striate.core.graph.Node;
+import dev.striate.core.op.Linear;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.train.ClassifierGraphs;
+import dev.striate.models.ModelSpec;
+import dev.striate.models.ModelSpecs;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Whole zoo models' training graphs (model, labels, cross-entropy loss) through the CUDA kernels' host code on a
+ * {@link RecordingCudaContext}, in fp32 and in bf16 work, Linear included on recorded cuBLAS calls: forward, backward
+ * with every gradient, backward with none. Where the gradient-check grid runs each op alone, here every kernel meets
+ * its real neighbours, so a seam shows: a temporary of the wrong type, a float pointer given a bf16 tensor, a cuDNN
+ * descriptor whose data type is not its tensor's, a GEMM with mismatched matrix types, a leaked temporary or
+ * descriptor, a gradient overwritten instead of added to. Nothing is computed, so models run at their real depth on
+ * small inputs in well under a second each.
+ */
+class ZooKernelRunTest {
+    /** LRN, maxout, average pooling, dropout and the activations that no zoo model uses. */
+    private static final String ODD_OPS = """
+            {"name": "odd_ops", "input": [3, 16, 16], "classes": 10, "body": [
+              {"type": "conv2d", "out": 8, "kernel": 3, "padding": 1},
+              {"type": "lrn", "size": 5, "alpha": 0.01},
+              {"type": "elu"},
+              {"type": "maxout", "pieces": 2},
+              {"type": "avg_pool2d", "kernel": 2},
+              {"type": "conv2d", "out": 8, "kernel": 3},
+              {"type": "batch_norm"},
+              {"type": "leaky_relu"},
+              {"type": "max_pool2d", "kernel": 2},
+              {"type": "flatten"},
+              {"type": "dropout", "p": 0.3},
+              {"type": "linear", "out": 12},
+              {"type": "tanh"},
+              {"type": "linear", "out": 12},
+              {"type": "sigmoid"},
+              {"type": "linear", "out": "classes"}
+            ]}""";
+
+    static Stream<Arguments> models() {
+        return Stream.of(
+                Arguments.of("lenet5", 0),
+                Arguments.of("resnet18", 32),
+                Arguments.of("resnext50_32x4d", 32),
+                Arguments.of("mobilenet_v1", 32),
+                Arguments.of("mobilenet_v2", 32),
+                Arguments.of("vgg11", 32),
+                Arguments.of("vgg11_bn", 32),
+                Arguments.of("alexnet", 64),
+                Arguments.of("googlenet", 64),
+                Arguments.of("shufflenet_v2_x0_5", 64),
+                Arguments.of("xception", 71),
+                Arguments.of("odd_ops", 0));
+    }
+
+    @ParameterizedTest(name = "{0} at {1} in fp32")
+    @MethodSource("models")
+    void fp32TrainingStep(String model, int size) {
+        checkRun(model, size, Precision.FP32, RunContext.training(7, 3));
+    }
+
+    @ParameterizedTest(name = "{0} at {1} in bf16")
+    @MethodSource("models")
+    void bf16TrainingStep(String model, int size) {
+        checkRun(model, size, Precision.BF16, RunContext.training(7, 3));
+    }
+
+    @ParameterizedTest(name = "{0} at {1} in bf16, evaluation mode")
+    @MethodSource("models")
+    void bf16EvaluationMode(String model, int size) {
+        checkRun(model, size, Precision.BF16, RunContext.evaluation());
+    }
+
+    private static void checkRun(String model, int size, Precision precision, RunContext mode) {
+        Graph graph = trainingGraph(model, size);
+        RecordingCudaContext context = new RecordingCudaContext(precision);
+        DType activations = precision == Precision.BF16 ? DType.BF16 : DType.F32;
+        CheckedCublas cublas = new CheckedCublas(context.device(), activations);
+        KernelRun run = new KernelRun(context, graph, cublas);
+        cublas.gradients(run::isGradient);
+        int tensorsBefore = context.device().liveCount();
+        run.run(mode);
+
+        assertEquals(tensorsBefore, context.device().liveCount(), "every temporary is released");
+        assertEquals(Map.of(), context.cudnnFake().liveDescriptorsByKind(), "every cuDNN descriptor is destroyed");
+        context.launches().forEach(KernelLaunchTest::checkLaunch);
+        CudnnDataTypes.check(context.cudnnCalls(), context.device(), activations, run::isGradient);
+        long linears = graph.nodes().stream().map(Node::op).filter(Linear.class::isInstance).count();
+        // Per Linear: y in forward; dx and dW in the backward that wants gradients; none in the one that wants none.
+        assertEquals(3 * linears, cublas.recording().calls().size(), "GEMMs made");
+        assertEquals(DType.F32, run.value(ClassifierGraphs.LOSS).dtype(), "the loss stays float");
+    }
+
+    private static Graph trainingGraph(String model, int size) {
+        ModelSpec spec = model.equals("odd_ops") ? ModelSpecs.parse(ODD_OPS, "odd_ops.json") : ModelSpecs.zoo(model);
+        if (size > 0) {
+            spec = spec.withInput(3, size, size);
+        }
+        return ClassifierGraphs.training(spec.withClasses(10).toGraph(2), 0);
+    }
+}
