@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whole zoo models' training graphs (model, labels, cross-entropy loss) through the CUDA kernels' host code on a
- * {@link RecordingCudaContext}, in fp32 and in bf16 work, Linear included on recorded cuBLAS calls: forward, backward
+ * {@link RecordingCudaContext}, in fp32, tf32 and bf16 work, Linear included on recorded cuBLAS calls: forward, backward
  * with every gradient, backward with none. Where the gradient-check grid runs each op alone, here every kernel meets
  * its real neighbours, so a seam shows: a temporary of the wrong type, a float pointer given a bf16 tensor, a cuDNN
  * descriptor whose data type is not its tensor's, a GEMM with mismatched matrix types, a leaked temporary or
@@ -70,6 +70,12 @@ class ZooKernelRunTest {
         checkRun(model, size, Precision.FP32, RunContext.training(7, 3));
     }
 
+    @ParameterizedTest(name = "{0} at {1} in tf32")
+    @MethodSource("models")
+    void tf32TrainingStep(String model, int size) {
+        checkRun(model, size, Precision.TF32, RunContext.training(7, 3));
+    }
+
     @ParameterizedTest(name = "{0} at {1} in bf16")
     @MethodSource("models")
     void bf16TrainingStep(String model, int size) {
@@ -102,11 +108,16 @@ class ZooKernelRunTest {
         assertEquals(DType.F32, run.value(ClassifierGraphs.LOSS).dtype(), "the loss stays float");
     }
 
-    private static Graph trainingGraph(String model, int size) {
+    static Graph trainingGraph(String model, int size) {
+        return ClassifierGraphs.training(modelGraph(model, size), 0);
+    }
+
+    /** The model alone, batch 2, 10 classes, at {@code size} x {@code size} (0: its spec's input). */
+    static Graph modelGraph(String model, int size) {
         ModelSpec spec = model.equals("odd_ops") ? ModelSpecs.parse(ODD_OPS, "odd_ops.json") : ModelSpecs.zoo(model);
         if (size > 0) {
             spec = spec.withInput(3, size, size);
         }
-        return ClassifierGraphs.training(spec.withClasses(10).toGraph(2), 0);
+        return spec.withClasses(10).toGraph(2);
     }
 }
