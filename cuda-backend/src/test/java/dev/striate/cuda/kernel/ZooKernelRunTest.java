@@ -1,6 +1,7 @@
 package dev.striate.cuda.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
@@ -12,6 +13,8 @@ import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -100,12 +103,37 @@ class ZooKernelRunTest {
 
         assertEquals(tensorsBefore, context.device().liveCount(), "every temporary is released");
         assertEquals(Map.of(), context.cudnnFake().liveDescriptorsByKind(), "every cuDNN descriptor is destroyed");
-        context.launches().forEach(KernelLaunchTest::checkLaunch);
-        CudnnDataTypes.check(context.cudnnCalls(), context.device(), activations, run::isGradient);
+        checkRecorded(context, activations, run::isGradient);
         long linears = graph.nodes().stream().map(Node::op).filter(Linear.class::isInstance).count();
         // Per Linear: y in forward; dx and dW in the backward that wants gradients; none in the one that wants none.
         assertEquals(3 * linears, cublas.recording().calls().size(), "GEMMs made");
         assertEquals(DType.F32, run.value(ClassifierGraphs.LOSS).dtype(), "the loss stays float");
+    }
+
+    /** cuDNN's calls that read or write data in bf16 work: convolutions only (the contract's "conv/GEMM"). */
+    private static final Set<String> BF16_CUDNN_WORK = Set.of("cudnnConvolutionForward",
+            "cudnnConvolutionBackwardData", "cudnnConvolutionBackwardFilter", "cudnnFindConvolutionForwardAlgorithm",
+            "cudnnFindConvolutionBackwardDataAlgorithm", "cudnnFindConvolutionBackwardFilterAlgorithm");
+
+    /**
+     * Every launch against its kernel's signature in its variant and every cuDNN call's data types; in fp32 and
+     * tf32 work no tensor is BF16 and no launch runs the bf16 variant, in bf16 work cuDNN does convolutions only
+     * (batch norm, activations, softmax and bias run on the NVRTC kernels).
+     */
+    static void checkRecorded(RecordingCudaContext context, DType activations, LongPredicate isGradient) {
+        context.launches().forEach(KernelLaunchTest::checkLaunch);
+        CudnnDataTypes.check(context.cudnnCalls(), context.device(), activations, isGradient);
+        if (activations == DType.F32) {
+            assertTrue(context.device().allocated().stream().noneMatch(t -> t.dtype() == DType.BF16),
+                    "a BF16 tensor in fp32 work");
+            assertTrue(context.launches().stream().allMatch(l -> l.storage() == DType.F32),
+                    "a bf16 variant launched in fp32 work");
+        } else {
+            for (FakeCudnn.Call call : context.cudnnCalls()) {
+                boolean data = call.symbol().matches("cudnn(?!Create|Destroy|Set|Get).*");
+                assertTrue(!data || BF16_CUDNN_WORK.contains(call.symbol()), call.symbol() + " in bf16 work");
+            }
+        }
     }
 
     static Graph trainingGraph(String model, int size) {
