@@ -7,11 +7,14 @@ import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.Node;
+import dev.striate.core.op.BatchNorm;
 import dev.striate.core.op.Linear;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.train.ClassifierGraphs;
+import dev.striate.core.train.FrozenParameters;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongPredicate;
@@ -91,8 +94,38 @@ class ZooKernelRunTest {
         checkRun(model, size, Precision.BF16, RunContext.evaluation());
     }
 
+    @ParameterizedTest(name = "{0} at {1} in fp32, backbone frozen")
+    @MethodSource("models")
+    void fp32FineTuningStep(String model, int size) {
+        checkFineTuning(model, size, Precision.FP32);
+    }
+
+    @ParameterizedTest(name = "{0} at {1} in bf16, backbone frozen")
+    @MethodSource("models")
+    void bf16FineTuningStep(String model, int size) {
+        checkFineTuning(model, size, Precision.BF16);
+    }
+
+    /**
+     * As {@code --freeze backbone} trains: batch norms frozen whole (running statistics in training, no parameter
+     * gradients), so their backward wants dx alone and goes through the running statistics.
+     */
+    private static void checkFineTuning(String model, int size, Precision precision) {
+        Graph graph = modelGraph(model, size);
+        Graph frozen = FrozenParameters.apply(graph, FrozenParameters.resolve(graph,
+                List.of(FrozenParameters.BACKBONE)));
+        RecordingCudaContext context = checkRun(ClassifierGraphs.training(frozen, 0), precision,
+                RunContext.training(7, 3));
+        boolean batchNorms = graph.nodes().stream().anyMatch(n -> n.op() instanceof BatchNorm);
+        assertEquals(batchNorms, context.launches().stream()
+                .anyMatch(l -> l.kernel().equals("batch_norm_running_backward")), "frozen batch norms' backward");
+    }
+
     private static void checkRun(String model, int size, Precision precision, RunContext mode) {
-        Graph graph = trainingGraph(model, size);
+        checkRun(trainingGraph(model, size), precision, mode);
+    }
+
+    private static RecordingCudaContext checkRun(Graph graph, Precision precision, RunContext mode) {
         RecordingCudaContext context = new RecordingCudaContext(precision);
         DType activations = precision == Precision.BF16 ? DType.BF16 : DType.F32;
         CheckedCublas cublas = new CheckedCublas(context.device(), activations);
@@ -108,6 +141,7 @@ class ZooKernelRunTest {
         // Per Linear: y in forward; dx and dW in the backward that wants gradients; none in the one that wants none.
         assertEquals(3 * linears, cublas.recording().calls().size(), "GEMMs made");
         assertEquals(DType.F32, run.value(ClassifierGraphs.LOSS).dtype(), "the loss stays float");
+        return context;
     }
 
     /** cuDNN's calls that read or write data in bf16 work: convolutions only (the contract's "conv/GEMM"). */
