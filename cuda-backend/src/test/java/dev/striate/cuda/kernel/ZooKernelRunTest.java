@@ -10,6 +10,7 @@ import dev.striate.core.graph.Node;
 import dev.striate.core.op.BatchNorm;
 import dev.striate.core.op.Linear;
 import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Tensor;
 import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.core.train.FrozenParameters;
 import dev.striate.models.ModelSpec;
@@ -144,6 +145,20 @@ class ZooKernelRunTest {
         return context;
     }
 
+    /** Sources whose every kernel reads and writes elements 0 to n - 1 of each pointer, n its first long long. */
+    private static final Set<String> ELEMENTWISE_SOURCES = Set.of("elementwise", "activation", "dropout");
+
+    /** An elementwise launch covers each tensor it is given, no more and no less. */
+    private static void checkElementCount(RecordingCudaContext.Launch launch) {
+        long n = launch.arguments().stream().filter(Long.class::isInstance).map(Long.class::cast).findFirst()
+                .orElseThrow(() -> new AssertionError(launch.kernel() + " has no element count"));
+        for (Object argument : launch.arguments()) {
+            if (argument instanceof Tensor tensor) {
+                assertEquals(n, tensor.size(), launch.kernel() + ": n against a " + tensor.shape() + " tensor");
+            }
+        }
+    }
+
     /** cuDNN's calls that read or write data in bf16 work: convolutions only (the contract's "conv/GEMM"). */
     private static final Set<String> BF16_CUDNN_WORK = Set.of("cudnnConvolutionForward",
             "cudnnConvolutionBackwardData", "cudnnConvolutionBackwardFilter", "cudnnFindConvolutionForwardAlgorithm",
@@ -156,6 +171,8 @@ class ZooKernelRunTest {
      */
     static void checkRecorded(RecordingCudaContext context, DType activations, LongPredicate isGradient) {
         context.launches().forEach(KernelLaunchTest::checkLaunch);
+        context.launches().stream().filter(l -> ELEMENTWISE_SOURCES.contains(l.source()))
+                .forEach(ZooKernelRunTest::checkElementCount);
         CudnnDataTypes.check(context.cudnnCalls(), context.device(), activations, isGradient);
         if (activations == DType.F32) {
             assertTrue(context.device().allocated().stream().noneMatch(t -> t.dtype() == DType.BF16),
