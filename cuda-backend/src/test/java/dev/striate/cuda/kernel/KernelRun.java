@@ -92,8 +92,8 @@ final class KernelRun {
     }
 
     /**
-     * Prepares each node (linear left out without cuBLAS calls) and runs its forward, telling {@code afterForward} each node as its
-     * forward has been recorded; returns the nodes run.
+     * Prepares each node (linear left out without cuBLAS calls) and runs its forward, telling {@code afterForward}
+     * each node as its forward has been recorded; returns the nodes run.
      */
     List<Node> forward(RunContext run, Consumer<Node> afterForward) {
         List<Node> nodes = graph.nodes().stream().filter(n -> cublas != null || !(n.op() instanceof Linear))

@@ -26,12 +26,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whole zoo models' training graphs (model, labels, cross-entropy loss) through the CUDA kernels' host code on a
- * {@link RecordingCudaContext}, in fp32, tf32 and bf16 work, Linear included on recorded cuBLAS calls: forward, backward
- * with every gradient, backward with none. Where the gradient-check grid runs each op alone, here every kernel meets
- * its real neighbours, so a seam shows: a temporary of the wrong type, a float pointer given a bf16 tensor, a cuDNN
- * descriptor whose data type is not its tensor's, a GEMM with mismatched matrix types, a leaked temporary or
- * descriptor, a gradient overwritten instead of added to. Nothing is computed, so models run at their real depth on
- * small inputs in well under a second each.
+ * {@link RecordingCudaContext}, Linear included on checked cuBLAS calls: forward, backward with every gradient,
+ * backward with none; in fp32, tf32 and bf16 training, bf16 evaluation mode, and fine-tuning with the backbone
+ * frozen. Where the gradient-check grid runs each op alone, here every kernel meets its real neighbours, so a seam
+ * shows: a temporary of the wrong type, a float pointer given a bf16 tensor, a cuDNN descriptor whose data type or
+ * size is not its tensor's, a GEMM with mismatched matrix types, an elementwise launch over the wrong count, a leaked
+ * temporary or descriptor, a gradient overwritten instead of added to. Nothing is computed, so models run at their
+ * real depth on small inputs in a fraction of a second each.
  */
 class ZooKernelRunTest {
     /** LRN, maxout, average pooling, dropout and the activations that no zoo model uses. */
