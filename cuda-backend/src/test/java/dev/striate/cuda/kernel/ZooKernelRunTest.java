@@ -9,6 +9,8 @@ import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.Node;
 import dev.striate.core.op.BatchNorm;
 import dev.striate.core.op.Linear;
+import dev.striate.core.op.LogSoftmax;
+import dev.striate.core.op.Op;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.core.train.ClassifierGraphs;
@@ -19,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongPredicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -70,6 +74,14 @@ class ZooKernelRunTest {
                 Arguments.of("shufflenet_v2_x0_5", 64),
                 Arguments.of("xception", 71),
                 Arguments.of("odd_ops", 0));
+    }
+
+    @Test
+    void theModelsTogetherUseEveryOp() {
+        Set<Class<?>> used = models().flatMap(a -> trainingGraph((String) a.get()[0], (int) a.get()[1]).nodes()
+                .stream()).map(node -> node.op().getClass()).collect(Collectors.toSet());
+        used.add(LogSoftmax.class); // in the prediction graphs ZooExecutorRunTest runs
+        assertEquals(Set.of(Op.class.getPermittedSubclasses()), used);
     }
 
     @ParameterizedTest(name = "{0} at {1} in fp32")
