@@ -83,6 +83,33 @@ class ZooExecutorRunTest {
         checkAfterClose(context, backend, DType.BF16, address -> false, 2);
     }
 
+    /** As {@code inspect} computes saliency: backward from the logits into the images, on the reference executor. */
+    @ParameterizedTest(name = "{0} at {1}, saliency, bf16")
+    @MethodSource("models")
+    void saliencyBf16(String model, int size) {
+        Graph graph = ZooKernelRunTest.modelGraph(model, size);
+        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
+        CheckedCublas cublas = new CheckedCublas(context.device(), DType.BF16);
+        RecordingBackend backend = new RecordingBackend(context, cublas);
+        Set<Long> parameterGradients;
+        try (ParameterStore store = ParameterStore.initialize(graph, backend, 1);
+             Executor executor = backend.compile(graph, store)) {
+            parameterGradients = addresses(context, store);
+            cublas.gradients(parameterGradients::contains);
+            executor.requireInputGradient(ClassifierGraphs.IMAGES);
+            feed(executor, graph);
+            executor.forward(RunContext.evaluation());
+            executor.backward(graph.output(), new double[Math.toIntExact(graph.shapeOf(graph.output()).size())]);
+            assertEquals(graph.input(ClassifierGraphs.IMAGES).shape().size(),
+                    executor.inputGradient(ClassifierGraphs.IMAGES).length);
+        }
+        checkAfterClose(context, backend, DType.BF16, parameterGradients::contains, 1);
+    }
+
+    private static Set<Long> addresses(RecordingCudaContext context, ParameterStore store) {
+        return store.gradients().values().stream().map(context.device()::address).collect(Collectors.toSet());
+    }
+
     private static void feed(Executor executor, Graph graph) {
         executor.feed(ClassifierGraphs.IMAGES,
                 new float[Math.toIntExact(graph.input(ClassifierGraphs.IMAGES).shape().size())]);
@@ -103,8 +130,7 @@ class ZooExecutorRunTest {
         try (ParameterStore store = ParameterStore.initialize(graph, backend, 1);
              Executor executor = planned ? backend.compile(graph, store, ClassifierGraphs.trainingPlan(graph))
                      : backend.compile(graph, store)) {
-            parameterGradients = store.gradients().values().stream().map(device::address)
-                    .collect(Collectors.toSet());
+            parameterGradients = addresses(context, store);
             cublas.gradients(parameterGradients::contains);
             for (int step = 0; step < 2; step++) {
                 store.zeroGradients();
