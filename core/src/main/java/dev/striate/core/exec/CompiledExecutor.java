@@ -17,8 +17,9 @@ abstract sealed class CompiledExecutor implements Executor permits ReferenceExec
     /** The graph inputs, each able to take the next batch while the current one is still read. */
     protected final GraphInputs inputs;
 
-    CompiledExecutor(Graph graph, Backend backend, ParameterStore store) {
-        this.nodes = new CompiledNodes(graph, backend, store);
+    /** {@code backward}: whether this executor may run backward, so that kernels prepare for it. */
+    CompiledExecutor(Graph graph, Backend backend, ParameterStore store, boolean backward) {
+        this.nodes = new CompiledNodes(graph, backend, store, backward);
         this.graph = graph;
         this.backend = backend;
         this.store = store;

@@ -32,7 +32,8 @@ final class CompiledNodes implements AutoCloseable {
     private final Map<String, DType> storedTypes = new HashMap<>();
 
     @SuppressWarnings("unchecked")
-    CompiledNodes(Graph graph, Backend backend, ParameterStore store) {
+    /** {@code backward}: whether the executor may run backward (kernels then prepare for it too). */
+    CompiledNodes(Graph graph, Backend backend, ParameterStore store, boolean backward) {
         if (store.backend() != backend) {
             throw new IllegalArgumentException("the parameter store lives on backend '" + store.backend().name()
                     + "', not '" + backend.name() + "'");
@@ -45,7 +46,7 @@ final class CompiledNodes implements AutoCloseable {
             for (Node node : graph.nodes()) {
                 Kernel<Op> kernel = (Kernel<Op>) backend.kernel(node.op().getClass());
                 kernels.put(node.name(), kernel);
-                prepared.put(node.name(), kernel.prepare(node.op(), signature(graph, node)));
+                prepared.put(node.name(), kernel.prepare(node.op(), signature(graph, node, backward)));
                 nodeIds.put(node.name(), stableId(node.name()));
             }
         } catch (RuntimeException e) {
@@ -59,7 +60,7 @@ final class CompiledNodes implements AutoCloseable {
         }
     }
 
-    private NodeSignature signature(Graph graph, Node node) {
+    private NodeSignature signature(Graph graph, Node node, boolean backward) {
         List<Shape> inputShapes = new ArrayList<>();
         List<DType> inputTypes = new ArrayList<>();
         for (String in : node.inputs()) {
@@ -68,7 +69,7 @@ final class CompiledNodes implements AutoCloseable {
         }
         List<Shape> paramShapes = node.parameters().stream().map(p -> p.spec().shape()).toList();
         return new NodeSignature(node.name(), inputShapes, inputTypes, paramShapes, node.shape(),
-                storedType(node.name()));
+                storedType(node.name()), backward);
     }
 
     /** The type the backend keeps a graph input's or node's value (and gradient) in. */

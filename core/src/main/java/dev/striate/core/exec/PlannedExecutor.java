@@ -38,7 +38,7 @@ public final class PlannedExecutor extends CompiledExecutor {
 
     public PlannedExecutor(Graph graph, Backend backend, ParameterStore store, PlanRequest request) {
         MemoryPlan checked = MemoryPlan.of(graph, request); // a request the graph cannot meet fails before any work
-        super(graph, backend, store);
+        super(graph, backend, store, request.hasBackward());
         this.plan = checked;
         this.request = request;
     }

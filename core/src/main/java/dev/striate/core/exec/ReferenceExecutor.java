@@ -29,7 +29,7 @@ public final class ReferenceExecutor extends CompiledExecutor {
     private RunContext lastForward;
 
     public ReferenceExecutor(Graph graph, Backend backend, ParameterStore store) {
-        super(graph, backend, store);
+        super(graph, backend, store, true);
         for (GraphInput in : graph.inputs()) {
             values.put(in.name(), inputs.current(in.name()));
         }

@@ -41,6 +41,7 @@ public final class CudnnConvolution implements AutoCloseable {
     private final MemorySegment output;
     private final MemorySegment bias;
     private final Pass forwardPass;
+    /** The backward passes; null for a convolution prepared for forward only. */
     private final Pass dataPass;
     private final Pass filterPass;
 
@@ -48,8 +49,12 @@ public final class CudnnConvolution implements AutoCloseable {
     private record Pass(MemorySegment convolution, AlgorithmChoice choice) {
     }
 
-    /** @param dataType the data type of x, w and y ({@link Cudnn#DATA_FLOAT} or {@link Cudnn#DATA_BFLOAT16}) */
-    public CudnnConvolution(CudaContext context, ConvolutionGeometry g, int dataType) {
+    /**
+     * @param dataType the data type of x, w and y ({@link Cudnn#DATA_FLOAT} or {@link Cudnn#DATA_BFLOAT16})
+     * @param backward whether backward will run: without it only the forward algorithm is looked for (cuDNN's Find
+     *                 runs every algorithm of a direction), as evaluation and prediction need
+     */
+    public CudnnConvolution(CudaContext context, ConvolutionGeometry g, int dataType, boolean backward) {
         this.context = context;
         this.library = context.cudnn();
         this.descriptors = new Descriptors(library);
@@ -63,8 +68,10 @@ public final class CudnnConvolution implements AutoCloseable {
                 : null;
         int mathType = MathType.of(context.precision());
         this.forwardPass = pass(ConvolutionDirection.FORWARD, g, mathType, dataType, input, filter, output);
-        this.dataPass = pass(ConvolutionDirection.BACKWARD_DATA, g, mathType, dataType, filter, output, input);
-        this.filterPass = pass(ConvolutionDirection.BACKWARD_FILTER, g, mathType, dataType, input, output, filter);
+        this.dataPass = backward ? pass(ConvolutionDirection.BACKWARD_DATA, g, mathType, dataType, filter, output,
+                input) : null;
+        this.filterPass = backward ? pass(ConvolutionDirection.BACKWARD_FILTER, g, mathType, dataType, input, output,
+                filter) : null;
     }
 
     /**
@@ -117,12 +124,21 @@ public final class CudnnConvolution implements AutoCloseable {
 
     /** dx += the gradient of conv(x, w) with respect to x. */
     public void backwardData(long w, long dy, long dx, boolean accumulate) {
+        requireBackward();
         run("cudnnConvolutionBackwardData", dataPass, filter, w, output, dy, accumulate, input, dx);
     }
 
     /** dw (+)= the gradient with respect to w: added when {@code accumulate}, else written. */
     public void backwardFilter(long x, long dy, long dw, boolean accumulate) {
+        requireBackward();
         run("cudnnConvolutionBackwardFilter", filterPass, input, x, output, dy, accumulate, filter, dw);
+    }
+
+    private void requireBackward() {
+        if (dataPass == null) {
+            throw new IllegalStateException("this convolution was prepared for forward only (an executor compiled"
+                    + " without backward); compile with a PlanRequest that has backward to run it");
+        }
     }
 
     /** db += Σ dy over N, H, W; float convolutions only. */

@@ -70,7 +70,7 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
                 seen.width(), op.outChannels(), k.kernelH(), k.kernelW(), symmetric ? k.padTop() : 0,
                 symmetric ? k.padLeft() : 0, k.strideH(), k.strideW(), k.dilationH(), k.dilationW(), op.groups(),
                 out.height(), out.width());
-        return new Plan(new CudnnConvolution(context, geometry, Cudnn.dataType(storage)), symmetric ? null : seen,
+        return new Plan(new CudnnConvolution(context, geometry, Cudnn.dataType(storage), signature.backward()), symmetric ? null : seen,
                 storage);
     }
 
