@@ -20,7 +20,7 @@ import java.util.List;
  * Batch normalization as the reference: training normalizes with the batch statistics, moves the running statistics
  * by {@code momentum} (variance unbiased) and saves the batch mean and 1/std for backward; num_batches_tracked is
  * counted by {@code batchnorm.cu}. Evaluation, and a frozen batch norm in training, normalize with the running
- * statistics; that backward, which cuDNN lacks, is {@code batch_norm_running_backward} in every precision.
+ * statistics; that backward, which cuDNN lacks, runs on {@link NvrtcBatchNorm} in every precision.
  *
  * <p>Float activations run on cuDNN; without affine parameters cuDNN is given γ = 1, β = 0 and scratch for their
  * gradients. bf16 activations run on {@link NvrtcBatchNorm} (cuDNN documents no bf16 batch norm), with float γ, β,
@@ -37,7 +37,7 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
     public BatchNormKernel(CudaContext context) {
         this.context = context;
         this.launcher = new Launcher(context);
-        this.nvrtc = new NvrtcBatchNorm(launcher);
+        this.nvrtc = new NvrtcBatchNorm(context, launcher);
     }
 
     /** Which statistics forward normalized with; backward differentiates through the batch's only. */

@@ -156,15 +156,24 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
                 shape.height() * shape.width());
     }
 
-    /** db += Σ dy over N, H, W: cuDNN for float dy, {@code conv.cu} (one block per channel) in bf16. */
+    /**
+     * db += Σ dy over N, H, W: cuDNN for float dy, {@code conv.cu} in bf16, in two stages over {@link ChannelChunks}
+     * (chunk sums into a temporary float buffer, then added per channel in chunk order).
+     */
     private void biasGradient(Plan plan, Tensor dy, Tensor biasGrad) {
         if (!plan.bf16()) {
             plan.convolution().backwardBias(context.address(dy), context.address(biasGrad));
             return;
         }
         Shape shape = dy.shape();
-        launcher.withBlocks("conv", "channel_bias_gradient", shape.channels(), dy, biasGrad, shape.batch(),
-                shape.channels(), shape.height() * shape.width());
+        int positions = shape.height() * shape.width();
+        ChannelChunks grid = ChannelChunks.of(shape.channels(), (long) shape.batch() * positions);
+        Tensor partials = context.temporary(Shape.of(grid.blocks()), DType.F32);
+        launcher.withBlocks("conv", "channel_sum_partials", grid.blocks(), dy, partials, shape.batch(),
+                shape.channels(), positions, grid.chunkLength());
+        launcher.withBlocks("conv", "channel_bias_gradient", shape.channels(), partials, biasGrad, shape.batch(),
+                shape.channels(), positions, grid.chunkLength());
+        context.release(partials);
     }
 
     /** The weight as cuDNN reads it: the float master itself, or in bf16 a temporary bf16 copy of it. */

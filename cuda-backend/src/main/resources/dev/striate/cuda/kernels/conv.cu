@@ -14,8 +14,12 @@
 // type, and the bias stays float), on y and dy read as [N, C, S], S = H·W:
 //
 //   add_channel_bias(const float* bias, act_t* y, int N, int C, int S)   y[n, c, s] += bias[c]; one thread per element.
-//   channel_bias_gradient(const act_t* dy, float* db, int N, int C, int S)
-//       db[c] += Σ dy[n, c, s] over n and s; one block of exactly 256 threads per channel (grid C).
+//   db[c] += Σ dy[n, c, s] over n and s, in two stages so that the whole GPU works on it whatever C is (as
+//   batchnorm.cu's sums, which say more): the channel's M = N·S values (n-major) in chunks of chunkLength, K of them.
+//   channel_sum_partials(const act_t* dy, float* partials, int N, int C, int S, int chunkLength)
+//       partials[c·K + k] = the sum of chunk k of channel c; one block of exactly 256 threads per chunk (grid C·K).
+//   channel_bias_gradient(const float* partials, float* db, int N, int C, int S, int chunkLength)
+//       db[c] += the sum of channel c's partials, added in chunk order (no atomics: deterministic); grid C.
 
 #define THREADS 256
 
@@ -53,23 +57,60 @@ extern "C" __global__ void add_channel_bias(const float* bias, act_t* y, int N, 
     }
 }
 
-extern "C" __global__ void channel_bias_gradient(const act_t* dy, float* db, int N, int C, int S) {
-    __shared__ float sums[THREADS];
-    int c = blockIdx.x;
-    long long count = (long long) N * S;
-    float sum = 0.0f;
-    for (long long m = threadIdx.x; m < count; m += THREADS) {
-        sum += to_float(dy[((m / S) * C + c) * S + m % S]);
-    }
-    sums[threadIdx.x] = sum;
+// The sum of every thread's value, returned to all threads of the block; scratch is THREADS floats of shared memory.
+__device__ float block_sum(float value, float* scratch) {
+    scratch[threadIdx.x] = value;
     __syncthreads();
     for (int half = THREADS / 2; half > 0; half /= 2) {
         if (threadIdx.x < half) {
-            sums[threadIdx.x] += sums[threadIdx.x + half];
+            scratch[threadIdx.x] += scratch[threadIdx.x + half];
         }
         __syncthreads();
     }
+    float total = scratch[0];
+    __syncthreads();
+    return total;
+}
+
+extern "C" __global__ void channel_sum_partials(const act_t* dy, float* partials, int N, int C, int S,
+                                                int chunkLength) {
+    __shared__ float scratch[THREADS];
+    long long count = (long long) N * S;
+    int chunks = (int) ((count + chunkLength - 1) / chunkLength);
+    int c = blockIdx.x / chunks;
+    long long begin = (long long) (blockIdx.x % chunks) * chunkLength;
+    long long end = begin + chunkLength < count ? begin + chunkLength : count;
+    // Thread t visits values begin + t, + THREADS, ... as (n, s), stepping without a division per value.
+    long long m = begin + threadIdx.x;
+    int n = (int) (m / S);
+    int s = (int) (m % S);
+    float sum = 0.0f;
+    for (; m < end; m += THREADS) {
+        sum += to_float(dy[((long long) n * C + c) * S + s]);
+        n += THREADS / S;
+        s += THREADS % S;
+        if (s >= S) {
+            s -= S;
+            n += 1;
+        }
+    }
+    float chunkSum = block_sum(sum, scratch);
     if (threadIdx.x == 0) {
-        db[c] += sums[0];
+        partials[blockIdx.x] = chunkSum;
+    }
+}
+
+extern "C" __global__ void channel_bias_gradient(const float* partials, float* db, int N, int C, int S,
+                                                 int chunkLength) {
+    __shared__ float scratch[THREADS];
+    int c = blockIdx.x;
+    int chunks = (int) (((long long) N * S + chunkLength - 1) / chunkLength);
+    float sum = 0.0f;
+    for (int k = threadIdx.x; k < chunks; k += THREADS) {
+        sum += partials[(long long) c * chunks + k];
+    }
+    float total = block_sum(sum, scratch);
+    if (threadIdx.x == 0) {
+        db[c] += total;
     }
 }

@@ -14,17 +14,23 @@ import org.junit.jupiter.api.Test;
 /**
  * bf16 batch norm runs on {@code batchnorm.cu}, not cuDNN (whose legacy batch norm documents no bf16 configuration):
  * no cuDNN call at all, and each kernel given bf16 x, y, dx, dy beside the float γ, β, statistics and gradients,
- * hand-worked from x [2, 3, 2, 2] (N 2, C 3, S 4), eps 1e-3, momentum 0.25. A null pointer (0) stands for γ and β
- * without affine parameters.
+ * hand-worked from x [2, 3, 2, 2] (N 2, C 3, S 4: 8 values per channel, one chunk of up to 4096), eps 1e-3, momentum
+ * 0.25. Per-channel sums in two stages (one block per (channel, chunk) writing float partials [2, C·K], then one block
+ * per channel), elementwise passes one thread per element. A null pointer (0) stands for γ and β without affine
+ * parameters, and for a result not wanted.
  */
 class Bf16BatchNormLaunchTest {
     private static final Long NULL = 0L;
 
-    private static NodeRun run(BatchNorm op, RunContext runContext) {
+    private static NodeRun run(BatchNorm op, Shape shape, RunContext runContext) {
         RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
-        NodeRun node = new NodeRun(context, new BatchNormKernel(context), op, Shape.of(2, 3, 2, 2), DType.BF16);
+        NodeRun node = new NodeRun(context, new BatchNormKernel(context), op, shape, DType.BF16);
         node.run(runContext);
         return node;
+    }
+
+    private static NodeRun run(BatchNorm op, RunContext runContext) {
+        return run(op, Shape.of(2, 3, 2, 2), runContext);
     }
 
     @Test
@@ -33,39 +39,63 @@ class Bf16BatchNormLaunchTest {
         List<Tensor> p = node.params;
         assertEquals(List.of(), node.context.cudnnCalls());
 
-        RecordingCudaContext.Launch forward = launch(node, "batch_norm_training_forward");
-        assertEquals(3, forward.blocks(), "one block per channel");
-        Tensor savedMean = (Tensor) forward.arguments().get(6);
-        Tensor savedInverseStd = (Tensor) forward.arguments().get(7);
-        // (x, y, gamma, beta, runningMean, runningVar, savedMean, savedInverseStd, N, C, S, momentum, eps)
-        assertEquals(List.of(node.x, node.y, p.get(0), p.get(1), p.get(2), p.get(3), savedMean, savedInverseStd, 2,
-                3, 4, 0.25f, 1e-3f), forward.arguments());
-        for (Tensor saved : List.of(savedMean, savedInverseStd)) {
+        RecordingCudaContext.Launch partials = launch(node, "batch_norm_statistics_partials");
+        Tensor statisticsPartials = (Tensor) partials.arguments().get(1);
+        // (x, partials, N, C, S, chunkLength): one chunk per channel, 3 blocks.
+        assertEquals(List.of(node.x, statisticsPartials, 2, 3, 4, 4096), partials.arguments());
+        assertEquals(3, partials.blocks());
+        assertEquals(Shape.of(2, 3), statisticsPartials.shape());
+        RecordingCudaContext.Launch finalize = launch(node, "batch_norm_statistics_finalize");
+        Tensor savedMean = (Tensor) finalize.arguments().get(3);
+        Tensor savedInverseStd = (Tensor) finalize.arguments().get(4);
+        // (partials, runningMean, runningVar, savedMean, savedInverseStd, N, C, S, chunkLength, momentum, eps)
+        assertEquals(List.of(statisticsPartials, p.get(2), p.get(3), savedMean, savedInverseStd, 2, 3, 4, 4096, 0.25f,
+                1e-3f), finalize.arguments());
+        assertEquals(3, finalize.blocks(), "one block per channel");
+        for (Tensor saved : List.of(savedMean, savedInverseStd, statisticsPartials)) {
             assertEquals(DType.F32, saved.dtype());
-            assertEquals(Shape.of(3), saved.shape());
         }
+        assertEquals(Shape.of(3), savedMean.shape());
+        RecordingCudaContext.Launch normalize = launch(node, "batch_norm_normalize");
+        // (x, y, gamma, beta, mean, inverseStd, N, C, S): 24 elements, one block of 256.
+        assertEquals(List.of(node.x, node.y, p.get(0), p.get(1), savedMean, savedInverseStd, 2, 3, 4),
+                normalize.arguments());
+        assertEquals(1, normalize.blocks());
         assertEquals(List.of(p.get(4)), launch(node, "increment_i64").arguments());
 
-        RecordingCudaContext.Launch backward = launch(node, "batch_norm_training_backward");
-        assertEquals(3, backward.blocks());
-        // (x, dy, dx, gamma, savedMean, savedInverseStd, dgamma, dbeta, N, C, S)
-        assertEquals(List.of(node.x, node.dy, node.dx, p.get(0), savedMean, savedInverseStd,
-                node.paramGrads.get(0), node.paramGrads.get(1), 2, 3, 4), backward.arguments());
-        assertEquals(3, node.context.launches().size(), "forward, counter, backward: nothing else");
-        assertEquals(DType.BF16, forward.storage());
-        assertEquals(DType.BF16, backward.storage());
-        assertEquals(4 + 5 + 2, node.context.device().liveCount(), "the saved statistics released on close");
+        RecordingCudaContext.Launch gradientPartials = launch(node, "batch_norm_gradient_partials");
+        Tensor partialGradients = (Tensor) gradientPartials.arguments().get(4);
+        // (x, dy, mean, inverseStd, partials, N, C, S, chunkLength)
+        assertEquals(List.of(node.x, node.dy, savedMean, savedInverseStd, partialGradients, 2, 3, 4, 4096),
+                gradientPartials.arguments());
+        assertEquals(3, gradientPartials.blocks());
+        RecordingCudaContext.Launch gradientFinalize = launch(node, "batch_norm_gradient_finalize");
+        Tensor sums = (Tensor) gradientFinalize.arguments().get(3);
+        // (partials, dgamma, dbeta, sums, N, C, S, chunkLength): the sums [Σdy, Σdy·x̂] per channel for dx.
+        assertEquals(List.of(partialGradients, node.paramGrads.get(0), node.paramGrads.get(1), sums, 2, 3, 4, 4096),
+                gradientFinalize.arguments());
+        assertEquals(Shape.of(2, 3), sums.shape());
+        // (x, dy, dx, gamma, savedMean, savedInverseStd, sums, N, C, S)
+        assertEquals(List.of(node.x, node.dy, node.dx, p.get(0), savedMean, savedInverseStd, sums, 2, 3, 4),
+                launch(node, "batch_norm_training_input_gradient").arguments());
+        assertEquals(7, node.context.launches().size(), "3 forward, counter, 3 backward: nothing else");
+        // Kernels given bf16 activations run in the bf16 variant; the counter and the finalizing stages (float
+        // partials into float statistics and gradients) in the F32 one.
+        node.context.launches().forEach(l -> assertEquals(l.kernel().equals("increment_i64")
+                || l.kernel().endsWith("_finalize") ? DType.F32 : DType.BF16, l.storage(), l.kernel()));
+        assertEquals(4 + 5 + 2, node.context.device().liveCount(), "partials, sums and saved statistics released");
     }
 
     @Test
     void withoutAffineGammaAndBetaAreNullPointers() {
         NodeRun node = run(new BatchNorm(1e-5, 0.1, false), RunContext.training(1, 1));
-        List<Object> forward = launch(node, "batch_norm_training_forward").arguments();
-        assertEquals(List.of(node.x, node.y, NULL, NULL, node.params.get(0), node.params.get(1)),
-                forward.subList(0, 6));
-        List<Object> backward = launch(node, "batch_norm_training_backward").arguments();
-        assertEquals(List.of(node.x, node.dy, node.dx, NULL), backward.subList(0, 4));
-        assertEquals(List.of(NULL, NULL), backward.subList(6, 8));
+        List<Object> normalize = launch(node, "batch_norm_normalize").arguments();
+        assertEquals(List.of(node.x, node.y, NULL, NULL), normalize.subList(0, 4));
+        assertEquals(List.of(node.params.get(0), node.params.get(1)),
+                launch(node, "batch_norm_statistics_finalize").arguments().subList(1, 3));
+        assertEquals(List.of(NULL, NULL), launch(node, "batch_norm_gradient_finalize").arguments().subList(1, 3));
+        assertEquals(List.of(node.x, node.dy, node.dx, NULL),
+                launch(node, "batch_norm_training_input_gradient").arguments().subList(0, 4));
     }
 
     @Test
@@ -81,11 +111,39 @@ class Bf16BatchNormLaunchTest {
             assertEquals(List.of(node.x, node.y, p.get(0), p.get(1), p.get(2), p.get(3), 2, 3, 4, 1e-3f),
                     forward.arguments());
             assertEquals(1, forward.blocks(), "24 elements fit one block of 256");
-            // (x, dy, dx, gamma, runningMean, runningVar, dgamma, dbeta, N, C, S, eps): constants, not the batch's.
-            assertEquals(List.of(node.x, node.dy, node.dx, p.get(0), p.get(2), p.get(3), node.paramGrads.get(0),
-                    node.paramGrads.get(1), 2, 3, 4, 1e-3f), launch(node, "batch_norm_running_backward").arguments());
-            assertEquals(2, node.context.launches().size(), "no counter: the running statistics stay");
+            // (dy, dx, gamma, runningVar, N, C, S, eps): constants, not the batch's.
+            assertEquals(List.of(node.dy, node.dx, p.get(0), p.get(3), 2, 3, 4, 1e-3f),
+                    launch(node, "batch_norm_running_input_gradient").arguments());
+            RecordingCudaContext.Launch partials = launch(node, "batch_norm_running_gradient_partials");
+            Tensor partialGradients = (Tensor) partials.arguments().get(5);
+            // (x, dy, runningMean, runningVar, eps, partials, N, C, S, chunkLength)
+            assertEquals(List.of(node.x, node.dy, p.get(2), p.get(3), 1e-3f, partialGradients, 2, 3, 4, 4096),
+                    partials.arguments());
+            // (partials, dgamma, dbeta, sums, ...): no sums wanted, dx does not need them.
+            assertEquals(List.of(partialGradients, node.paramGrads.get(0), node.paramGrads.get(1), NULL, 2, 3, 4,
+                    4096), launch(node, "batch_norm_gradient_finalize").arguments());
+            assertEquals(4, node.context.launches().size(), "no counter: the running statistics stay");
+            assertEquals(4 + 5 + 2, node.context.device().liveCount(), "the partials released");
         }
+    }
+
+    /**
+     * resnet50's first batch norm at batch 128, x [128, 64, 112, 112]: 1,605,632 values per channel, 392 chunks of
+     * 4096, so each two-stage sum has 64·392 = 25,088 blocks (one block per channel, 64, before), and normalize and dx
+     * one thread per element, 102,760,448 / 256 = 401,408 blocks.
+     */
+    @Test
+    void resnet50sFirstBatchNormFillsTheGpu() {
+        NodeRun node = run(new BatchNorm(1e-5, 0.1, true), Shape.of(128, 64, 112, 112), RunContext.training(1, 1));
+        List<String> kernels = node.context.launches().stream().map(RecordingCudaContext.Launch::kernel).toList();
+        List<Integer> blocks = node.context.launches().stream().map(RecordingCudaContext.Launch::blocks).toList();
+        assertEquals(List.of("batch_norm_statistics_partials", "batch_norm_statistics_finalize",
+                "batch_norm_normalize", "increment_i64", "batch_norm_gradient_partials",
+                "batch_norm_gradient_finalize", "batch_norm_training_input_gradient"), kernels);
+        assertEquals(List.of(25_088, 64, 401_408, 1, 25_088, 64, 401_408), blocks);
+        assertEquals(Shape.of(2, 25_088), ((Tensor) launch(node, "batch_norm_statistics_partials").arguments()
+                .get(1)).shape());
+        assertEquals(4096, launch(node, "batch_norm_gradient_partials").arguments().get(8));
     }
 
     private static RecordingCudaContext.Launch launch(NodeRun node, String kernel) {

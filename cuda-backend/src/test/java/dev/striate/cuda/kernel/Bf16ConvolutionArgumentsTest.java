@@ -90,15 +90,25 @@ class Bf16ConvolutionArgumentsTest {
         assertEquals(DType.BF16, computed.dtype());
         assertEquals(node.address(computed), address(filter, RESULT));
 
-        // Bias through conv.cu on the float bias: y [2, 4, 6, 6] as N 2, C 4, S 36; one block per channel for db.
+        // Bias through conv.cu on the float bias: y [2, 4, 6, 6] as N 2, C 4, S 36. db in two stages: the 72 values
+        // of a channel are one chunk (of up to 4096), so one block per (channel, chunk) writes 4 partials into a
+        // float temporary, then one block per channel adds them into db.
         assertEquals(List.of(node.params.get(1), node.y, 2, 4, 36),
                 launches(node, "add_channel_bias").getFirst().arguments());
+        RecordingCudaContext.Launch partials = launches(node, "channel_sum_partials").getFirst();
+        Tensor partialSums = (Tensor) partials.arguments().get(1);
+        assertEquals(List.of(node.dy, partialSums, 2, 4, 36, 4096), partials.arguments());
+        assertEquals(4, partials.blocks());
+        assertEquals(Shape.of(4), partialSums.shape());
+        assertEquals(DType.F32, partialSums.dtype());
         RecordingCudaContext.Launch biasGradient = launches(node, "channel_bias_gradient").getFirst();
-        assertEquals(List.of(node.dy, node.paramGrads.get(1), 2, 4, 36), biasGradient.arguments());
+        assertEquals(List.of(partialSums, node.paramGrads.get(1), 2, 4, 36, 4096), biasGradient.arguments());
         assertEquals(4, biasGradient.blocks());
         assertEquals(List.of(), calls(node, "cudnnAddTensor"));
         assertEquals(List.of(), calls(node, "cudnnConvolutionBackwardBias"));
-        node.context.launches().forEach(l -> assertEquals(DType.BF16, l.storage(), l.kernel() + "'s variant"));
+        // Adding the float partials into the float db touches no activation: the F32 variant; the rest bf16.
+        node.context.launches().forEach(l -> assertEquals(l.kernel().equals("channel_bias_gradient") ? DType.F32
+                : DType.BF16, l.storage(), l.kernel() + "'s variant"));
         assertEquals(8, node.context.device().liveCount(), "every temporary released");
     }
 

@@ -26,6 +26,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -63,9 +64,18 @@ class Bf16LibraryEmulationTest {
                 true));
         cases.add(batchNorm(program, "batch norm frozen", new BatchNorm(1e-3, 0.25, true).freeze(), image, true));
         cases.add(batchNorm(program, "batch norm evaluation", new BatchNorm(1e-3, 0.25, true), image, false));
-        cases.add(convolution(program, "convolution with bias", Conv2d.of(3, 3, 1, 1)));
+        // 2 · 50 · 91 = 9,100 values per channel: the per-channel sums run in 3 chunks of up to 4096 (the last 908),
+        // each many times what one block's 256 threads cover, and chunks start and end inside an image plane.
+        Shape chunked = Shape.of(2, 2, 50, 91);
+        cases.add(batchNorm(program, "batch norm training in chunks", new BatchNorm(1e-5, 0.1, true), chunked,
+                true, 4));
+        cases.add(batchNorm(program, "batch norm frozen in chunks", new BatchNorm(1e-3, 0.25, true).freeze(), chunked,
+                true, 4));
+        Shape small = Shape.of(2, 2, 3, 3);
+        cases.add(convolution(program, "convolution with bias", Conv2d.of(3, 3, 1, 1), small));
         cases.add(convolution(program, "convolution with asymmetric padding",
-                new Conv2d(2, new Window2d(3, 3, 1, 1, 0, 1, 1, 0, 1, 1), 1, false, Conv2d.TORCHVISION_INIT)));
+                new Conv2d(2, new Window2d(3, 3, 1, 1, 0, 1, 1, 0, 1, 1), 1, false, Conv2d.TORCHVISION_INIT), small));
+        cases.add(convolution(program, "convolution bias in chunks", Conv2d.of(2, 3, 1, 1), chunked));
         cases.add(linear(program));
         Map<String, double[]> emulated = program.buildAndRun(work);
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () ->
@@ -75,11 +85,25 @@ class Bf16LibraryEmulationTest {
 
     /** Batch norm on batchnorm.cu against the reference backend: y, dx, dγ, dβ and the running statistics. */
     private static Case batchNorm(HostProgram program, String name, BatchNorm op, Shape shape, boolean training) {
+        return batchNorm(program, name, op, shape, training, 0);
+    }
+
+    /**
+     * As above, x rising by {@code drift} from the first element to the last, so that the chunks of a channel have
+     * different means: the variance then depends on combining them right (each chunk's squared deviations from its own
+     * mean plus its size times its mean's squared offset from the channel's), which a periodic x alone hardly tests.
+     */
+    private static Case batchNorm(HostProgram program, String name, BatchNorm op, Shape shape, boolean training,
+                                  double drift) {
         RunContext run = training ? RunContext.training(SEED, 1) : RunContext.evaluation();
         RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
         NodeRun node = new NodeRun(context, new BatchNormKernel(context), op, shape, DType.BF16);
         Map<Tensor, double[]> initial = new IdentityHashMap<>();
-        double[] x = bf16(EmulationValues.wave(shape.size(), 0.61, 0.3, 2.5), 0.7);
+        float[] wave = EmulationValues.wave(shape.size(), 0.61, 0.3, 2.5);
+        for (int i = 0; i < wave.length; i++) {
+            wave[i] += (float) (drift * i / wave.length);
+        }
+        double[] x = bf16(wave, 0.7);
         double[] dy = bf16(EmulationValues.wave(shape.size(), 0.23, 1.1, 1.5), 0);
         initial.put(node.x, x);
         initial.put(node.dy, dy);
@@ -123,9 +147,12 @@ class Bf16LibraryEmulationTest {
             }
         }
         node.run(run);
-        // num_batches_tracked's increment_i64 runs in batchnorm.cu's F32 variant (its one tensor is I64); the rest
-        // touch bf16 activations.
-        context.launches().forEach(launch -> assertEquals(launch.kernel().equals("increment_i64") ? DType.F32
+        // num_batches_tracked's increment_i64 (its one tensor is I64) and the finalizing stages of the channel sums
+        // (float partials into float statistics and gradients) run in batchnorm.cu's F32 variant; the rest touch bf16
+        // activations.
+        Set<String> floatOnly = Set.of("increment_i64", "batch_norm_statistics_finalize",
+                "batch_norm_gradient_finalize");
+        context.launches().forEach(launch -> assertEquals(floatOnly.contains(launch.kernel()) ? DType.F32
                 : DType.BF16, launch.storage(), launch.kernel()));
         program.scenario(context.device(), initial, context.launches(), printed);
         return new Case(name, expected, printed);
@@ -134,10 +161,10 @@ class Bf16LibraryEmulationTest {
     /**
      * A bf16 convolution's own launches: the weight cast (forward and backward data), x padded (when asymmetric),
      * the bias added onto y as cuDNN left it, dW's bf16 temporary added into dW, the padded input gradient's interior
-     * added into dx, and the bias gradient. x [2, 2, 3, 3]; made-up contents stand for what cuDNN wrote.
+     * added into dx, and the bias gradient (its chunk sums an intermediate). Made-up contents stand for what cuDNN
+     * wrote.
      */
-    private static Case convolution(HostProgram program, String name, Conv2d op) {
-        Shape shape = Shape.of(2, 2, 3, 3);
+    private static Case convolution(HostProgram program, String name, Conv2d op, Shape shape) {
         RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
         NodeRun node = new NodeRun(context, new Conv2dKernel(context), op, shape, DType.BF16);
         node.run(RunContext.training(SEED, 1));
@@ -164,6 +191,7 @@ class Bf16LibraryEmulationTest {
                         plus(initial.get(node.paramGrads.get(0)), initial.get((Tensor) a.get(0))));
                 case "add_channel_bias" -> expect(expected, printed, label, node.y,
                         withBias(initial.get(node.y), initial.get(node.params.get(1)), node.y.shape()));
+                case "channel_sum_partials" -> assertEquals(DType.F32, ((Tensor) a.get(1)).dtype());
                 case "channel_bias_gradient" -> expect(expected, printed, label, node.paramGrads.get(1),
                         plus(initial.get(node.paramGrads.get(1)), channelSums(initial.get(node.dy), node.dy.shape())));
                 default -> throw new AssertionError("unexpected launch " + launch.kernel());

@@ -202,8 +202,11 @@ class KernelLaunchTest {
                 .anyMatch(c -> c.symbol().equals("cudnnBatchNormalizationForwardInference")));
         assertTrue(context.cudnnCalls().stream()
                 .noneMatch(c -> c.symbol().equals("cudnnBatchNormalizationBackward")));
-        long runningBackwards = context.launches().stream()
-                .filter(l -> l.kernel().equals("batch_norm_running_backward")).count();
-        assertEquals(1, runningBackwards, "one launch with gradients wanted, none without");
+        List<String> kernels = context.launches().stream().map(RecordingCudaContext.Launch::kernel).toList();
+        for (String kernel : List.of("batch_norm_running_input_gradient", "batch_norm_running_gradient_partials",
+                "batch_norm_gradient_finalize")) {
+            assertEquals(1, kernels.stream().filter(kernel::equals).count(),
+                    kernel + ": once with gradients wanted, never without; " + kernels);
+        }
     }
 }
