@@ -132,7 +132,7 @@ class ZooKernelRunTest {
                 RunContext.training(7, 3));
         boolean batchNorms = graph.nodes().stream().anyMatch(n -> n.op() instanceof BatchNorm);
         assertEquals(batchNorms, context.launches().stream()
-                .anyMatch(l -> l.kernel().equals("batch_norm_running_backward")), "frozen batch norms' backward");
+                .anyMatch(l -> l.kernel().equals("batch_norm_running_input_gradient")), "frozen batch norms' backward");
     }
 
     private static void checkRun(String model, int size, Precision precision, RunContext mode) {
