@@ -1,0 +1,240 @@
+package dev.striate.cuda.standin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.striate.cuda.nvrtc.NvrtcStandInTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A whole training step through the real CUDA backend, opened by its provider, against stand-in libraries
+ * ({@link StepLibraries}) that compute nothing but log every module load, launch (with the type of each argument
+ * JCuda hands the driver), allocation and library call.
+ */
+class TrainingStepStandInTest {
+    private static final Pattern KERNEL = Pattern.compile(
+            "extern\\s+\"C\"\\s+__global__\\s+void\\s+(\\w+)\\s*\\(([^)]*)\\)");
+    private static final List<String> SOURCES = List.of("activation", "batchnorm", "channels", "conv", "dropout",
+            "elementwise", "linear", "loss", "lrn", "optimizer", "pooling", "reduce", "topk");
+
+    @TempDir
+    static Path folder;
+    private static Path lib;
+    private static Path signatures;
+
+    @BeforeAll
+    static void build() throws IOException, InterruptedException {
+        assumeTrue(StandIns.gccPresent(), "gcc is not on PATH: the stand-in libraries cannot be built");
+        lib = folder.resolve("lib");
+        StandIns.build(lib, "libcuda.so.1", StepLibraries.driver(), null);
+        StandIns.build(lib, "libnvrtc.so.13", NvrtcStandInTest.NVRTC, null);
+        StandIns.build(lib, "libcudnn.so.9", StepLibraries.CUDNN, null);
+        StandIns.build(lib, "libcublas.so.13", StepLibraries.CUBLAS, "libcublas.so.13");
+        StringBuilder table = new StringBuilder();
+        for (String source : SOURCES) {
+            parameters(source).forEach((kernel, types) -> table.append(source).append(".cu/").append(kernel)
+                    .append(' ').append(types.size()).append('\n'));
+        }
+        signatures = Files.writeString(folder.resolve("signatures.txt"), table);
+    }
+
+    /** Each kernel's parameter types in {@code <source>.cu}, in order, as C writes them without the names. */
+    static Map<String, List<String>> parameters(String source) {
+        Map<String, List<String>> kernels = new LinkedHashMap<>();
+        Matcher m = KERNEL.matcher(text(source));
+        while (m.find()) {
+            List<String> types = new ArrayList<>();
+            for (String declaration : m.group(2).split(",")) {
+                String trimmed = declaration.strip();
+                types.add(trimmed.substring(0, trimmed.lastIndexOf(' ')).replace(" *", "*").strip());
+            }
+            kernels.put(m.group(1), types);
+        }
+        return kernels;
+    }
+
+    private static String text(String source) {
+        try (InputStream in = TrainingStepStandInTest.class.getResourceAsStream(
+                "/dev/striate/cuda/kernels/" + source + ".cu")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> run(String precision) throws IOException, InterruptedException {
+        Path log = folder.resolve(precision + ".log");
+        String output = StandIns.java(Map.of("LD_LIBRARY_PATH", lib.toString(), "XDG_CACHE_HOME",
+                folder.resolve("cache-" + precision).toString(), "STANDIN_LOG", log.toString(), "STANDIN_SIGNATURES",
+                signatures.toString()), List.of("-Djava.io.tmpdir=" + Files.createDirectories(folder.resolve("tmp")),
+                "-XX:-UseCompactObjectHeaders"), TrainingStepProbe.class, precision);
+        assertEquals("cuda:0 Host stand-in (sm_90, 0.1 GiB), " + precision.toLowerCase(Locale.ROOT) + "\n",
+                output);
+        return Files.readAllLines(log);
+    }
+
+    @Test
+    void fp32WorkRunsTheF32VariantsSgemmAndFloatCudnn() throws IOException, InterruptedException {
+        List<String> lines = run("FP32");
+        checkCommon(lines);
+        assertTrue(lines.stream().noneMatch(line -> line.contains(" bf16")), "a bf16 module in fp32 work");
+        for (String call : section(lines, "# step 1", "# close the trainer")) {
+            if (call.startsWith("cudnn cudnn") || call.startsWith("cudnn Find")) {
+                assertTrue(call.matches("cudnn \\w+( 0)*( algo.*)?"), "a cuDNN call not on float data: " + call);
+            }
+            assertTrue(!call.startsWith("cublas GemmEx"), call);
+        }
+        List<String> step = section(lines, "# step 1", "# step 1 done");
+        // cuDNN's legacy batch norm, activation and bias in fp32; the linear layer's three GEMMs on SGEMM.
+        for (String call : List.of("cudnn cudnnBatchNormalizationForwardTraining",
+                "cudnn cudnnBatchNormalizationBackward", "cudnn cudnnActivationForward", "cudnn cudnnAddTensor 0 0",
+                "cudnn cudnnConvolutionBackwardBias 0 0")) {
+            assertTrue(step.contains(call), call + " missing from\n" + String.join("\n", step));
+        }
+        assertEquals(3, step.stream().filter(line -> line.startsWith("cublas Sgemm")).count());
+        assertTrue(section(lines, "# evaluate", "# close the trainer")
+                .contains("cudnn cudnnBatchNormalizationForwardInference"));
+    }
+
+    @Test
+    void bf16WorkRunsTheBf16VariantsGemmExAndBf16Convolutions() throws IOException, InterruptedException {
+        List<String> lines = run("BF16");
+        checkCommon(lines);
+        List<String> work = section(lines, "# step 1", "# close the trainer");
+        for (String call : work) {
+            // x, w and y bf16 (9), the convolution descriptor's compute type float (0).
+            if (call.startsWith("cudnn Find")) {
+                assertTrue(call.matches("cudnn Find\\w+ 9 9 0 9"), call);
+            } else if (call.startsWith("cudnn cudnn")) {
+                assertTrue(call.matches("cudnn cudnnConvolution(Forward|BackwardData|BackwardFilter) 9 9 9 .*"),
+                        "cuDNN does convolutions alone in bf16 work: " + call);
+            }
+            assertTrue(!call.startsWith("cublas Sgemm"), call);
+            // GemmEx: bf16 operands (14), CUBLAS_COMPUTE_32F (68); C bf16, or float for dW added into the master.
+            assertTrue(!call.startsWith("cublas GemmEx") || call.matches("cublas GemmEx .* types 14 14 (14|0) "
+                    + "compute 68 beta .*"), call);
+        }
+        List<String> step = section(lines, "# step 2", "# step 2 done");
+        // The weight gradient: cuDNN into a bf16 temporary (beta 0), then added into the float master gradient.
+        int filter = step.indexOf("cudnn cudnnConvolutionBackwardFilter 9 9 9 algo 1 workspace 4096 beta 0");
+        assertTrue(filter >= 0 && step.get(filter + 1).startsWith(
+                "launch elementwise.cu bf16 accumulate_storage_into_f32 "), String.join("\n", step));
+        assertEquals(1, step.stream().filter(line -> line.matches("cublas GemmEx .* types 14 14 0 .* beta 1"))
+                .count(), "dW of the linear layer added into its float gradient");
+        // Each forward converts the fp32 images (2 x 3 x 16 x 16: 6 blocks) into their bf16 copy once.
+        for (String forward : List.of("# step 1", "# step 2", "# evaluate")) {
+            assertEquals(1, section(lines, forward, "# ").stream().filter(line -> line.equals(
+                    "launch elementwise.cu bf16 cast_f32_to_storage 6 256 LLL")).count(), forward);
+        }
+        // A kernel with an act_t parameter runs its bf16 variant: every activation is bf16 here.
+        for (String launch : work.stream().filter(line -> line.startsWith("launch ")).toList()) {
+            String[] parts = launch.split(" ");
+            boolean bf16 = parts[2].equals("bf16");
+            String source = parts[1].replace(".cu", "");
+            String kernel = parts[bf16 ? 3 : 2];
+            boolean activations = parameters(source).get(kernel).stream().anyMatch(t -> t.contains("act_t"));
+            assertEquals(activations, bf16, launch);
+        }
+    }
+
+    /**
+     * What every precision must show: each section reached; every launch's arguments of the kinds its C signature
+     * declares; step 2 the same work as step 1 with nothing loaded, found, created or allocated; three Finds per
+     * convolution at compile time; evaluation without backward; every descriptor destroyed with the trainer; every
+     * module unloaded and every driver allocation freed when the backend closes.
+     */
+    private static void checkCommon(List<String> lines) {
+        List<String> notes = lines.stream().filter(line -> line.startsWith("# ")).map(line -> line.replaceAll(
+                ", MemoryStatistics.*", "")).toList();
+        assertEquals(List.of("# open", "# step 1", "# step 1 done", "# step 2", "# step 2 done", "# evaluate",
+                "# close the trainer", "# trainer closed", "# closed"), notes);
+        for (String launch : lines.stream().filter(line -> line.startsWith("launch ")).toList()) {
+            String[] parts = launch.split(" ");
+            String source = parts[1].replace(".cu", "");
+            String kernel = parts[parts[2].equals("bf16") ? 3 : 2];
+            String kinds = parameters(source).get(kernel).stream().map(TrainingStepStandInTest::kind)
+                    .reduce("", String::concat);
+            assertEquals(kinds, parts[parts.length - 1], "argument kinds of " + launch);
+        }
+        List<String> first = section(lines, "# step 1", "# step 1 done");
+        List<String> second = section(lines, "# step 2", "# step 2 done");
+        // Step 1 compiles the executor first (parameter initialization fills), then does step 2's work.
+        List<String> firstWork = first.stream().filter(TrainingStepStandInTest::isWork).toList();
+        assertTrue(firstWork.size() >= second.size(), "step 2 did more than step 1");
+        List<String> preparation = firstWork.subList(0, firstWork.size() - second.size());
+        assertEquals(firstWork.subList(preparation.size(), firstWork.size()), second,
+                "step 2 must repeat step 1's work and nothing else");
+        assertTrue(preparation.stream().allMatch(line -> line.startsWith("launch elementwise.cu fill_")),
+                preparation::toString);
+        assertEquals(6, first.stream().filter(line -> line.startsWith("cudnn Find")).count());
+        assertTrue(section(lines, "# step 2", "# closed").stream().noneMatch(line -> line.startsWith("driver alloc")
+                || line.startsWith("cudnn Find")), "allocated or searched after step 1");
+        assertTrue(first.stream().anyMatch(line -> line.startsWith("launch optimizer.cu ")));
+        List<String> evaluation = section(lines, "# evaluate", "# close the trainer");
+        assertTrue(evaluation.stream().noneMatch(line -> line.contains("ackward") || line.contains("optimizer.cu")
+                || line.contains("accumulate")), String.join("\n", evaluation));
+        assertTrue(evaluation.stream().anyMatch(line -> line.startsWith("launch topk.cu")));
+        List<String> untilTrainerClosed = section(lines, "# open", "# trainer closed");
+        for (String kind : List.of("Tensor", "Filter", "Convolution", "Activation")) {
+            assertEquals(count(untilTrainerClosed, "cudnn create " + kind),
+                    count(untilTrainerClosed, "cudnn destroy " + kind), kind + " descriptors");
+        }
+        assertEquals(count(lines, "driver load "), count(lines, "driver unload "));
+        assertEquals(lines.stream().filter(line -> line.startsWith("driver alloc ")).map(l -> l.substring(13))
+                .sorted().toList(), lines.stream().filter(line -> line.startsWith("driver free "))
+                .map(l -> l.substring(12)).sorted().toList(), "every driver allocation freed at close");
+        assertEquals(1, lines.stream().filter(line -> line.equals("cublas destroy")).count());
+        assertEquals(1, lines.stream().filter(line -> line.equals("cudnn destroy")).count());
+    }
+
+    /** A launch or library call that does work on the stream (not a load, Find, descriptor or allocation). */
+    private static boolean isWork(String line) {
+        return line.startsWith("launch ") || line.startsWith("cudnn cudnn") || line.startsWith("cublas Sgemm")
+                || line.startsWith("cublas GemmEx");
+    }
+
+    /** The kind of Java array DeviceContext must hand JCuda for a C parameter type. */
+    private static String kind(String type) {
+        return switch (type.replace("const ", "")) {
+            case "int" -> "I";
+            case "long long" -> "L";
+            case "float" -> "F";
+            case "double" -> "D";
+            default -> {
+                assertTrue(type.endsWith("*"), "an unexpected kernel parameter type " + type);
+                yield "L";
+            }
+        };
+    }
+
+    private static long count(List<String> lines, String prefix) {
+        return lines.stream().filter(line -> line.startsWith(prefix)).count();
+    }
+
+    /** The lines after the note {@code from} up to the next line starting with {@code until}. */
+    private static List<String> section(List<String> lines, String from, String until) {
+        int start = lines.indexOf(from);
+        assertTrue(start >= 0, from + " missing");
+        int end = start + 1;
+        while (end < lines.size() && !lines.get(end).startsWith(until)) {
+            end++;
+        }
+        return lines.subList(start + 1, end);
+    }
+}
