@@ -1,5 +1,8 @@
 package dev.striate.cuda.standin;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Stand-in libraries for {@link TrainingStepStandInTest}, built with gcc from NVIDIA's documented C signatures. They
  * compute nothing: each appends what it was asked to the file named by {@code STANDIN_LOG} and returns success.
@@ -11,8 +14,10 @@ final class StepLibraries {
      * {@code launch <source>[ bf16] <kernel> <grid> <block> <argument kinds>}. A launch's arguments are read as many
      * as {@code STANDIN_SIGNATURES} lists for the kernel (from its {@code .cu} signature); each is a pointer into a Java
      * array pinned by JCuda, whose type the word 8 bytes before the data tells (the array's class, learned from a
-     * calibration launch of a long, an int, a float and a double): L (long[]: 8-byte integer or device address), I,
-     * F or D, or ? when it is none of them.
+     * calibration launch of a long, an int, a float and a double): L (long[]), I, F or D, or ? when it is none of
+     * them; a long given for a pointer parameter is P when it lies in live device memory, X when not, 0 when null.
+     * The driver keeps its live allocations, so copies and fills outside them fail, and cuDNN and cuBLAS (linked to
+     * it) check their data pointers with {@code standin_inside}.
      */
     static final String DRIVER = """
             #include <stdint.h>
@@ -21,10 +26,30 @@ final class StepLibraries {
                 if (log == NULL) { log = fopen(getenv("STANDIN_LOG"), "a"); setvbuf(log, NULL, _IONBF, 0); }
                 return log;
             }
-            void standin_allocated(size_t bytes) { fprintf(standin_log(), "driver alloc %zu\\n", bytes); }
-            void standin_freed(size_t bytes) { fprintf(standin_log(), "driver free %zu\\n", bytes); }
+            typedef struct { unsigned long long start; size_t bytes; } allocation;
+            static allocation live[4096];
+            static int live_count;
+            void standin_allocated(unsigned long long start, size_t bytes) {
+                if (live_count < 4096) live[live_count++] = (allocation) {start, bytes};
+                fprintf(standin_log(), "driver alloc %zu\\n", bytes);
+            }
+            void standin_freed(unsigned long long start, size_t bytes) {
+                for (int i = 0; i < live_count; i++) if (live[i].start == start) live[i] = live[--live_count];
+                fprintf(standin_log(), "driver free %zu\\n", bytes);
+            }
+            /* Whether [address, address + bytes) lies in one live allocation: device memory a library may touch. */
+            int standin_inside(unsigned long long address, size_t bytes) {
+                for (int i = 0; i < live_count; i++) {
+                    if (address >= live[i].start && address + bytes <= live[i].start + live[i].bytes) return 1;
+                }
+                return 0;
+            }
+            void standin_note(const char *line) { fprintf(standin_log(), "%s\\n", line); }
+            void standin_copied(size_t bytes, int to_device) {
+                fprintf(standin_log(), "driver copy %zu bytes to the %s\\n", bytes, to_device ? "device" : "host");
+            }
             typedef struct { char name[64]; int bf16; } module;
-            typedef struct { module *module; char name[96]; int arguments; } function;
+            typedef struct { module *module; char name[96]; char kinds[64]; } function;
             static unsigned int array_class[4]; /* long[], int[], float[], double[] */
             static const char kinds[] = "LIFD";
             int cuModuleLoadData(void **loaded, const void *image) {
@@ -46,23 +71,24 @@ final class StepLibraries {
                 free(loaded);
                 return 0;
             }
-            static int argument_count(const char *source, const char *kernel) {
+            /* The kinds of the kernel's parameters from its .cu signature (P pointer, L long long, I, F, D). */
+            static int signature(const char *source, const char *kernel, char *kinds) {
                 FILE *table = fopen(getenv("STANDIN_SIGNATURES"), "r");
-                char key[200], wanted[200];
-                int count, found = -1;
+                char key[200], wanted[200], found[64];
+                int known = 0;
                 snprintf(wanted, sizeof wanted, "%s/%s", source, kernel);
-                while (table != NULL && fscanf(table, "%199s %d", key, &count) == 2) {
-                    if (strcmp(key, wanted) == 0) found = count;
+                while (table != NULL && fscanf(table, "%199s %63s", key, found) == 2) {
+                    if (strcmp(key, wanted) == 0) { strcpy(kinds, found); known = 1; }
                 }
                 if (table != NULL) fclose(table);
-                return found;
+                return known;
             }
             int cuModuleGetFunction(void **out, void *loaded, const char *name) {
                 function *f = calloc(1, sizeof(function));
                 f->module = loaded;
                 snprintf(f->name, sizeof f->name, "%s", name);
-                f->arguments = strcmp(name, "calibrate") == 0 ? 4 : argument_count(f->module->name, name);
-                if (f->arguments < 0) return 500;
+                if (strcmp(name, "calibrate") == 0) strcpy(f->kinds, "LIFD");
+                else if (!signature(f->module->name, name, f->kinds)) return 500;
                 fprintf(standin_log(), "driver function %s%s %s\\n", f->module->name, f->module->bf16 ? " bf16" : "",
                         name);
                 *out = f;
@@ -81,9 +107,14 @@ final class StepLibraries {
                 char line[512];
                 int at = snprintf(line, sizeof line, "launch %s%s %s %u %u ", f->module->name,
                                   f->module->bf16 ? " bf16" : "", f->name, gx, bx);
-                for (int i = 0; i < f->arguments; i++) {
+                for (int i = 0; f->kinds[i] != 0; i++) {
                     char kind = '?';
                     for (int k = 0; k < 4; k++) if (class_word(parameters[i]) == array_class[k]) kind = kinds[k];
+                    /* A pointer parameter given a long: P when it is an address in live device memory. */
+                    if (f->kinds[i] == 'P' && kind == 'L') {
+                        unsigned long long address = *(unsigned long long *) parameters[i];
+                        kind = address == 0 ? '0' : standin_inside(address, 1) ? 'P' : 'X';
+                    }
                     line[at++] = kind;
                 }
                 line[at] = 0;
@@ -162,6 +193,8 @@ final class StepLibraries {
             FIND(Forward)
             FIND(BackwardData)
             FIND(BackwardFilter)
+            int standin_inside(unsigned long long address, size_t bytes);
+            static int device(void *address) { return standin_inside((unsigned long long) address, 1); }
             /* (handle, alpha, aDesc, a, bDesc, b, convDesc, algo, workspace, bytes, beta, cDesc, c) */
             #define RUN(name) \\
                 int name(void *h, const float *alpha, descriptor *ad, void *a, descriptor *bd, void *b, \\
@@ -169,7 +202,8 @@ final class StepLibraries {
                          descriptor *cd, void *c) { \\
                     fprintf(standin_log(), "cudnn %s %d %d %d algo %d workspace %zu beta %g\\n", #name, \\
                             ad->data_type, bd->data_type, cd->data_type, algo, bytes, *beta); \\
-                    return workspace == NULL && bytes > 0 ? 3 : 0; \\
+                    if (bytes > 0 && !standin_inside((unsigned long long) workspace, bytes)) return 3; \\
+                    return device(a) && device(b) && device(c) ? 0 : 3; \\
                 }
             RUN(cudnnConvolutionForward)
             RUN(cudnnConvolutionBackwardData)
@@ -179,15 +213,42 @@ final class StepLibraries {
                 int name(void *h, const float *alpha, descriptor *ad, void *a, const float *beta, descriptor *cd, \\
                          void *c) { \\
                     fprintf(standin_log(), "cudnn %s %d %d\\n", #name, ad->data_type, cd->data_type); \\
-                    return 0; \\
+                    return device(a) && device(c) ? 0 : 3; \\
                 }
             ALPHA_BETA(cudnnAddTensor)
             ALPHA_BETA(cudnnConvolutionBackwardBias)
+            /* cuDNN refuses an epsilon under CUDNN_BN_MIN_EPSILON (1e-5) and a factor outside [0, 1]. */
+            int cudnnBatchNormalizationForwardTraining(void *h, int mode, const float *alpha, const float *beta,
+                    descriptor *xd, void *x, descriptor *yd, void *y, descriptor *cd, void *scale, void *bias,
+                    double factor, void *running_mean, void *running_variance, double epsilon, void *saved_mean,
+                    void *saved_inverse_std) {
+                fprintf(standin_log(), "cudnn cudnnBatchNormalizationForwardTraining %d %d %d\\n", xd->data_type,
+                        yd->data_type, cd->data_type);
+                return epsilon >= 1e-5 && factor >= 0 && factor <= 1 && device(x) && device(y) && device(scale)
+                        && device(bias) && device(running_mean) && device(running_variance) && device(saved_mean)
+                        && device(saved_inverse_std) ? 0 : 3;
+            }
+            int cudnnBatchNormalizationForwardInference(void *h, int mode, const float *alpha, const float *beta,
+                    descriptor *xd, void *x, descriptor *yd, void *y, descriptor *cd, void *scale, void *bias,
+                    void *mean, void *variance, double epsilon) {
+                fprintf(standin_log(), "cudnn cudnnBatchNormalizationForwardInference %d %d %d\\n", xd->data_type,
+                        yd->data_type, cd->data_type);
+                return epsilon >= 1e-5 && device(x) && device(y) && device(scale) && device(bias) && device(mean)
+                        && device(variance) ? 0 : 3;
+            }
+            int cudnnBatchNormalizationBackward(void *h, int mode, const float *alpha_data, const float *beta_data,
+                    const float *alpha_parameters, const float *beta_parameters, descriptor *xd, void *x,
+                    descriptor *dyd, void *dy, descriptor *dxd, void *dx, descriptor *cd, void *scale,
+                    void *scale_gradient, void *bias_gradient, double epsilon, void *saved_mean,
+                    void *saved_inverse_std) {
+                fprintf(standin_log(), "cudnn cudnnBatchNormalizationBackward %d %d %d %d\\n", xd->data_type,
+                        dyd->data_type, dxd->data_type, cd->data_type);
+                return epsilon >= 1e-5 && device(x) && device(dy) && device(dx) && device(scale)
+                        && device(scale_gradient) && device(bias_gradient) && device(saved_mean)
+                        && device(saved_inverse_std) ? 0 : 3;
+            }
             /* The rest: the handle first; their arguments are not read. */
             #define NAMED(name) int name(void *h) { fprintf(standin_log(), "cudnn %s\\n", #name); return 0; }
-            NAMED(cudnnBatchNormalizationForwardTraining)
-            NAMED(cudnnBatchNormalizationForwardInference)
-            NAMED(cudnnBatchNormalizationBackward)
             NAMED(cudnnActivationForward)
             NAMED(cudnnActivationBackward)
             NAMED(cudnnSoftmaxForward)
@@ -211,33 +272,69 @@ final class StepLibraries {
                 fprintf(standin_log(), "cublas math mode %d\\n", mode);
                 return 0;
             }
+            int standin_inside(unsigned long long address, size_t bytes);
+            static int device(const void *address) { return standin_inside((unsigned long long) address, 1); }
+            /* cuBLAS refuses (CUBLAS_STATUS_INVALID_VALUE, 7) a leading dimension under its matrix's rows. */
+            static int shapes(int transa, int transb, int m, int n, int k, int lda, int ldb, int ldc) {
+                int a_rows = transa == 0 ? m : k, b_rows = transb == 0 ? k : n;
+                return m > 0 && n > 0 && k > 0 && lda >= a_rows && ldb >= b_rows && ldc >= m;
+            }
             int cublasSgemm_v2(void *handle, int transa, int transb, int m, int n, int k, const float *alpha,
                                const float *a, int lda, const float *b, int ldb, const float *beta, float *c, int ldc) {
                 fprintf(standin_log(), "cublas Sgemm %d %d %d beta %g\\n", m, n, k, *beta);
-                return handle == &handle_token ? 0 : 7;
+                return handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc) && device(a)
+                        && device(b) && device(c) ? 0 : 7;
             }
             int cublasGemmEx(void *handle, int transa, int transb, int m, int n, int k, const float *alpha,
                              const void *a, int aType, int lda, const void *b, int bType, int ldb, const float *beta,
                              void *c, int cType, int ldc, int computeType, int algo) {
                 fprintf(standin_log(), "cublas GemmEx %d %d %d types %d %d %d compute %d beta %g\\n", m, n, k, aType,
                         bType, cType, computeType, *beta);
-                return handle == &handle_token ? 0 : 7;
+                return handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc) && device(a)
+                        && device(b) && device(c) ? 0 : 7;
             }
             """;
 
     private StepLibraries() {
     }
 
-    /** {@link StandIns#HOST_DRIVER} with zeroed memory whose allocations and frees are logged, then {@link #DRIVER}. */
+    /**
+     * {@link StandIns#HOST_DRIVER} with zeroed memory whose allocations, frees, copies and host waits are logged and
+     * whose copies and fills must stay inside live allocations, then {@link #DRIVER}.
+     */
     static String driver() {
-        String zeroed = StandIns.HOST_DRIVER
-                .replace("size_t *block = malloc(bytes + 16);", "size_t *block = calloc(1, bytes + 16);")
-                .replace("used += bytes;", "used += bytes;\n    standin_allocated(bytes);")
-                .replace("used -= block[0];", "used -= block[0];\n    standin_freed(block[0]);");
-        if (zeroed.equals(StandIns.HOST_DRIVER) || !zeroed.contains("calloc") || !zeroed.contains("standin_freed")) {
-            throw new IllegalStateException("StandIns.HOST_DRIVER changed: its allocation can no longer be logged");
+        Map<String, String> changes = new LinkedHashMap<>();
+        changes.put("size_t *block = malloc(bytes + 16);", "size_t *block = calloc(1, bytes + 16);");
+        changes.put("*pointer = (CUdeviceptr) (block + 2);",
+                "*pointer = (CUdeviceptr) (block + 2);\n    standin_allocated(*pointer, bytes);");
+        changes.put("used -= block[0];", "used -= block[0];\n    standin_freed(pointer, block[0]);");
+        changes.put("int cuStreamSynchronize(void *stream) {",
+                "int cuStreamSynchronize(void *stream) { standin_note(\"driver host waits for the stream\");");
+        changes.put("int cuEventSynchronize(void *event) {",
+                "int cuEventSynchronize(void *event) { standin_note(\"driver host waits for an event\");");
+        changes.put("memset((void *) to, value, n);", "if (!standin_inside(to, n)) return 1;\n    memset((void *) to, value, n);");
+        changes.put("for (size_t i = 0; i < n; i++) ((unsigned short *) to)[i] = value;",
+                "if (!standin_inside(to, 2 * n)) return 1;\n    for (size_t i = 0; i < n; i++) ((unsigned short *) to)[i] = value;");
+        changes.put("for (size_t i = 0; i < n; i++) ((unsigned int *) to)[i] = value;",
+                "if (!standin_inside(to, 4 * n)) return 1;\n    for (size_t i = 0; i < n; i++) ((unsigned int *) to)[i] = value;");
+        changes.put("memcpy((void *) to, from, n);",
+                "if (!standin_inside(to, n)) return 1;\n    memcpy((void *) to, from, n);\n    standin_copied(n, 1);");
+        changes.put("memcpy(to, (const void *) from, n);",
+                "if (!standin_inside(from, n)) return 1;\n    memcpy(to, (const void *) from, n);\n    standin_copied(n, 0);");
+        String driver = StandIns.HOST_DRIVER;
+        for (Map.Entry<String, String> change : changes.entrySet()) {
+            if (!driver.contains(change.getKey())) {
+                throw new IllegalStateException("StandIns.HOST_DRIVER changed: no " + change.getKey());
+            }
+            driver = driver.replace(change.getKey(), change.getValue());
         }
-        return "#include <stddef.h>\nvoid standin_allocated(size_t bytes);\nvoid standin_freed(size_t bytes);\n"
-                + zeroed + DRIVER;
+        return """
+                #include <stddef.h>
+                void standin_allocated(unsigned long long start, size_t bytes);
+                void standin_freed(unsigned long long start, size_t bytes);
+                int standin_inside(unsigned long long address, size_t bytes);
+                void standin_note(const char *line);
+                void standin_copied(size_t bytes, int to_device);
+                """ + driver + DRIVER;
     }
 }

@@ -44,12 +44,13 @@ class TrainingStepStandInTest {
         lib = folder.resolve("lib");
         StandIns.build(lib, "libcuda.so.1", StepLibraries.driver(), null);
         StandIns.build(lib, "libnvrtc.so.13", NvrtcStandInTest.NVRTC, null);
-        StandIns.build(lib, "libcudnn.so.9", StepLibraries.CUDNN, null);
-        StandIns.build(lib, "libcublas.so.13", StepLibraries.CUBLAS, "libcublas.so.13");
+        StandIns.build(lib, "libcudnn.so.9", StepLibraries.CUDNN, null, "libcuda.so.1");
+        StandIns.build(lib, "libcublas.so.13", StepLibraries.CUBLAS, "libcublas.so.13", "libcuda.so.1");
         StringBuilder table = new StringBuilder();
         for (String source : SOURCES) {
             parameters(source).forEach((kernel, types) -> table.append(source).append(".cu/").append(kernel)
-                    .append(' ').append(types.size()).append('\n'));
+                    .append(' ').append(types.stream().map(TrainingStepStandInTest::kind).reduce("", String::concat))
+                    .append('\n'));
         }
         signatures = Files.writeString(folder.resolve("signatures.txt"), table);
     }
@@ -65,6 +66,33 @@ class TrainingStepStandInTest {
                 types.add(trimmed.substring(0, trimmed.lastIndexOf(' ')).replace(" *", "*").strip());
             }
             kernels.put(m.group(1), types);
+        }
+        return kernels;
+    }
+
+    /**
+     * The kernels of {@code <source>.cu} that reduce in a {@code __shared__} array of {@code THREADS} elements,
+     * with that number: they must be launched with exactly that many threads per block.
+     */
+    static Map<String, Integer> sharedArrayKernels(String source) {
+        String text = text(source);
+        Matcher threads = Pattern.compile("#define THREADS (\\d+)").matcher(text);
+        Map<String, Integer> kernels = new LinkedHashMap<>();
+        if (!threads.find()) {
+            return kernels;
+        }
+        Matcher m = KERNEL.matcher(text);
+        List<int[]> signatures = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+            signatures.add(new int[] {m.start(), m.end()});
+        }
+        for (int i = 0; i < names.size(); i++) {
+            int end = i + 1 < names.size() ? signatures.get(i + 1)[0] : text.length();
+            if (text.substring(signatures.get(i)[1], end).matches("(?s).*__shared__[^;]*\\[THREADS\\].*")) {
+                kernels.put(names.get(i), Integer.parseInt(threads.group(1)));
+            }
         }
         return kernels;
     }
@@ -102,14 +130,14 @@ class TrainingStepStandInTest {
         }
         List<String> step = section(lines, "# step 1", "# step 1 done");
         // cuDNN's legacy batch norm, activation and bias in fp32; the linear layer's three GEMMs on SGEMM.
-        for (String call : List.of("cudnn cudnnBatchNormalizationForwardTraining",
-                "cudnn cudnnBatchNormalizationBackward", "cudnn cudnnActivationForward", "cudnn cudnnAddTensor 0 0",
+        for (String call : List.of("cudnn cudnnBatchNormalizationForwardTraining 0 0 0",
+                "cudnn cudnnBatchNormalizationBackward 0 0 0 0", "cudnn cudnnActivationForward", "cudnn cudnnAddTensor 0 0",
                 "cudnn cudnnConvolutionBackwardBias 0 0")) {
             assertTrue(step.contains(call), call + " missing from\n" + String.join("\n", step));
         }
         assertEquals(3, step.stream().filter(line -> line.startsWith("cublas Sgemm")).count());
         assertTrue(section(lines, "# evaluate", "# close the trainer")
-                .contains("cudnn cudnnBatchNormalizationForwardInference"));
+                .contains("cudnn cudnnBatchNormalizationForwardInference 0 0 0"));
     }
 
     @Test
@@ -140,7 +168,7 @@ class TrainingStepStandInTest {
         // Each forward converts the fp32 images (2 x 3 x 16 x 16: 6 blocks) into their bf16 copy once.
         for (String forward : List.of("# step 1", "# step 2", "# evaluate")) {
             assertEquals(1, section(lines, forward, "# ").stream().filter(line -> line.equals(
-                    "launch elementwise.cu bf16 cast_f32_to_storage 6 256 LLL")).count(), forward);
+                    "launch elementwise.cu bf16 cast_f32_to_storage 6 256 PPL")).count(), forward);
         }
         // A kernel with an act_t parameter runs its bf16 variant: every activation is bf16 here.
         for (String launch : work.stream().filter(line -> line.startsWith("launch ")).toList()) {
@@ -164,6 +192,7 @@ class TrainingStepStandInTest {
                 ", MemoryStatistics.*", "")).toList();
         assertEquals(List.of("# open", "# step 1", "# step 1 done", "# step 2", "# step 2 done", "# evaluate",
                 "# close the trainer", "# trainer closed", "# closed"), notes);
+        int sharedArrayLaunches = 0;
         for (String launch : lines.stream().filter(line -> line.startsWith("launch ")).toList()) {
             String[] parts = launch.split(" ");
             String source = parts[1].replace(".cu", "");
@@ -171,7 +200,13 @@ class TrainingStepStandInTest {
             String kinds = parameters(source).get(kernel).stream().map(TrainingStepStandInTest::kind)
                     .reduce("", String::concat);
             assertEquals(kinds, parts[parts.length - 1], "argument kinds of " + launch);
+            Integer threads = sharedArrayKernels(source).get(kernel);
+            if (threads != null) {
+                assertEquals(threads, Integer.parseInt(parts[parts.length - 2]), "threads per block of " + launch);
+                sharedArrayLaunches++;
+            }
         }
+        assertTrue(sharedArrayLaunches > 0, "no launch of a kernel with a shared array of THREADS was checked");
         List<String> first = section(lines, "# step 1", "# step 1 done");
         List<String> second = section(lines, "# step 2", "# step 2 done");
         // Step 1 compiles the executor first (parameter initialization fills), then does step 2's work.
@@ -182,6 +217,12 @@ class TrainingStepStandInTest {
                 "step 2 must repeat step 1's work and nothing else");
         assertTrue(preparation.stream().allMatch(line -> line.startsWith("launch elementwise.cu fill_")),
                 preparation::toString);
+        // The one wait of a step: loss, gradient Σx² and predictions read together, then the update queued.
+        assertEquals(1, count(second, "driver host waits"), String.join("\n", second));
+        assertEquals(List.of("driver copy 4 bytes to the host", "driver copy 8 bytes to the host",
+                "driver copy 8 bytes to the host", "driver host waits for the stream"), second.stream()
+                .filter(line -> line.startsWith("driver copy") && line.endsWith("host") || line.startsWith(
+                        "driver host")).toList());
         assertEquals(6, first.stream().filter(line -> line.startsWith("cudnn Find")).count());
         assertTrue(section(lines, "# step 2", "# closed").stream().noneMatch(line -> line.startsWith("driver alloc")
                 || line.startsWith("cudnn Find")), "allocated or searched after step 1");
@@ -203,13 +244,20 @@ class TrainingStepStandInTest {
         assertEquals(1, lines.stream().filter(line -> line.equals("cudnn destroy")).count());
     }
 
-    /** A launch or library call that does work on the stream (not a load, Find, descriptor or allocation). */
+    /**
+     * A launch, library call, copy or host wait: work on the stream or waiting for it (not a load, Find, descriptor
+     * or allocation).
+     */
     private static boolean isWork(String line) {
         return line.startsWith("launch ") || line.startsWith("cudnn cudnn") || line.startsWith("cublas Sgemm")
-                || line.startsWith("cublas GemmEx");
+                || line.startsWith("cublas GemmEx") || line.startsWith("driver copy ")
+                || line.startsWith("driver host waits");
     }
 
-    /** The kind of Java array DeviceContext must hand JCuda for a C parameter type. */
+    /**
+     * The kind of argument DeviceContext must hand JCuda for a C parameter type: P a device address (a long), L a
+     * long, I an int, F a float, D a double.
+     */
     private static String kind(String type) {
         return switch (type.replace("const ", "")) {
             case "int" -> "I";
@@ -218,7 +266,7 @@ class TrainingStepStandInTest {
             case "double" -> "D";
             default -> {
                 assertTrue(type.endsWith("*"), "an unexpected kernel parameter type " + type);
-                yield "L";
+                yield "P";
             }
         };
     }
