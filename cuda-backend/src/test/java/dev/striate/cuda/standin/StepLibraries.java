@@ -123,7 +123,10 @@ final class StepLibraries {
             }
             """;
 
-    /** cuDNN: descriptors keep their data type; Find returns one algorithm with a 4 KiB workspace. */
+    /**
+     * cuDNN: descriptors keep their data type and element count, and a call's data must lie whole in live device
+     * memory (in its descriptor's type: float 4 bytes, bf16 2); Find returns one algorithm with a 4 KiB workspace.
+     */
     static final String CUDNN = """
             #include <stdio.h>
             #include <stdlib.h>
@@ -133,7 +136,7 @@ final class StepLibraries {
                 if (log == NULL) { log = fopen(getenv("STANDIN_LOG"), "a"); setvbuf(log, NULL, _IONBF, 0); }
                 return log;
             }
-            typedef struct { int data_type; } descriptor;
+            typedef struct { int data_type; long long elements; } descriptor;
             static int handle_token;
             size_t cudnnGetVersion(void) { return 91900; }
             const char *cudnnGetErrorString(int status) { return "CUDNN_STATUS_STAND_IN"; }
@@ -159,11 +162,13 @@ final class StepLibraries {
             DESCRIPTOR(Activation)
             int cudnnSetTensor4dDescriptor(descriptor *d, int format, int type, int n, int c, int h, int w) {
                 d->data_type = type;
-                return 0;
+                d->elements = (long long) n * c * h * w;
+                return type == 0 || type == 9 ? 0 : 3;
             }
             int cudnnSetFilter4dDescriptor(descriptor *d, int type, int format, int k, int c, int h, int w) {
                 d->data_type = type;
-                return 0;
+                d->elements = (long long) k * c * h * w;
+                return type == 0 || type == 9 ? 0 : 3;
             }
             int cudnnSetConvolution2dDescriptor(descriptor *d, int ph, int pw, int sh, int sw, int dh, int dw,
                                                 int mode, int type) {
@@ -194,7 +199,10 @@ final class StepLibraries {
             FIND(BackwardData)
             FIND(BackwardFilter)
             int standin_inside(unsigned long long address, size_t bytes);
-            static int device(void *address) { return standin_inside((unsigned long long) address, 1); }
+            /* Whether the tensor or filter the descriptor describes lies whole in live device memory. */
+            static int holds(descriptor *d, void *address) {
+                return standin_inside((unsigned long long) address, d->elements * (d->data_type == 9 ? 2 : 4));
+            }
             /* (handle, alpha, aDesc, a, bDesc, b, convDesc, algo, workspace, bytes, beta, cDesc, c) */
             #define RUN(name) \\
                 int name(void *h, const float *alpha, descriptor *ad, void *a, descriptor *bd, void *b, \\
@@ -203,7 +211,7 @@ final class StepLibraries {
                     fprintf(standin_log(), "cudnn %s %d %d %d algo %d workspace %zu beta %g\\n", #name, \\
                             ad->data_type, bd->data_type, cd->data_type, algo, bytes, *beta); \\
                     if (bytes > 0 && !standin_inside((unsigned long long) workspace, bytes)) return 3; \\
-                    return device(a) && device(b) && device(c) ? 0 : 3; \\
+                    return holds(ad, a) && holds(bd, b) && holds(cd, c) ? 0 : 3; \\
                 }
             RUN(cudnnConvolutionForward)
             RUN(cudnnConvolutionBackwardData)
@@ -213,7 +221,7 @@ final class StepLibraries {
                 int name(void *h, const float *alpha, descriptor *ad, void *a, const float *beta, descriptor *cd, \\
                          void *c) { \\
                     fprintf(standin_log(), "cudnn %s %d %d\\n", #name, ad->data_type, cd->data_type); \\
-                    return device(a) && device(c) ? 0 : 3; \\
+                    return holds(ad, a) && holds(cd, c) ? 0 : 3; \\
                 }
             ALPHA_BETA(cudnnAddTensor)
             ALPHA_BETA(cudnnConvolutionBackwardBias)
@@ -224,17 +232,17 @@ final class StepLibraries {
                     void *saved_inverse_std) {
                 fprintf(standin_log(), "cudnn cudnnBatchNormalizationForwardTraining %d %d %d\\n", xd->data_type,
                         yd->data_type, cd->data_type);
-                return epsilon >= 1e-5 && factor >= 0 && factor <= 1 && device(x) && device(y) && device(scale)
-                        && device(bias) && device(running_mean) && device(running_variance) && device(saved_mean)
-                        && device(saved_inverse_std) ? 0 : 3;
+                return epsilon >= 1e-5 && factor >= 0 && factor <= 1 && holds(xd, x) && holds(yd, y)
+                        && holds(cd, scale) && holds(cd, bias) && holds(cd, running_mean)
+                        && holds(cd, running_variance) && holds(cd, saved_mean) && holds(cd, saved_inverse_std) ? 0 : 3;
             }
             int cudnnBatchNormalizationForwardInference(void *h, int mode, const float *alpha, const float *beta,
                     descriptor *xd, void *x, descriptor *yd, void *y, descriptor *cd, void *scale, void *bias,
                     void *mean, void *variance, double epsilon) {
                 fprintf(standin_log(), "cudnn cudnnBatchNormalizationForwardInference %d %d %d\\n", xd->data_type,
                         yd->data_type, cd->data_type);
-                return epsilon >= 1e-5 && device(x) && device(y) && device(scale) && device(bias) && device(mean)
-                        && device(variance) ? 0 : 3;
+                return epsilon >= 1e-5 && holds(xd, x) && holds(yd, y) && holds(cd, scale) && holds(cd, bias)
+                        && holds(cd, mean) && holds(cd, variance) ? 0 : 3;
             }
             int cudnnBatchNormalizationBackward(void *h, int mode, const float *alpha_data, const float *beta_data,
                     const float *alpha_parameters, const float *beta_parameters, descriptor *xd, void *x,
@@ -243,9 +251,9 @@ final class StepLibraries {
                     void *saved_inverse_std) {
                 fprintf(standin_log(), "cudnn cudnnBatchNormalizationBackward %d %d %d %d\\n", xd->data_type,
                         dyd->data_type, dxd->data_type, cd->data_type);
-                return epsilon >= 1e-5 && device(x) && device(dy) && device(dx) && device(scale)
-                        && device(scale_gradient) && device(bias_gradient) && device(saved_mean)
-                        && device(saved_inverse_std) ? 0 : 3;
+                return epsilon >= 1e-5 && holds(xd, x) && holds(dyd, dy) && holds(dxd, dx) && holds(cd, scale)
+                        && holds(cd, scale_gradient) && holds(cd, bias_gradient) && holds(cd, saved_mean)
+                        && holds(cd, saved_inverse_std) ? 0 : 3;
             }
             /* The rest: the handle first; their arguments are not read. */
             #define NAMED(name) int name(void *h) { fprintf(standin_log(), "cudnn %s\\n", #name); return 0; }
@@ -255,7 +263,10 @@ final class StepLibraries {
             NAMED(cudnnSoftmaxBackward)
             """;
 
-    /** cuBLAS 13 (its functions under the version name {@code libcublas.so.13}, as CUDA 13's are). */
+    /**
+     * cuBLAS 13 (its functions under the version name {@code libcublas.so.13}, as CUDA 13's are): each matrix, by its
+     * rows, columns, leading dimension and type (float 4 bytes, bf16 2), must lie whole in live device memory.
+     */
     static final String CUBLAS = """
             #include <stdio.h>
             #include <stdlib.h>
@@ -273,7 +284,11 @@ final class StepLibraries {
                 return 0;
             }
             int standin_inside(unsigned long long address, size_t bytes);
-            static int device(const void *address) { return standin_inside((unsigned long long) address, 1); }
+            /* Whether a column-major rows x columns matrix with leading dimension ld lies whole in device memory. */
+            static int matrix(const void *address, int rows, int columns, int ld, int bytes) {
+                return standin_inside((unsigned long long) address, ((size_t) ld * (columns - 1) + rows) * bytes);
+            }
+            static int size(int type) { return type == 0 ? 4 : type == 14 ? 2 : 0; }
             /* cuBLAS refuses (CUBLAS_STATUS_INVALID_VALUE, 7) a leading dimension under its matrix's rows. */
             static int shapes(int transa, int transb, int m, int n, int k, int lda, int ldb, int ldc) {
                 int a_rows = transa == 0 ? m : k, b_rows = transb == 0 ? k : n;
@@ -282,16 +297,20 @@ final class StepLibraries {
             int cublasSgemm_v2(void *handle, int transa, int transb, int m, int n, int k, const float *alpha,
                                const float *a, int lda, const float *b, int ldb, const float *beta, float *c, int ldc) {
                 fprintf(standin_log(), "cublas Sgemm %d %d %d beta %g\\n", m, n, k, *beta);
-                return handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc) && device(a)
-                        && device(b) && device(c) ? 0 : 7;
+                return handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc)
+                        && matrix(a, transa == 0 ? m : k, transa == 0 ? k : m, lda, 4)
+                        && matrix(b, transb == 0 ? k : n, transb == 0 ? n : k, ldb, 4) && matrix(c, m, n, ldc, 4) ? 0 : 7;
             }
             int cublasGemmEx(void *handle, int transa, int transb, int m, int n, int k, const float *alpha,
                              const void *a, int aType, int lda, const void *b, int bType, int ldb, const float *beta,
                              void *c, int cType, int ldc, int computeType, int algo) {
                 fprintf(standin_log(), "cublas GemmEx %d %d %d types %d %d %d compute %d beta %g\\n", m, n, k, aType,
                         bType, cType, computeType, *beta);
-                return handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc) && device(a)
-                        && device(b) && device(c) ? 0 : 7;
+                return handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc)
+                        && size(aType) > 0 && size(bType) > 0 && size(cType) > 0
+                        && matrix(a, transa == 0 ? m : k, transa == 0 ? k : m, lda, size(aType))
+                        && matrix(b, transb == 0 ? k : n, transb == 0 ? n : k, ldb, size(bType))
+                        && matrix(c, m, n, ldc, size(cType)) ? 0 : 7;
             }
             """;
 
