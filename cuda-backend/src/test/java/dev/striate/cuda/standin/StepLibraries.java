@@ -1,5 +1,6 @@
 package dev.striate.cuda.standin;
 
+import dev.striate.cuda.nvrtc.NvrtcStandInTest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,9 +13,9 @@ final class StepLibraries {
      * Appended to {@link StandIns#HOST_DRIVER}: modules named by the stand-in NVRTC's image ({@code name.cu|length|}
      * then {@code bf16|} for the bf16 variant), functions, and launches logged as
      * {@code launch <source>[ bf16] <kernel> <grid> <block> <argument kinds>}. A launch's arguments are read as many
-     * as {@code STANDIN_SIGNATURES} lists for the kernel (from its {@code .cu} signature); each is a pointer into a Java
-     * array pinned by JCuda, whose type the word 8 bytes before the data tells (the array's class, learned from a
-     * calibration launch of a long, an int, a float and a double): L (long[]), I, F or D, or ? when it is none of
+     * as {@code STANDIN_SIGNATURES} lists for the kernel (from its {@code .cu} signature); each is a pointer into a
+     * Java array pinned by JCuda, whose type the word 8 bytes before the data tells (the array's class, learned from
+     * a calibration launch of a long, an int, a float and a double): L (long[]), I, F or D, or ? when it is none of
      * them; a long given for a pointer parameter is P when it lies in live device memory, X when not, 0 when null.
      * The driver keeps its live allocations, so copies and fills outside them fail, and cuDNN and cuBLAS (linked to
      * it) check their data pointers with {@code standin_inside}.
@@ -276,7 +277,11 @@ final class StepLibraries {
                 return log;
             }
             static int handle_token;
-            int cublasCreate_v2(void **handle) { *handle = &handle_token; fprintf(standin_log(), "cublas create\\n"); return 0; }
+            int cublasCreate_v2(void **handle) {
+                *handle = &handle_token;
+                fprintf(standin_log(), "cublas create\\n");
+                return 0;
+            }
             int cublasDestroy_v2(void *handle) { fprintf(standin_log(), "cublas destroy\\n"); return 0; }
             int cublasSetStream_v2(void *handle, void *stream) { return handle == &handle_token ? 0 : 7; }
             int cublasSetMathMode(void *handle, int mode) {
@@ -299,7 +304,8 @@ final class StepLibraries {
                 fprintf(standin_log(), "cublas Sgemm %d %d %d beta %g\\n", m, n, k, *beta);
                 return handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc)
                         && matrix(a, transa == 0 ? m : k, transa == 0 ? k : m, lda, 4)
-                        && matrix(b, transb == 0 ? k : n, transb == 0 ? n : k, ldb, 4) && matrix(c, m, n, ldc, 4) ? 0 : 7;
+                        && matrix(b, transb == 0 ? k : n, transb == 0 ? n : k, ldb, 4)
+                        && matrix(c, m, n, ldc, 4) ? 0 : 7;
             }
             int cublasGemmEx(void *handle, int transa, int transb, int m, int n, int k, const float *alpha,
                              const void *a, int aType, int lda, const void *b, int bType, int ldb, const float *beta,
@@ -317,6 +323,19 @@ final class StepLibraries {
     private StepLibraries() {
     }
 
+    /** {@link NvrtcStandInTest#NVRTC} logging each compilation as {@code nvrtc compile <program name>}. */
+    static String nvrtc() {
+        String compile = "int nvrtcCompileProgram(program *p, int count, const char *const *options) {";
+        if (!NvrtcStandInTest.NVRTC.contains(compile)) {
+            throw new IllegalStateException("NvrtcStandInTest.NVRTC changed: no " + compile);
+        }
+        return NvrtcStandInTest.NVRTC.replace(compile, compile + """
+
+                    FILE *log = fopen(getenv("STANDIN_LOG"), "a");
+                    fprintf(log, "nvrtc compile %s\\n", p->name);
+                    fclose(log);""");
+    }
+
     /**
      * {@link StandIns#HOST_DRIVER} with zeroed memory whose allocations, frees, copies and host waits are logged and
      * whose copies and fills must stay inside live allocations, then {@link #DRIVER}.
@@ -331,15 +350,19 @@ final class StepLibraries {
                 "int cuStreamSynchronize(void *stream) { standin_note(\"driver host waits for the stream\");");
         changes.put("int cuEventSynchronize(void *event) {",
                 "int cuEventSynchronize(void *event) { standin_note(\"driver host waits for an event\");");
-        changes.put("memset((void *) to, value, n);", "if (!standin_inside(to, n)) return 1;\n    memset((void *) to, value, n);");
+        changes.put("memset((void *) to, value, n);",
+                "if (!standin_inside(to, n)) return 1;\n    memset((void *) to, value, n);");
         changes.put("for (size_t i = 0; i < n; i++) ((unsigned short *) to)[i] = value;",
-                "if (!standin_inside(to, 2 * n)) return 1;\n    for (size_t i = 0; i < n; i++) ((unsigned short *) to)[i] = value;");
+                "if (!standin_inside(to, 2 * n)) return 1;\n"
+                        + "    for (size_t i = 0; i < n; i++) ((unsigned short *) to)[i] = value;");
         changes.put("for (size_t i = 0; i < n; i++) ((unsigned int *) to)[i] = value;",
-                "if (!standin_inside(to, 4 * n)) return 1;\n    for (size_t i = 0; i < n; i++) ((unsigned int *) to)[i] = value;");
+                "if (!standin_inside(to, 4 * n)) return 1;\n"
+                        + "    for (size_t i = 0; i < n; i++) ((unsigned int *) to)[i] = value;");
         changes.put("memcpy((void *) to, from, n);",
                 "if (!standin_inside(to, n)) return 1;\n    memcpy((void *) to, from, n);\n    standin_copied(n, 1);");
         changes.put("memcpy(to, (const void *) from, n);",
-                "if (!standin_inside(from, n)) return 1;\n    memcpy(to, (const void *) from, n);\n    standin_copied(n, 0);");
+                "if (!standin_inside(from, n)) return 1;\n    memcpy(to, (const void *) from, n);\n"
+                        + "    standin_copied(n, 0);");
         String driver = StandIns.HOST_DRIVER;
         for (Map.Entry<String, String> change : changes.entrySet()) {
             if (!driver.contains(change.getKey())) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.striate.cuda.nvrtc.NvrtcStandInTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,7 +42,7 @@ class TrainingStepStandInTest {
         assumeTrue(StandIns.gccPresent(), "gcc is not on PATH: the stand-in libraries cannot be built");
         lib = folder.resolve("lib");
         StandIns.build(lib, "libcuda.so.1", StepLibraries.driver(), null);
-        StandIns.build(lib, "libnvrtc.so.13", NvrtcStandInTest.NVRTC, null);
+        StandIns.build(lib, "libnvrtc.so.13", StepLibraries.nvrtc(), null);
         StandIns.build(lib, "libcudnn.so.9", StepLibraries.CUDNN, null, "libcuda.so.1");
         StandIns.build(lib, "libcublas.so.13", StepLibraries.CUBLAS, "libcublas.so.13", "libcuda.so.1");
         StringBuilder table = new StringBuilder();
@@ -106,10 +105,11 @@ class TrainingStepStandInTest {
         }
     }
 
-    private static List<String> run(String precision) throws IOException, InterruptedException {
-        Path log = folder.resolve(precision + ".log");
+    /** The stand-ins' log of a probe run in {@code precision} with the cache folder named, which may hold a run's. */
+    private static List<String> run(String precision, String cache) throws IOException, InterruptedException {
+        Path log = folder.resolve(cache + "-" + System.nanoTime() + ".log");
         String output = StandIns.java(Map.of("LD_LIBRARY_PATH", lib.toString(), "XDG_CACHE_HOME",
-                folder.resolve("cache-" + precision).toString(), "STANDIN_LOG", log.toString(), "STANDIN_SIGNATURES",
+                folder.resolve(cache).toString(), "STANDIN_LOG", log.toString(), "STANDIN_SIGNATURES",
                 signatures.toString()), List.of("-Djava.io.tmpdir=" + Files.createDirectories(folder.resolve("tmp")),
                 "-XX:-UseCompactObjectHeaders"), TrainingStepProbe.class, precision);
         assertEquals("cuda:0 Host stand-in (sm_90, 0.1 GiB), " + precision.toLowerCase(Locale.ROOT) + "\n",
@@ -117,10 +117,24 @@ class TrainingStepStandInTest {
         return Files.readAllLines(log);
     }
 
+    /** The kernel variants in a cache folder's NVRTC cache, as KernelCache names them ("conv-bf16"). */
+    private static List<String> cachedKernels(String cache) throws IOException {
+        try (var files = Files.list(folder.resolve(cache).resolve("striate").resolve("kernels"))) {
+            return files.map(f -> f.getFileName().toString().replaceAll("-[0-9a-f]{16}-.*", "")).sorted().toList();
+        }
+    }
+
+    /** The modules the driver loaded, named as their cache entries ("conv.cu bf16" is "conv-bf16"). */
+    private static List<String> loadedKernels(List<String> lines) {
+        return lines.stream().filter(line -> line.startsWith("driver load ") && line.contains(".cu"))
+                .map(line -> line.substring(12).replace(".cu", "").replace(" bf16", "-bf16")).sorted().toList();
+    }
+
     @Test
     void fp32WorkRunsTheF32VariantsSgemmAndFloatCudnn() throws IOException, InterruptedException {
-        List<String> lines = run("FP32");
+        List<String> lines = run("FP32", "fp32");
         checkCommon(lines);
+        assertEquals(loadedKernels(lines), cachedKernels("fp32"));
         assertTrue(lines.stream().noneMatch(line -> line.contains(" bf16")), "a bf16 module in fp32 work");
         for (String call : section(lines, "# step 1", "# close the trainer")) {
             if (call.startsWith("cudnn cudnn") || call.startsWith("cudnn Find")) {
@@ -131,7 +145,8 @@ class TrainingStepStandInTest {
         List<String> step = section(lines, "# step 1", "# step 1 done");
         // cuDNN's legacy batch norm, activation and bias in fp32; the linear layer's three GEMMs on SGEMM.
         for (String call : List.of("cudnn cudnnBatchNormalizationForwardTraining 0 0 0",
-                "cudnn cudnnBatchNormalizationBackward 0 0 0 0", "cudnn cudnnActivationForward", "cudnn cudnnAddTensor 0 0",
+                "cudnn cudnnBatchNormalizationBackward 0 0 0 0", "cudnn cudnnActivationForward",
+                "cudnn cudnnAddTensor 0 0",
                 "cudnn cudnnConvolutionBackwardBias 0 0")) {
             assertTrue(step.contains(call), call + " missing from\n" + String.join("\n", step));
         }
@@ -142,8 +157,10 @@ class TrainingStepStandInTest {
 
     @Test
     void bf16WorkRunsTheBf16VariantsGemmExAndBf16Convolutions() throws IOException, InterruptedException {
-        List<String> lines = run("BF16");
+        List<String> lines = run("BF16", "bf16");
         checkCommon(lines);
+        assertEquals(loadedKernels(lines), cachedKernels("bf16"));
+        assertTrue(count(lines, "nvrtc compile") > 0);
         List<String> work = section(lines, "# step 1", "# close the trainer");
         for (String call : work) {
             // x, w and y bf16 (9), the convolution descriptor's compute type float (0).
@@ -179,6 +196,22 @@ class TrainingStepStandInTest {
             boolean activations = parameters(source).get(kernel).stream().anyMatch(t -> t.contains("act_t"));
             assertEquals(activations, bf16, launch);
         }
+    }
+
+    /**
+     * A second run on the first one's cache folder compiles no kernel (NVRTC's images are on disk) and searches no
+     * convolution algorithm (cuDNN's choices are too), and then does the same work.
+     */
+    @Test
+    void aSecondRunRecallsItsKernelsAndAlgorithmsFromDisk() throws IOException, InterruptedException {
+        List<String> first = run("BF16", "again");
+        List<String> second = run("BF16", "again");
+        checkCommon(second);
+        assertEquals(6, count(first, "cudnn Find"));
+        assertEquals(0, count(second, "cudnn Find"));
+        assertEquals(0, count(second, "nvrtc compile"));
+        assertEquals(loadedKernels(first), loadedKernels(second));
+        assertEquals(section(first, "# step 2", "# step 2 done"), section(second, "# step 2", "# step 2 done"));
     }
 
     /**
@@ -223,7 +256,7 @@ class TrainingStepStandInTest {
                 "driver copy 8 bytes to the host", "driver host waits for the stream"), second.stream()
                 .filter(line -> line.startsWith("driver copy") && line.endsWith("host") || line.startsWith(
                         "driver host")).toList());
-        assertEquals(6, first.stream().filter(line -> line.startsWith("cudnn Find")).count());
+        assertTrue(count(first, "cudnn Find") % 3 == 0, "Find for each convolution's three directions");
         assertTrue(section(lines, "# step 2", "# closed").stream().noneMatch(line -> line.startsWith("driver alloc")
                 || line.startsWith("cudnn Find")), "allocated or searched after step 1");
         assertTrue(first.stream().anyMatch(line -> line.startsWith("launch optimizer.cu ")));
