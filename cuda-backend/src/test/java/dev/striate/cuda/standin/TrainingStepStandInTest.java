@@ -269,6 +269,10 @@ class TrainingStepStandInTest {
             assertEquals(count(untilTrainerClosed, "cudnn create " + kind),
                     count(untilTrainerClosed, "cudnn destroy " + kind), kind + " descriptors");
         }
+        // The caching allocator's own count of driver allocations stays that of step 1 to the end.
+        List<String> allocations = lines.stream().filter(line -> line.contains("MemoryStatistics"))
+                .map(line -> line.replaceAll(".*driverAllocations=(\\d+)].*", "$1")).distinct().toList();
+        assertEquals(1, allocations.size(), allocations::toString);
         assertEquals(count(lines, "driver load "), count(lines, "driver unload "));
         assertEquals(lines.stream().filter(line -> line.startsWith("driver alloc ")).map(l -> l.substring(13))
                 .sorted().toList(), lines.stream().filter(line -> line.startsWith("driver free "))
