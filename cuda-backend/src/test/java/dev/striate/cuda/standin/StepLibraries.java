@@ -125,8 +125,9 @@ final class StepLibraries {
             """;
 
     /**
-     * cuDNN: descriptors keep their data type and element count, and a call's data must lie whole in live device
-     * memory (in its descriptor's type: float 4 bytes, bf16 2); Find returns one algorithm with a 4 KiB workspace.
+     * cuDNN: bound to the backend's stream; descriptors keep their data type and element count, and a call's data
+     * must lie whole in live device memory (in its descriptor's type: float 4 bytes, bf16 2); Find returns one
+     * algorithm with a 4 KiB workspace.
      */
     static final String CUDNN = """
             #include <stdio.h>
@@ -142,7 +143,11 @@ final class StepLibraries {
             size_t cudnnGetVersion(void) { return 91900; }
             const char *cudnnGetErrorString(int status) { return "CUDNN_STATUS_STAND_IN"; }
             int cudnnCreate(void **handle) { *handle = &handle_token; return 0; }
-            int cudnnSetStream(void *handle, void *stream) { return handle == &handle_token ? 0 : 3; }
+            /* The driver's cuStreamWaitEvent fails on any stream but the one it created: the backend's. */
+            int cuStreamWaitEvent(void *stream, void *event, unsigned int flags);
+            int cudnnSetStream(void *handle, void *stream) {
+                return handle == &handle_token && cuStreamWaitEvent(stream, NULL, 0) == 0 ? 0 : 3;
+            }
             int cudnnDestroy(void *handle) { fprintf(standin_log(), "cudnn destroy\\n"); return 0; }
             static int create(void **d, const char *kind) {
                 *d = calloc(1, sizeof(descriptor));
@@ -177,7 +182,10 @@ final class StepLibraries {
                 return 0;
             }
             int cudnnSetConvolutionGroupCount(void *d, int groups) { return 0; }
-            int cudnnSetConvolutionMathType(void *d, int math) { return 0; }
+            int cudnnSetConvolutionMathType(void *d, int math) {
+                fprintf(standin_log(), "cudnn math type %d\\n", math);
+                return 0;
+            }
             int cudnnSetActivationDescriptor(void *d, int mode, int nan, double coefficient) { return 0; }
             /* cudnnConvolution{Fwd,BwdData,BwdFilter}AlgoPerf_t: algo, status, time, memory, determinism, mathType. */
             static int find(const char *name, descriptor *a, descriptor *b, descriptor *conv, descriptor *result,
@@ -265,8 +273,9 @@ final class StepLibraries {
             """;
 
     /**
-     * cuBLAS 13 (its functions under the version name {@code libcublas.so.13}, as CUDA 13's are): each matrix, by its
-     * rows, columns, leading dimension and type (float 4 bytes, bf16 2), must lie whole in live device memory.
+     * cuBLAS 13 (its functions under the version name {@code libcublas.so.13}, as CUDA 13's are), bound to the
+     * backend's stream: each matrix, by its rows, columns, leading dimension and type (float 4 bytes, bf16 2), must
+     * lie whole in live device memory.
      */
     static final String CUBLAS = """
             #include <stdio.h>
@@ -283,7 +292,11 @@ final class StepLibraries {
                 return 0;
             }
             int cublasDestroy_v2(void *handle) { fprintf(standin_log(), "cublas destroy\\n"); return 0; }
-            int cublasSetStream_v2(void *handle, void *stream) { return handle == &handle_token ? 0 : 7; }
+            /* The driver's cuStreamWaitEvent fails on any stream but the one it created: the backend's. */
+            int cuStreamWaitEvent(void *stream, void *event, unsigned int flags);
+            int cublasSetStream_v2(void *handle, void *stream) {
+                return handle == &handle_token && cuStreamWaitEvent(stream, NULL, 0) == 0 ? 0 : 7;
+            }
             int cublasSetMathMode(void *handle, int mode) {
                 fprintf(standin_log(), "cublas math mode %d\\n", mode);
                 return 0;

@@ -151,8 +151,23 @@ class TrainingStepStandInTest {
             assertTrue(step.contains(call), call + " missing from\n" + String.join("\n", step));
         }
         assertEquals(3, step.stream().filter(line -> line.startsWith("cublas Sgemm")).count());
+        // True fp32: cuBLAS without TF32 (CUBLAS_DEFAULT_MATH 0), every convolution on FMA (3), never tensor cores.
+        assertTrue(lines.contains("cublas math mode 0"));
+        assertEquals(List.of("cudnn math type 3"), lines.stream().filter(line -> line.startsWith("cudnn math type"))
+                .distinct().toList());
         assertTrue(section(lines, "# evaluate", "# close the trainer")
                 .contains("cudnn cudnnBatchNormalizationForwardInference 0 0 0"));
+    }
+
+    @Test
+    void tf32WorkAllowsTensorCoresOnFloatData() throws IOException, InterruptedException {
+        List<String> lines = run("TF32", "tf32");
+        checkCommon(lines);
+        assertTrue(lines.stream().noneMatch(line -> line.contains(" bf16")), "a bf16 module in tf32 work");
+        // CUBLAS_TF32_TENSOR_OP_MATH (3); convolution descriptors ask for CUDNN_TENSOR_OP_MATH (1) before Find.
+        assertTrue(lines.contains("cublas math mode 3"), String.join("\n", lines));
+        assertTrue(lines.contains("cudnn math type 1"));
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("cublas GemmEx")));
     }
 
     @Test
