@@ -3,6 +3,7 @@ package dev.striate.cuda.standin;
 import dev.striate.cuda.nvrtc.NvrtcStandInTest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Stand-in libraries for {@link TrainingStepStandInTest}, built with gcc from NVIDIA's documented C signatures. They
@@ -45,6 +46,13 @@ final class StepLibraries {
                 }
                 return 0;
             }
+            /* The context each thread made current: the driver, cuDNN and cuBLAS act on the calling thread's. */
+            static __thread int context_current;
+            void standin_set_current(int current) { context_current = current; }
+            int standin_current(void) {
+                if (!context_current) fprintf(standin_log(), "driver call on a thread without a current context\\n");
+                return context_current;
+            }
             void standin_note(const char *line) { fprintf(standin_log(), "%s\\n", line); }
             void standin_copied(size_t bytes, int to_device) {
                 fprintf(standin_log(), "driver copy %zu bytes to the %s\\n", bytes, to_device ? "device" : "host");
@@ -54,6 +62,7 @@ final class StepLibraries {
             static unsigned int array_class[4]; /* long[], int[], float[], double[] */
             static const char kinds[] = "LIFD";
             int cuModuleLoadData(void **loaded, const void *image) {
+                if (!standin_current()) return 201;
                 module *m = calloc(1, sizeof(module));
                 const char *text = image, *bar = strchr(text, '|');
                 size_t length = bar == NULL ? strlen(text) : (size_t) (bar - text);
@@ -68,6 +77,7 @@ final class StepLibraries {
                 return 0;
             }
             int cuModuleUnload(void *loaded) {
+                if (!standin_current()) return 201;
                 fprintf(standin_log(), "driver unload %s\\n", ((module *) loaded)->name);
                 free(loaded);
                 return 0;
@@ -85,6 +95,7 @@ final class StepLibraries {
                 return known;
             }
             int cuModuleGetFunction(void **out, void *loaded, const char *name) {
+                if (!standin_current()) return 201;
                 function *f = calloc(1, sizeof(function));
                 f->module = loaded;
                 snprintf(f->name, sizeof f->name, "%s", name);
@@ -100,6 +111,7 @@ final class StepLibraries {
                                unsigned int by, unsigned int bz, unsigned int shared, void *stream, void **parameters,
                                void **extra) {
                 function *f = called;
+                if (!standin_current()) return 201;
                 if (stream != &stream_token || extra != NULL || gx < 1 || bx < 1 || bx > 1024) return 400;
                 if (strcmp(f->name, "calibrate") == 0) {
                     for (int i = 0; i < 4; i++) array_class[i] = class_word(parameters[i]);
@@ -142,7 +154,8 @@ final class StepLibraries {
             static int handle_token;
             size_t cudnnGetVersion(void) { return 91900; }
             const char *cudnnGetErrorString(int status) { return "CUDNN_STATUS_STAND_IN"; }
-            int cudnnCreate(void **handle) { *handle = &handle_token; return 0; }
+            int standin_current(void);
+            int cudnnCreate(void **handle) { *handle = &handle_token; return standin_current() ? 0 : 4; }
             /* The driver's cuStreamWaitEvent fails on any stream but the one it created: the backend's. */
             int cuStreamWaitEvent(void *stream, void *event, unsigned int flags);
             int cudnnSetStream(void *handle, void *stream) {
@@ -192,6 +205,7 @@ final class StepLibraries {
                             int requested, int *returned, char *perf) {
                 fprintf(standin_log(), "cudnn %s %d %d %d %d\\n", name, a->data_type, b->data_type,
                         conv->data_type, result->data_type);
+                if (!standin_current()) return 4;
                 memset(perf, 0, 48);
                 *(int *) perf = 1;
                 *(float *) (perf + 8) = 0.5f;
@@ -219,6 +233,7 @@ final class StepLibraries {
                          descriptor *cd, void *c) { \\
                     fprintf(standin_log(), "cudnn %s %d %d %d algo %d workspace %zu beta %g\\n", #name, \\
                             ad->data_type, bd->data_type, cd->data_type, algo, bytes, *beta); \\
+                    if (!standin_current()) return 4; \\
                     if (bytes > 0 && !standin_inside((unsigned long long) workspace, bytes)) return 3; \\
                     return holds(ad, a) && holds(bd, b) && holds(cd, c) ? 0 : 3; \\
                 }
@@ -230,7 +245,7 @@ final class StepLibraries {
                 int name(void *h, const float *alpha, descriptor *ad, void *a, const float *beta, descriptor *cd, \\
                          void *c) { \\
                     fprintf(standin_log(), "cudnn %s %d %d\\n", #name, ad->data_type, cd->data_type); \\
-                    return holds(ad, a) && holds(cd, c) ? 0 : 3; \\
+                    return !standin_current() ? 4 : holds(ad, a) && holds(cd, c) ? 0 : 3; \\
                 }
             ALPHA_BETA(cudnnAddTensor)
             ALPHA_BETA(cudnnConvolutionBackwardBias)
@@ -241,8 +256,8 @@ final class StepLibraries {
                     void *saved_inverse_std) {
                 fprintf(standin_log(), "cudnn cudnnBatchNormalizationForwardTraining %d %d %d\\n", xd->data_type,
                         yd->data_type, cd->data_type);
-                return epsilon >= 1e-5 && factor >= 0 && factor <= 1 && holds(xd, x) && holds(yd, y)
-                        && holds(cd, scale) && holds(cd, bias) && holds(cd, running_mean)
+                return standin_current() && epsilon >= 1e-5 && factor >= 0 && factor <= 1 && holds(xd, x)
+                        && holds(yd, y) && holds(cd, scale) && holds(cd, bias) && holds(cd, running_mean)
                         && holds(cd, running_variance) && holds(cd, saved_mean) && holds(cd, saved_inverse_std) ? 0 : 3;
             }
             int cudnnBatchNormalizationForwardInference(void *h, int mode, const float *alpha, const float *beta,
@@ -250,8 +265,8 @@ final class StepLibraries {
                     void *mean, void *variance, double epsilon) {
                 fprintf(standin_log(), "cudnn cudnnBatchNormalizationForwardInference %d %d %d\\n", xd->data_type,
                         yd->data_type, cd->data_type);
-                return epsilon >= 1e-5 && holds(xd, x) && holds(yd, y) && holds(cd, scale) && holds(cd, bias)
-                        && holds(cd, mean) && holds(cd, variance) ? 0 : 3;
+                return standin_current() && epsilon >= 1e-5 && holds(xd, x) && holds(yd, y) && holds(cd, scale)
+                        && holds(cd, bias) && holds(cd, mean) && holds(cd, variance) ? 0 : 3;
             }
             int cudnnBatchNormalizationBackward(void *h, int mode, const float *alpha_data, const float *beta_data,
                     const float *alpha_parameters, const float *beta_parameters, descriptor *xd, void *x,
@@ -260,12 +275,15 @@ final class StepLibraries {
                     void *saved_inverse_std) {
                 fprintf(standin_log(), "cudnn cudnnBatchNormalizationBackward %d %d %d %d\\n", xd->data_type,
                         dyd->data_type, dxd->data_type, cd->data_type);
-                return epsilon >= 1e-5 && holds(xd, x) && holds(dyd, dy) && holds(dxd, dx) && holds(cd, scale)
-                        && holds(cd, scale_gradient) && holds(cd, bias_gradient) && holds(cd, saved_mean)
-                        && holds(cd, saved_inverse_std) ? 0 : 3;
+                return standin_current() && epsilon >= 1e-5 && holds(xd, x) && holds(dyd, dy) && holds(dxd, dx)
+                        && holds(cd, scale) && holds(cd, scale_gradient) && holds(cd, bias_gradient)
+                        && holds(cd, saved_mean) && holds(cd, saved_inverse_std) ? 0 : 3;
             }
             /* The rest: the handle first; their arguments are not read. */
-            #define NAMED(name) int name(void *h) { fprintf(standin_log(), "cudnn %s\\n", #name); return 0; }
+            #define NAMED(name) int name(void *h) { \\
+                    fprintf(standin_log(), "cudnn %s\\n", #name); \\
+                    return standin_current() ? 0 : 4; \\
+                }
             NAMED(cudnnActivationForward)
             NAMED(cudnnActivationBackward)
             NAMED(cudnnSoftmaxForward)
@@ -286,10 +304,11 @@ final class StepLibraries {
                 return log;
             }
             static int handle_token;
+            int standin_current(void);
             int cublasCreate_v2(void **handle) {
                 *handle = &handle_token;
                 fprintf(standin_log(), "cublas create\\n");
-                return 0;
+                return standin_current() ? 0 : 1;
             }
             int cublasDestroy_v2(void *handle) { fprintf(standin_log(), "cublas destroy\\n"); return 0; }
             /* The driver's cuStreamWaitEvent fails on any stream but the one it created: the backend's. */
@@ -315,7 +334,7 @@ final class StepLibraries {
             int cublasSgemm_v2(void *handle, int transa, int transb, int m, int n, int k, const float *alpha,
                                const float *a, int lda, const float *b, int ldb, const float *beta, float *c, int ldc) {
                 fprintf(standin_log(), "cublas Sgemm %d %d %d beta %g\\n", m, n, k, *beta);
-                return handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc)
+                return standin_current() && handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc)
                         && matrix(a, transa == 0 ? m : k, transa == 0 ? k : m, lda, 4)
                         && matrix(b, transb == 0 ? k : n, transb == 0 ? n : k, ldb, 4)
                         && matrix(c, m, n, ldc, 4) ? 0 : 7;
@@ -325,7 +344,7 @@ final class StepLibraries {
                              void *c, int cType, int ldc, int computeType, int algo) {
                 fprintf(standin_log(), "cublas GemmEx %d %d %d types %d %d %d compute %d beta %g\\n", m, n, k, aType,
                         bType, cType, computeType, *beta);
-                return handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc)
+                return standin_current() && handle == &handle_token && shapes(transa, transb, m, n, k, lda, ldb, ldc)
                         && size(aType) > 0 && size(bType) > 0 && size(cType) > 0
                         && matrix(a, transa == 0 ? m : k, transa == 0 ? k : m, lda, size(aType))
                         && matrix(b, transb == 0 ? k : n, transb == 0 ? n : k, ldb, size(bType))
@@ -376,6 +395,8 @@ final class StepLibraries {
         changes.put("memcpy(to, (const void *) from, n);",
                 "if (!standin_inside(from, n)) return 1;\n    memcpy(to, (const void *) from, n);\n"
                         + "    standin_copied(n, 0);");
+        changes.put("int cuCtxSetCurrent(void *context) {",
+                "int cuCtxSetCurrent(void *context) { standin_set_current(context == &context_token);");
         String driver = StandIns.HOST_DRIVER;
         for (Map.Entry<String, String> change : changes.entrySet()) {
             if (!driver.contains(change.getKey())) {
@@ -383,12 +404,21 @@ final class StepLibraries {
             }
             driver = driver.replace(change.getKey(), change.getValue());
         }
+        // Every call that acts on the current context fails (CUDA_ERROR_INVALID_CONTEXT) on a thread without one.
+        String checked = "$1 if (!standin_current()) return 201;";
+        driver = Pattern.compile("(int (cuMem(Alloc|Free|GetInfo|set|cpy|HostRegister|HostUnregister)\\w*"
+                + "|cuEventRecord|cuStreamSynchronize)\\([^)]*\\)[^{]*\\{)").matcher(driver).replaceAll(checked);
+        if (driver.split("return 201;", -1).length < 13) {
+            throw new IllegalStateException("StandIns.HOST_DRIVER changed: its calls can no longer be checked");
+        }
         return """
                 #include <stddef.h>
                 void standin_allocated(unsigned long long start, size_t bytes);
                 void standin_freed(unsigned long long start, size_t bytes);
                 int standin_inside(unsigned long long address, size_t bytes);
                 void standin_note(const char *line);
+                void standin_set_current(int current);
+                int standin_current(void);
                 void standin_copied(size_t bytes, int to_device);
                 """ + driver + DRIVER;
     }
