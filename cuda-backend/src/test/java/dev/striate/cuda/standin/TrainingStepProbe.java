@@ -26,8 +26,9 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * Run in its own JVM by {@link TrainingStepStandInTest} against {@link StepLibraries}: opens the CUDA backend through
- * its provider in the precision given, trains {@link #SPEC} two steps through the {@link Trainer} and evaluates
- * once, writing what it does ("# ...") into the stand-ins' log between their own lines.
+ * its provider in the precision given, trains {@link #SPEC} three steps through the {@link Trainer} (two fed, one
+ * staged as the training loop stages) and evaluates once, writing what it does ("# ...") into the stand-ins' log
+ * between their own lines.
  */
 public final class TrainingStepProbe {
     /** conv with bias, batch norm, ReLU, max pool, linear, softmax cross-entropy (the trainer's loss). */
@@ -73,6 +74,11 @@ public final class TrainingStepProbe {
                 trainer.step(batch, 0, 1);
                 note("step " + step + " done, " + backend.memory());
             }
+            // As the training loop steps: the batch staged (page-locked, copied on the copy stream), then stepped on.
+            note("step 3, staged");
+            trainer.stage(batch);
+            trainer.stepOnFedBatch(batch.labels(), 0, 0, 1);
+            note("step 3 done, " + backend.memory());
             note("evaluate");
             trainer.evaluator().evaluate(List.of(batch).iterator(), IntStream.range(0, 10).mapToObj(c -> "c" + c)
                     .toList(), index -> { });

@@ -238,7 +238,8 @@ class TrainingStepStandInTest {
     private static void checkCommon(List<String> lines) {
         List<String> notes = lines.stream().filter(line -> line.startsWith("# ")).map(line -> line.replaceAll(
                 ", MemoryStatistics.*", "")).toList();
-        assertEquals(List.of("# open", "# step 1", "# step 1 done", "# step 2", "# step 2 done", "# evaluate",
+        assertEquals(List.of("# open", "# step 1", "# step 1 done", "# step 2", "# step 2 done", "# step 3, staged",
+                "# step 3 done", "# evaluate",
                 "# close the trainer", "# trainer closed", "# closed"), notes);
         int sharedArrayLaunches = 0;
         for (String launch : lines.stream().filter(line -> line.startsWith("launch ")).toList()) {
@@ -265,6 +266,11 @@ class TrainingStepStandInTest {
                 "step 2 must repeat step 1's work and nothing else");
         assertTrue(preparation.stream().allMatch(line -> line.startsWith("launch elementwise.cu fill_")),
                 preparation::toString);
+        // A staged step (its copies on the copy stream, ordered by events) does the same work on the device.
+        List<String> staged = section(lines, "# step 3, staged", "# step 3 done");
+        assertEquals(second.stream().filter(line -> !line.startsWith("driver")).toList(), staged.stream()
+                .filter(line -> !line.startsWith("driver")).toList());
+        assertEquals(1, count(staged, "driver host waits for the stream"), String.join("\n", staged));
         // The one wait of a step: loss, gradient Σx² and predictions read together, then the update queued.
         assertEquals(1, count(second, "driver host waits"), String.join("\n", second));
         assertEquals(List.of("driver copy 4 bytes to the host", "driver copy 8 bytes to the host",
