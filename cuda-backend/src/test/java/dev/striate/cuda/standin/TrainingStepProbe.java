@@ -25,10 +25,10 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
 /**
- * Run in its own JVM by {@link TrainingStepStandInTest} against {@link StepLibraries}: opens the CUDA backend through
- * its provider in the precision given, trains {@link #SPEC} three steps through the {@link Trainer} (two fed, one
- * staged as the training loop stages) and evaluates once, writing what it does ("# ...") into the stand-ins' log
- * between their own lines.
+ * Run in its own JVM by {@link TrainingStepStandInTest} against {@link StepDriver} and {@link StepLibraries}: opens
+ * the CUDA backend through its provider in the precision given, trains {@link #SPEC} three steps through the
+ * {@link Trainer} (two fed, one staged as the training loop stages) and evaluates once, writing what it does
+ * ("# ...") into the stand-ins' log between their own lines.
  */
 public final class TrainingStepProbe {
     /** conv with bias, batch norm, ReLU, max pool, linear, softmax cross-entropy (the trainer's loss). */

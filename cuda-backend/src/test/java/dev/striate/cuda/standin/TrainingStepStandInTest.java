@@ -5,30 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A whole training step through the real CUDA backend, opened by its provider, against stand-in libraries
- * ({@link StepLibraries}) that compute nothing but log every module load, launch (with the type of each argument
- * JCuda hands the driver), allocation and library call.
+ * ({@link StepDriver}, {@link StepLibraries}) that compute nothing but log every module load, launch (with the type of
+ * each argument JCuda hands the driver), allocation, copy, host wait and library call, and refuse what the real ones
+ * would refuse where that can be told without a GPU.
  */
 class TrainingStepStandInTest {
-    private static final Pattern KERNEL = Pattern.compile(
-            "extern\\s+\"C\"\\s+__global__\\s+void\\s+(\\w+)\\s*\\(([^)]*)\\)");
     private static final List<String> SOURCES = List.of("activation", "batchnorm", "channels", "conv", "dropout",
             "elementwise", "linear", "loss", "lrn", "optimizer", "pooling", "reduce", "topk");
 
@@ -41,68 +33,16 @@ class TrainingStepStandInTest {
     static void build() throws IOException, InterruptedException {
         assumeTrue(StandIns.gccPresent(), "gcc is not on PATH: the stand-in libraries cannot be built");
         lib = folder.resolve("lib");
-        StandIns.build(lib, "libcuda.so.1", StepLibraries.driver(), null);
-        StandIns.build(lib, "libnvrtc.so.13", StepLibraries.nvrtc(), null);
+        StandIns.build(lib, "libcuda.so.1", StepDriver.driver(), null);
+        StandIns.build(lib, "libnvrtc.so.13", StepDriver.nvrtc(), null);
         StandIns.build(lib, "libcudnn.so.9", StepLibraries.CUDNN, null, "libcuda.so.1");
         StandIns.build(lib, "libcublas.so.13", StepLibraries.CUBLAS, "libcublas.so.13", "libcuda.so.1");
         StringBuilder table = new StringBuilder();
         for (String source : SOURCES) {
-            parameters(source).forEach((kernel, types) -> table.append(source).append(".cu/").append(kernel)
-                    .append(' ').append(types.stream().map(TrainingStepStandInTest::kind).reduce("", String::concat))
-                    .append('\n'));
+            KernelSignatures.parameters(source).keySet().forEach(kernel -> table.append(source).append(".cu/")
+                    .append(kernel).append(' ').append(KernelSignatures.kinds(source, kernel)).append('\n'));
         }
         signatures = Files.writeString(folder.resolve("signatures.txt"), table);
-    }
-
-    /** Each kernel's parameter types in {@code <source>.cu}, in order, as C writes them without the names. */
-    static Map<String, List<String>> parameters(String source) {
-        Map<String, List<String>> kernels = new LinkedHashMap<>();
-        Matcher m = KERNEL.matcher(text(source));
-        while (m.find()) {
-            List<String> types = new ArrayList<>();
-            for (String declaration : m.group(2).split(",")) {
-                String trimmed = declaration.strip();
-                types.add(trimmed.substring(0, trimmed.lastIndexOf(' ')).replace(" *", "*").strip());
-            }
-            kernels.put(m.group(1), types);
-        }
-        return kernels;
-    }
-
-    /**
-     * The kernels of {@code <source>.cu} that reduce in a {@code __shared__} array of {@code THREADS} elements,
-     * with that number: they must be launched with exactly that many threads per block.
-     */
-    static Map<String, Integer> sharedArrayKernels(String source) {
-        String text = text(source);
-        Matcher threads = Pattern.compile("#define THREADS (\\d+)").matcher(text);
-        Map<String, Integer> kernels = new LinkedHashMap<>();
-        if (!threads.find()) {
-            return kernels;
-        }
-        Matcher m = KERNEL.matcher(text);
-        List<int[]> signatures = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        while (m.find()) {
-            names.add(m.group(1));
-            signatures.add(new int[] {m.start(), m.end()});
-        }
-        for (int i = 0; i < names.size(); i++) {
-            int end = i + 1 < names.size() ? signatures.get(i + 1)[0] : text.length();
-            if (text.substring(signatures.get(i)[1], end).matches("(?s).*__shared__[^;]*\\[THREADS\\].*")) {
-                kernels.put(names.get(i), Integer.parseInt(threads.group(1)));
-            }
-        }
-        return kernels;
-    }
-
-    private static String text(String source) {
-        try (InputStream in = TrainingStepStandInTest.class.getResourceAsStream(
-                "/dev/striate/cuda/kernels/" + source + ".cu")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The stand-ins' log of a probe run in {@code precision} with the cache folder named, which may hold a run's. */
@@ -208,7 +148,8 @@ class TrainingStepStandInTest {
             boolean bf16 = parts[2].equals("bf16");
             String source = parts[1].replace(".cu", "");
             String kernel = parts[bf16 ? 3 : 2];
-            boolean activations = parameters(source).get(kernel).stream().anyMatch(t -> t.contains("act_t"));
+            boolean activations = KernelSignatures.parameters(source).get(kernel).stream()
+                    .anyMatch(type -> type.contains("act_t"));
             assertEquals(activations, bf16, launch);
         }
     }
@@ -246,10 +187,9 @@ class TrainingStepStandInTest {
             String[] parts = launch.split(" ");
             String source = parts[1].replace(".cu", "");
             String kernel = parts[parts[2].equals("bf16") ? 3 : 2];
-            String kinds = parameters(source).get(kernel).stream().map(TrainingStepStandInTest::kind)
-                    .reduce("", String::concat);
-            assertEquals(kinds, parts[parts.length - 1], "argument kinds of " + launch);
-            Integer threads = sharedArrayKernels(source).get(kernel);
+            assertEquals(KernelSignatures.kinds(source, kernel), parts[parts.length - 1],
+                    "argument kinds of " + launch);
+            Integer threads = KernelSignatures.sharedArrayKernels(source).get(kernel);
             if (threads != null) {
                 assertEquals(threads, Integer.parseInt(parts[parts.length - 2]), "threads per block of " + launch);
                 sharedArrayLaunches++;
@@ -310,23 +250,6 @@ class TrainingStepStandInTest {
         return line.startsWith("launch ") || line.startsWith("cudnn cudnn") || line.startsWith("cublas Sgemm")
                 || line.startsWith("cublas GemmEx") || line.startsWith("driver copy ")
                 || line.startsWith("driver host waits");
-    }
-
-    /**
-     * The kind of argument DeviceContext must hand JCuda for a C parameter type: P a device address (a long), L a
-     * long, I an int, F a float, D a double.
-     */
-    private static String kind(String type) {
-        return switch (type.replace("const ", "")) {
-            case "int" -> "I";
-            case "long long" -> "L";
-            case "float" -> "F";
-            case "double" -> "D";
-            default -> {
-                assertTrue(type.endsWith("*"), "an unexpected kernel parameter type " + type);
-                yield "P";
-            }
-        };
     }
 
     private static long count(List<String> lines, String prefix) {
