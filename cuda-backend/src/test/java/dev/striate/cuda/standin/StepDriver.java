@@ -116,6 +116,14 @@ final class StepDriver {
                 if (stream != &stream_token || extra != NULL || gx < 1 || bx < 1 || bx > 1024) return 400;
                 if (strcmp(f->name, "calibrate") == 0) {
                     for (int i = 0; i < 4; i++) array_class[i] = class_word(parameters[i]);
+                    for (int i = 0; i < 4; i++) {
+                        for (int j = 0; j < i; j++) {
+                            if (array_class[i] == array_class[j]) {
+                                fprintf(standin_log(), "driver cannot tell the Java array types apart\\n");
+                                return 1;
+                            }
+                        }
+                    }
                     return 0;
                 }
                 char line[512];
