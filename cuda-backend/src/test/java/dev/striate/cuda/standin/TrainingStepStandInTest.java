@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * would refuse where that can be told without a GPU.
  */
 class TrainingStepStandInTest {
+    /** The .cu sources whose kernels the driver knows: a launch from any other fails cuModuleGetFunction. */
     private static final List<String> SOURCES = List.of("activation", "batchnorm", "channels", "conv", "dropout",
             "elementwise", "linear", "loss", "lrn", "optimizer", "pooling", "reduce", "topk");
 
@@ -88,8 +89,7 @@ class TrainingStepStandInTest {
         // cuDNN's legacy batch norm, activation and bias in fp32; the linear layer's three GEMMs on SGEMM.
         for (String call : List.of("cudnn cudnnBatchNormalizationForwardTraining 0 0 0",
                 "cudnn cudnnBatchNormalizationBackward 0 0 0 0", "cudnn cudnnActivationForward",
-                "cudnn cudnnAddTensor 0 0",
-                "cudnn cudnnConvolutionBackwardBias 0 0")) {
+                "cudnn cudnnAddTensor 0 0", "cudnn cudnnConvolutionBackwardBias 0 0")) {
             assertTrue(step.contains(call), call + " missing from\n" + String.join("\n", step));
         }
         assertEquals(3, step.stream().filter(line -> line.startsWith("cublas Sgemm")).count());
