@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,14 +23,20 @@ import org.junit.jupiter.api.io.TempDir;
  * would refuse where that can be told without a GPU.
  */
 class TrainingStepStandInTest {
-    /** The .cu sources whose kernels the driver knows: a launch from any other fails cuModuleGetFunction. */
-    private static final List<String> SOURCES = List.of("activation", "batchnorm", "channels", "conv", "dropout",
-            "elementwise", "linear", "loss", "lrn", "optimizer", "pooling", "reduce", "topk");
 
     @TempDir
     static Path folder;
     private static Path lib;
     private static Path signatures;
+
+    /** The names of the project's .cu sources, every one of whose kernels the driver knows. */
+    private static List<String> sources() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(URI.create(TrainingStepStandInTest.class
+                .getResource("/dev/striate/cuda/kernels").toString())))) {
+            return files.map(f -> f.getFileName().toString()).filter(name -> name.endsWith(".cu"))
+                    .map(name -> name.substring(0, name.length() - ".cu".length())).sorted().toList();
+        }
+    }
 
     @BeforeAll
     static void build() throws IOException, InterruptedException {
@@ -39,7 +47,7 @@ class TrainingStepStandInTest {
         StandIns.build(lib, "libcudnn.so.9", StepLibraries.CUDNN, null, "libcuda.so.1");
         StandIns.build(lib, "libcublas.so.13", StepLibraries.CUBLAS, "libcublas.so.13", "libcuda.so.1");
         StringBuilder table = new StringBuilder();
-        for (String source : SOURCES) {
+        for (String source : sources()) {
             KernelSignatures.parameters(source).keySet().forEach(kernel -> table.append(source).append(".cu/")
                     .append(kernel).append(' ').append(KernelSignatures.kinds(source, kernel)).append('\n'));
         }
