@@ -19,8 +19,8 @@ import jcuda.driver.JCudaDriver;
 /**
  * The project's CUDA C sources ({@code /dev/striate/cuda/kernels/<name>.cu} in the jar), compiled by NVRTC on first
  * use for this GPU, cached on disk ({@link KernelCache}), loaded with {@code cuModuleLoadData}; one module per source
- * and activation storage type. Every source is compiled after {@code storage.cuh}, which defines {@code act_t} as
- * float, or as bf16 for the {@link DType#BF16} variant ({@link KernelText}).
+ * and activation storage type. Every source is compiled after the preludes {@code storage.cuh}, which defines
+ * {@code act_t} as float, or as bf16 for the {@link DType#BF16} variant, and {@code block.cuh} ({@link KernelText}).
  */
 final class KernelModules {
     private final CudaDevice device;

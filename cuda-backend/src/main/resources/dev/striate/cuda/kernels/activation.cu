@@ -14,10 +14,6 @@
 //   elu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n, float alpha)
 //       dx += dy · (x > 0 ? 1 : alpha·e^x), the reference's derivative (alpha at 0)
 
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 // "v <= 0 ? 0 : v" rather than fmaxf, which would turn a NaN into 0.
 extern "C" __global__ void relu_forward(const act_t* x, act_t* y, long long n) {
     GRID_STRIDE_LOOP(i, n) {

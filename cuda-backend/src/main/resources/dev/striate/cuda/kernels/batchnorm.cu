@@ -34,28 +34,6 @@
 //   batch_norm_running_input_gradient(dy, dx, gamma, runningVar, N, C, S, eps)
 //       Through evaluation mode, where the running statistics are constants: dx += γ·invStd·dy; per element.
 
-#define THREADS 256
-
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
-// The sum of every thread's value, returned to all threads of the block; scratch is THREADS floats of shared memory.
-// A fixed tree, so the same values give the same sum on every run.
-__device__ float block_sum(float value, float* scratch) {
-    scratch[threadIdx.x] = value;
-    __syncthreads();
-    for (int half = THREADS / 2; half > 0; half /= 2) {
-        if (threadIdx.x < half) {
-            scratch[threadIdx.x] += scratch[threadIdx.x + half];
-        }
-        __syncthreads();
-    }
-    float total = scratch[0];
-    __syncthreads();
-    return total;
-}
-
 // The channel of element `index` of an [N, C, S] tensor. In 32-bit arithmetic when the index fits: a 64-bit division
 // is a long instruction sequence on the GPU, and the elementwise passes do one per element.
 __device__ int channel_of(long long index, int C, int S) {

@@ -17,10 +17,6 @@
 //   maxout_backward(const act_t* x, const act_t* dy, act_t* dx, int N, int outChannels, int S, int pieces)
 //       dx[n, winner, s] += dy[n, j, s], the winner being the first maximum (the reference's tie rule)
 
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 // Where a flat index of an [N, channels, S] tensor lies: item n, channel c, position s.
 struct ChannelCell {
     long long n;

@@ -21,12 +21,6 @@
 //   channel_bias_gradient(const float* partials, float* db, int N, int C, int S, int chunkLength)
 //       db[c] += the sum of channel c's partials, added in chunk order (no atomics: deterministic); grid C.
 
-#define THREADS 256
-
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 extern "C" __global__ void pad_input(const act_t* x, act_t* padded, int N, int C, int H, int W, int Hp, int Wp,
                                      int top, int left) {
     long long total = (long long) N * C * Hp * Wp;
@@ -55,21 +49,6 @@ extern "C" __global__ void add_channel_bias(const float* bias, act_t* y, int N, 
         int c = (int) ((index / S) % C);
         y[index] = to_act(to_float(y[index]) + bias[c]);
     }
-}
-
-// The sum of every thread's value, returned to all threads of the block; scratch is THREADS floats of shared memory.
-__device__ float block_sum(float value, float* scratch) {
-    scratch[threadIdx.x] = value;
-    __syncthreads();
-    for (int half = THREADS / 2; half > 0; half /= 2) {
-        if (threadIdx.x < half) {
-            scratch[threadIdx.x] += scratch[threadIdx.x + half];
-        }
-        __syncthreads();
-    }
-    float total = scratch[0];
-    __syncthreads();
-    return total;
 }
 
 extern "C" __global__ void channel_sum_partials(const act_t* dy, float* partials, int N, int C, int S,

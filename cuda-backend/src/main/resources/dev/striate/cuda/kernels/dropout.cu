@@ -9,10 +9,6 @@
 //   dropout_backward(const act_t* dy, act_t* dx, long long n, double p, float keptScale,
 //                    long long seed, long long node, long long step)         dx[i] += dy[i] · m[i]
 
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 // SplitMix64's finalizer, as DropoutMask.mix (Java's long arithmetic wraps like unsigned 64-bit arithmetic, and
 // >>> is the unsigned shift).
 __device__ unsigned long long splitmix_mix(unsigned long long x) {

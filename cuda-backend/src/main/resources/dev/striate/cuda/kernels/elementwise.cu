@@ -26,10 +26,6 @@
 //       (cudnnActivationBackward needs x too). y > 0 exactly where x > 0, and 0 < y < 6 where 0 < x < 6: the
 //       reference's 0 at the kinks x = 0 and x = 6 (bf16 rounding keeps 6 exactly 6 and a positive y positive).
 
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 extern "C" __global__ void fill_i32(int* x, long long n, int value) {
     GRID_STRIDE_LOOP(i, n) { x[i] = value; }
 }

@@ -4,10 +4,6 @@
 //   broadcast_rows(const float* bias, act_t* y, int N, int F)   y[n, f] = bias[f] (the GEMM then adds x·Wᵀ, beta 1)
 //   sum_rows_into(const act_t* dy, float* db, int N, int F)     db[f] += Σ_n dy[n, f]; one thread per f, rows in order
 
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 extern "C" __global__ void broadcast_rows(const float* bias, act_t* y, int N, int F) {
     long long total = (long long) N * F;
     GRID_STRIDE_LOOP(index, total) { y[index] = to_act(bias[index % F]); }

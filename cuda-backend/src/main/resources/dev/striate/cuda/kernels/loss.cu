@@ -17,38 +17,6 @@
 //                                  act_t* dlogits, int N, int K, float smoothing)
 //       N blocks, one per row: dlogits[n, k] += lossGrad[0] / N · (p_nk - t_nk).
 
-#define THREADS 256
-
-// The block's maximum of `value` (every thread of the block must call it).
-__device__ float block_max(float value, float* scratch) {
-    scratch[threadIdx.x] = value;
-    __syncthreads();
-    for (int half = THREADS / 2; half > 0; half /= 2) {
-        if (threadIdx.x < half) {
-            scratch[threadIdx.x] = fmaxf(scratch[threadIdx.x], scratch[threadIdx.x + half]);
-        }
-        __syncthreads();
-    }
-    float result = scratch[0];
-    __syncthreads();
-    return result;
-}
-
-// The block's sum of `value` (every thread of the block must call it).
-__device__ float block_sum(float value, float* scratch) {
-    scratch[threadIdx.x] = value;
-    __syncthreads();
-    for (int half = THREADS / 2; half > 0; half /= 2) {
-        if (threadIdx.x < half) {
-            scratch[threadIdx.x] += scratch[threadIdx.x + half];
-        }
-        __syncthreads();
-    }
-    float result = scratch[0];
-    __syncthreads();
-    return result;
-}
-
 // log Σ_k e^(x_k) of one row, computed as max + log Σ e^(x - max).
 __device__ float row_log_sum_exp(const act_t* row, int K, float* scratch) {
     float localMax = __int_as_float(0xff800000);

@@ -12,10 +12,6 @@
 //       da_i += g_i · s_i^-beta - 2·alpha·beta/size · a_i · Σ_c g_c · a_c · s_c^(-beta-1) over the channels c whose
 //       window holds i (c = i - (size-1)/2 .. i + size/2); s is recomputed, nothing is stored between passes.
 
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 // s_c at item n, position s.
 __device__ float lrn_scale(const act_t* a, int n, int c, int s, int C, int S, int size, float alpha, float k) {
     int first = max(0, c - size / 2);

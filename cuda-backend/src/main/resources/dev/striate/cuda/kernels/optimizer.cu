@@ -33,10 +33,6 @@
 #define COUNT 5
 #define WEIGHT_DECAY 6
 
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 // The row holding launch position `position`: the last row whose start is at or before it.
 __device__ const long long* table_row(const long long* table, int rows, long long position) {
     int low = 0;

@@ -26,10 +26,6 @@
 //   global_avg_pool_forward(const act_t* x, act_t* y, int NC, int cells)     y[nc] = mean of x[nc, :]
 //   global_avg_pool_backward(const act_t* dy, act_t* dx, int NC, int cells)  dx[nc, s] += dy[nc] / cells
 
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 // Where a flat index of a [planes, rows, cols] tensor lies: its plane (n·C + c), row and column.
 struct Cell {
     long long plane;

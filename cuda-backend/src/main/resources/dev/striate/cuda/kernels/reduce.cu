@@ -5,8 +5,6 @@
 //       adds its partial sum to *out with one atomicAdd, so the caller zeroes *out once and may launch this for
 //       several tensors in a row to read one number back for all of them (gradient clipping by global norm).
 
-#define THREADS 256
-
 extern "C" __global__ void sum_of_squares_f32(const float* x, long long n, double* out) {
     __shared__ double partial[THREADS];
     double sum = 0.0;

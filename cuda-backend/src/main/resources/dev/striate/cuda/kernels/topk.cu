@@ -7,10 +7,6 @@
 //       out[r·k + j] = index of the j-th largest score of row r; k <= cols. One thread per row: pick j is the best
 //       score ranked strictly after pick j-1 in (score descending, index ascending) order, so no per-row state.
 
-#define GRID_STRIDE_LOOP(i, n) \
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
-         i += (long long) blockDim.x * gridDim.x)
-
 extern "C" __global__ void top_k(const act_t* scores, int rows, int cols, int k, int* out) {
     GRID_STRIDE_LOOP(r, rows) {
         const act_t* row = scores + r * cols;

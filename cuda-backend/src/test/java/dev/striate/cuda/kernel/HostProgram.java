@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * Writes a C++ program that replays recorded kernel launches on the host: the CUDA C sources are included as NVRTC
- * compiles them ({@link KernelText}: after {@code storage.cuh}), each source and storage variant in its own namespace
+ * compiles them ({@link KernelText}: after the preludes), each source and storage variant in its own namespace
  * with C++ linkage, with {@code cuda_host.h} standing in for the CUDA built-ins; every tensor is a vector (bf16 ones of
  * 16-bit patterns), and each scenario (one recorded run) is a function that sets its inputs, replays its launches in
  * order and prints the tensors asked for as lines {@code "<label> v1 v2 ..."}.

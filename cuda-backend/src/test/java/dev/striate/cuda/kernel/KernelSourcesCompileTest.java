@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every CUDA C source compiles to PTX with nvcc for Ampere and Hopper, with warnings as errors, in both activation
- * storage variants, as the very text NVRTC will compile on the GPU host ({@link KernelText}: {@code storage.cuh},
+ * storage variants, as the very text NVRTC will compile on the GPU host ({@link KernelText}: the preludes,
  * then the source); no source includes a header (NVRTC has none). Skipped, saying why, where there is no nvcc.
  */
 class KernelSourcesCompileTest {

@@ -1,9 +1,7 @@
 package dev.striate.cuda.standin;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.striate.core.tensor.DType;
+import dev.striate.cuda.nvrtc.KernelText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,13 +59,9 @@ final class KernelSignatures {
         return kernels;
     }
 
+    /** The text NVRTC compiles for the source (its preludes define THREADS). */
     private static String text(String source) {
-        try (InputStream in = KernelSignatures.class.getResourceAsStream(
-                "/dev/striate/cuda/kernels/" + source + ".cu")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return KernelText.of(source, DType.F32);
     }
 
     /** The kinds of a kernel's parameters in order, as {@link #kind} names them ("PPL" for copy_act). */
