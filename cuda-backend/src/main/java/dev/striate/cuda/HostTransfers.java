@@ -96,44 +96,20 @@ final class HostTransfers {
                 destination.size() * buffer.dtype().bytes(), context.stream()), "cuMemcpyHtoDAsync");
     }
 
+    /**
+     * Copies the tensor into a heap array on the compute stream, waits, and widens its values ({@link #hostValues}).
+     * Pageable memory, not {@link #read(List)}'s page-locked buffer, which would stay as large as the largest read
+     * (a whole weight when a checkpoint is written).
+     */
     double[] read(Tensor source) {
         context.device().makeCurrent();
-        CudaBuffer buffer = DeviceContext.buffer(source);
-        int n = Math.toIntExact(source.size());
-        double[] result = new double[n];
-        switch (buffer.dtype()) {
-            case F32 -> {
-                float[] floats = new float[n];
-                download(buffer, Pointer.to(floats), (long) n * Float.BYTES);
-                for (int i = 0; i < n; i++) {
-                    result[i] = floats[i];
-                }
-            }
-            case BF16 -> {
-                short[] halves = new short[n];
-                download(buffer, Pointer.to(halves), (long) n * Short.BYTES);
-                for (int i = 0; i < n; i++) {
-                    result[i] = HalfPrecision.fromBf16Bits(halves[i]);
-                }
-            }
-            case F64 -> download(buffer, Pointer.to(result), (long) n * Double.BYTES);
-            case I32 -> {
-                int[] ints = new int[n];
-                download(buffer, Pointer.to(ints), (long) n * Integer.BYTES);
-                for (int i = 0; i < n; i++) {
-                    result[i] = ints[i];
-                }
-            }
-            case I64 -> {
-                long[] longs = new long[n];
-                download(buffer, Pointer.to(longs), (long) n * Long.BYTES);
-                for (int i = 0; i < n; i++) {
-                    result[i] = longs[i];
-                }
-            }
-            default -> throw CudaBackend.unsupported(source, "read");
-        }
-        return result;
+        long bytes = source.size() * DeviceContext.buffer(source).dtype().bytes();
+        // A long array: its segment is aligned for every element type hostValues reads.
+        long[] host = new long[Math.toIntExact((bytes + Long.BYTES - 1) / Long.BYTES)];
+        check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(host), DevicePointer.at(context.address(source)), bytes,
+                context.stream()), "cuMemcpyDtoHAsync");
+        context.device().synchronize();
+        return hostValues(source, MemorySegment.ofArray(host));
     }
 
     /**
@@ -164,12 +140,13 @@ final class HostTransfers {
         return values;
     }
 
-    /** A tensor's values copied into host memory, widened to doubles. */
+    /** A tensor's values copied into host memory (native byte order), widened to doubles. */
     private static double[] hostValues(Tensor tensor, MemorySegment host) {
         int n = Math.toIntExact(tensor.size());
+        DType type = DeviceContext.buffer(tensor).dtype();
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
-            values[i] = switch (DeviceContext.buffer(tensor).dtype()) {
+            values[i] = switch (type) {
                 case F32 -> host.getAtIndex(ValueLayout.JAVA_FLOAT, i);
                 case BF16 -> HalfPrecision.fromBf16Bits(host.getAtIndex(ValueLayout.JAVA_SHORT, i));
                 case F64 -> host.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
@@ -179,12 +156,6 @@ final class HostTransfers {
             };
         }
         return values;
-    }
-
-    private void download(CudaBuffer buffer, Pointer host, long bytes) {
-        check(JCudaDriver.cuMemcpyDtoHAsync(host, DevicePointer.at(buffer.address()), bytes, context.stream()),
-                "cuMemcpyDtoHAsync");
-        context.device().synchronize();
     }
 
     private static void requireLength(Tensor tensor, int length) {
