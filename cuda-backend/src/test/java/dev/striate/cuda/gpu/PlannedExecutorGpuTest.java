@@ -3,8 +3,6 @@ package dev.striate.cuda.gpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.striate.core.backend.BackendOptions;
-import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.exec.Executor;
 import dev.striate.core.exec.ParameterStore;
@@ -20,13 +18,10 @@ import dev.striate.core.op.Linear;
 import dev.striate.core.op.Relu;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.train.ClassifierGraphs;
-import dev.striate.cuda.CudaBackend;
-import dev.striate.cuda.CudaBackendProvider;
 import dev.striate.cuda.memory.MemoryStatistics;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Training steps of a small residual network through the planned executor on a GPU: the loss and every parameter
@@ -36,19 +31,8 @@ import org.junit.jupiter.api.Test;
 @GpuTest
 class PlannedExecutorGpuTest {
     private static final long SEED = 11;
-    private static CudaBackend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = (CudaBackend) new CudaBackendProvider().open(new BackendOptions(Precision.FP32));
-    }
-
-    @AfterAll
-    static void close() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedGpuBackend GPU = new SharedGpuBackend();
 
     /** conv-bn-relu, conv-bn, add, relu, global pooling, linear: the shape of a ResNet basic block. */
     private static Graph graph() {
@@ -76,10 +60,10 @@ class PlannedExecutorGpuTest {
             images[i] = (float) random.nextDouble(-1, 1);
         }
         int[] labels = {1, 4, 9, 0};
-        try (ParameterStore plainStore = ParameterStore.initialize(graph, backend, SEED);
-             ParameterStore plannedStore = ParameterStore.initialize(graph, backend, SEED);
-             Executor plain = backend.compile(graph, plainStore);
-             Executor planned = backend.compile(graph, plannedStore, ClassifierGraphs.trainingPlan(graph))) {
+        try (ParameterStore plainStore = ParameterStore.initialize(graph, GPU.backend(), SEED);
+             ParameterStore plannedStore = ParameterStore.initialize(graph, GPU.backend(), SEED);
+             Executor plain = GPU.backend().compile(graph, plainStore);
+             Executor planned = GPU.backend().compile(graph, plannedStore, ClassifierGraphs.trainingPlan(graph))) {
             assertTrue(planned instanceof PlannedExecutor);
             MemoryStatistics afterFirstStep = null;
             for (int step = 0; step < 4; step++) {
@@ -87,17 +71,17 @@ class PlannedExecutorGpuTest {
                 double actual = step(planned, plannedStore, images, labels, step);
                 assertEquals(expected, actual, 1e-5 * Math.abs(expected), "loss of step " + step);
                 for (String name : plainStore.trainableNames()) {
-                    double[] e = backend.read(plainStore.gradient(name));
-                    double[] a = backend.read(plannedStore.gradient(name));
+                    double[] e = GPU.backend().read(plainStore.gradient(name));
+                    double[] a = GPU.backend().read(plannedStore.gradient(name));
                     for (int i = 0; i < e.length; i++) {
                         assertEquals(e[i], a[i], 1e-6 + 1e-4 * Math.abs(e[i]), name + " gradient element " + i);
                     }
                 }
                 if (step == 0) {
-                    afterFirstStep = backend.memory();
+                    afterFirstStep = GPU.backend().memory();
                 }
             }
-            assertEquals(afterFirstStep.driverAllocations(), backend.memory().driverAllocations(),
+            assertEquals(afterFirstStep.driverAllocations(), GPU.backend().memory().driverAllocations(),
                     "planned steps reuse the blocks of the first step");
         }
     }

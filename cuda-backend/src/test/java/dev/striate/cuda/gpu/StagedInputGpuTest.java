@@ -3,23 +3,18 @@ package dev.striate.cuda.gpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.striate.core.backend.BackendOptions;
-import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.StagedInput;
 import dev.striate.core.backend.TensorRole;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
-import dev.striate.cuda.CudaBackend;
-import dev.striate.cuda.CudaBackendProvider;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Staged inputs on a real GPU: the copy stream, the events between it and the compute stream, and page-locked loader
@@ -28,19 +23,8 @@ import org.junit.jupiter.api.Test;
 @GpuTest
 class StagedInputGpuTest {
     private static final int N = 1 << 20;
-    private static CudaBackend backend;
-
-    @BeforeAll
-    static void open() {
-        backend = (CudaBackend) new CudaBackendProvider().open(new BackendOptions(Precision.FP32));
-    }
-
-    @AfterAll
-    static void close() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedGpuBackend GPU = new SharedGpuBackend();
 
     private static MemorySegment filled(Arena arena, float value) {
         MemorySegment segment = arena.allocate((long) N * Float.BYTES, 4096);
@@ -54,40 +38,40 @@ class StagedInputGpuTest {
     @Test
     void aStepReadsItsOwnBatchWhileTheNextIsCopiedAndTheSourceMayBeRefilledAfterTheWait() {
         try (Arena loader = Arena.ofShared();
-             StagedInput images = backend.stagedInput(Shape.of(N), DType.F32)) {
+             StagedInput images = GPU.backend().stagedInput(Shape.of(N), DType.F32)) {
             MemorySegment first = filled(loader, 1);
             MemorySegment second = filled(loader, 2);
-            Tensor busy = backend.allocate(Shape.of(64 * N), DType.F32, TensorRole.SCRATCH);
-            Tensor firstSum = backend.allocate(Shape.of(1), DType.F64, TensorRole.SCRATCH);
-            Tensor secondSum = backend.allocate(Shape.of(1), DType.F64, TensorRole.SCRATCH);
-            backend.fill(busy, 1);
+            Tensor busy = GPU.backend().allocate(Shape.of(64 * N), DType.F32, TensorRole.SCRATCH);
+            Tensor firstSum = GPU.backend().allocate(Shape.of(1), DType.F64, TensorRole.SCRATCH);
+            Tensor secondSum = GPU.backend().allocate(Shape.of(1), DType.F64, TensorRole.SCRATCH);
+            GPU.backend().fill(busy, 1);
 
             images.stage(first);
             images.advance();
             // Step 1 reads the first batch behind a long queue of work, while the second batch is copied.
-            backend.sumOfSquares(Arrays.asList(busy, busy, busy, busy, images.current()), firstSum);
+            GPU.backend().sumOfSquares(Arrays.asList(busy, busy, busy, busy, images.current()), firstSum);
             images.stage(second);
             images.awaitSourcesRead();
             // The loader refills both buffers as soon as the copies have read them.
             second.fill((byte) 0);
             first.fill((byte) 0);
             images.advance();
-            backend.sumOfSquares(List.of(images.current()), secondSum);
-            List<double[]> sums = backend.read(List.of(firstSum, secondSum));
+            GPU.backend().sumOfSquares(List.of(images.current()), secondSum);
+            List<double[]> sums = GPU.backend().read(List.of(firstSum, secondSum));
             // 4·64·N ones plus N ones; then N twos squared.
             assertEquals(4.0 * 64 * N + N, sums.get(0)[0], 0.5);
             assertEquals(4.0 * N, sums.get(1)[0], 0.5);
 
             int[] labels = {3, 1, 4};
-            try (StagedInput labelInput = backend.stagedInput(Shape.of(3), DType.I32)) {
+            try (StagedInput labelInput = GPU.backend().stagedInput(Shape.of(3), DType.I32)) {
                 labelInput.stage(labels);
                 labels[0] = 9;
                 labelInput.advance();
-                assertArrayEquals(new double[] {3, 1, 4}, backend.read(labelInput.current()));
+                assertArrayEquals(new double[] {3, 1, 4}, GPU.backend().read(labelInput.current()));
             }
-            backend.release(busy);
-            backend.release(firstSum);
-            backend.release(secondSum);
+            GPU.backend().release(busy);
+            GPU.backend().release(firstSum);
+            GPU.backend().release(secondSum);
         }
     }
 }
