@@ -24,27 +24,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PlannedZooTest {
     private static final Map<String, int[]> LABELS = Map.of(ClassifierGraphs.LABELS, new int[] {3, 7});
 
-    /** LRN, maxout, average pooling, dropout and every activation not in the zoo models above. */
-    private static final String ODD_OPS = """
-            {"name": "odd_ops", "input": [3, 16, 16], "classes": 10, "body": [
-              {"type": "conv2d", "out": 8, "kernel": 3, "padding": 1},
-              {"type": "lrn", "size": 5, "alpha": 0.01},
-              {"type": "elu"},
-              {"type": "maxout", "pieces": 2},
-              {"type": "avg_pool2d", "kernel": 2},
-              {"type": "conv2d", "out": 8, "kernel": 3},
-              {"type": "batch_norm"},
-              {"type": "leaky_relu"},
-              {"type": "max_pool2d", "kernel": 2},
-              {"type": "flatten"},
-              {"type": "dropout", "p": 0.3},
-              {"type": "linear", "out": 12},
-              {"type": "tanh"},
-              {"type": "linear", "out": 12},
-              {"type": "sigmoid"},
-              {"type": "linear", "out": "classes"}
-            ]}""";
-
     @ParameterizedTest(name = "{0} at {1}x{1}, training {2}")
     @CsvSource({"resnet18, 32, true", "resnet18, 32, false", "mobilenet_v2, 32, true", "googlenet, 64, true",
         "shufflenet_v2_x0_5, 64, true"})
@@ -56,7 +35,7 @@ class PlannedZooTest {
 
     @Test
     void lrnMaxoutAndTheOtherActivationsTooInBothModes() {
-        Graph graph = trainingGraph(ModelSpecs.parse(ODD_OPS, "odd_ops.json"));
+        Graph graph = trainingGraph(OddOpsSpec.spec());
         for (boolean training : new boolean[] {true, false}) {
             PlannedRunComparison.assertPlannedEqualsReference(graph, ClassifierGraphs.trainingPlan(graph), LABELS,
                     Set.of(), training);

@@ -17,6 +17,7 @@ import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.core.train.FrozenParameters;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
+import dev.striate.models.OddOpsSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,27 +40,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * real depth on small inputs in a fraction of a second each.
  */
 class ZooKernelRunTest {
-    /** LRN, maxout, average pooling, dropout and the activations that no zoo model uses. */
-    private static final String ODD_OPS = """
-            {"name": "odd_ops", "input": [3, 16, 16], "classes": 10, "body": [
-              {"type": "conv2d", "out": 8, "kernel": 3, "padding": 1},
-              {"type": "lrn", "size": 5, "alpha": 0.01},
-              {"type": "elu"},
-              {"type": "maxout", "pieces": 2},
-              {"type": "avg_pool2d", "kernel": 2},
-              {"type": "conv2d", "out": 8, "kernel": 3},
-              {"type": "batch_norm"},
-              {"type": "leaky_relu"},
-              {"type": "max_pool2d", "kernel": 2},
-              {"type": "flatten"},
-              {"type": "dropout", "p": 0.3},
-              {"type": "linear", "out": 12},
-              {"type": "tanh"},
-              {"type": "linear", "out": 12},
-              {"type": "sigmoid"},
-              {"type": "linear", "out": "classes"}
-            ]}""";
-
     static Stream<Arguments> models() {
         return Stream.of(
                 Arguments.of("lenet5", 0),
@@ -206,7 +186,7 @@ class ZooKernelRunTest {
 
     /** The model alone, batch 2, 10 classes, at {@code size} x {@code size} (0: its spec's input). */
     static Graph modelGraph(String model, int size) {
-        ModelSpec spec = model.equals("odd_ops") ? ModelSpecs.parse(ODD_OPS, "odd_ops.json") : ModelSpecs.zoo(model);
+        ModelSpec spec = model.equals("odd_ops") ? OddOpsSpec.spec() : ModelSpecs.zoo(model);
         if (size > 0) {
             spec = spec.withInput(3, size, size);
         }
