@@ -1,20 +1,13 @@
 package dev.striate.cuda.standin;
 
 /**
- * A stand-in {@code libcuda.so.1} whose device is the host (as {@link StandIns#HOST_DRIVER}), with two streams that it
+ * A stand-in {@code libcuda.so.1} whose device is the host ({@link StandIns#HOST_DEVICE}), with two streams that it
  * tells apart: the first one made is named "compute", the second "copy". It appends every call that orders work
  * between them or with the host to the file named by {@code STANDIN_LOG}: host registrations, copies with their
  * stream, event records and waits, and synchronizations. Events are named e1, e2, ... in the order they are made.
  */
 final class CopyStreamDriver {
-    static final String SOURCE = """
-            #include <stdio.h>
-            #include <stdlib.h>
-            #include <string.h>
-            typedef unsigned long long CUdeviceptr;
-            static const size_t capacity = (size_t) 64 << 20;
-            static size_t used;
-            static int context_token;
+    static final String SOURCE = StandIns.HOST_DEVICE + """
             static int streams[2];
             static int streams_made, events_made;
             static FILE *log_file;
@@ -33,17 +26,6 @@ final class CopyStreamDriver {
                 return stream == &streams[0] ? "compute" : stream == &streams[1] ? "copy" : "an unknown stream";
             }
             static int known(void *stream) { return stream == &streams[0] || stream == &streams[1]; }
-            int cuDriverGetVersion(int *version) { *version = 13000; return 0; }
-            int cuInit(unsigned int flags) { return 0; }
-            int cuDeviceGetCount(int *count) { *count = 1; return 0; }
-            int cuDeviceGet(int *device, int ordinal) { *device = 0; return ordinal == 0 ? 0 : 101; }
-            int cuDeviceGetName(char *name, int length, int device) { snprintf(name, length, "Host stand-in"); return 0; }
-            int cuDeviceGetAttribute(int *value, int attribute, int device) { *value = attribute == 75 ? 9 : 0; return 0; }
-            int cuDeviceTotalMem_v2(size_t *bytes, int device) { *bytes = capacity; return 0; }
-            int cuGetErrorName(int error, const char **name) { *name = "CUDA_ERROR_STAND_IN"; return 0; }
-            int cuDevicePrimaryCtxRetain(void **context, int device) { *context = &context_token; return 0; }
-            int cuDevicePrimaryCtxRelease_v2(int device) { return 0; }
-            int cuCtxSetCurrent(void *context) { return context == &context_token ? 0 : 201; }
             int cuStreamCreate(void **stream, unsigned int flags) {
                 if (streams_made == 2) return 1;
                 *stream = &streams[streams_made++];
@@ -51,21 +33,6 @@ final class CopyStreamDriver {
             }
             int cuStreamSynchronize(void *stream) { say("synchronize %s", stream_name(stream)); return known(stream) ? 0 : 400; }
             int cuStreamDestroy_v2(void *stream) { return known(stream) ? 0 : 400; }
-            int cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
-                if (used + bytes > capacity) return 2;
-                size_t *block = malloc(bytes + 16);
-                block[0] = bytes;
-                used += bytes;
-                *pointer = (CUdeviceptr) (block + 2);
-                return 0;
-            }
-            int cuMemFree_v2(CUdeviceptr pointer) {
-                size_t *block = (size_t *) pointer - 2;
-                used -= block[0];
-                free(block);
-                return 0;
-            }
-            int cuMemGetInfo_v2(size_t *free, size_t *total) { *free = capacity - used; *total = capacity; return 0; }
             int cuMemsetD8Async(CUdeviceptr to, unsigned char value, size_t n, void *stream) {
                 memset((void *) to, value, n);
                 return known(stream) ? 0 : 400;

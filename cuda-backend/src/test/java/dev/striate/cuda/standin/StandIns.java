@@ -18,19 +18,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StandIns {
     /**
-     * A driver whose device is the host: 64 MiB of "device memory" from malloc, one context and one stream (checked
-     * whenever they come back), copies and fills as memcpy and loops, events that report 1.5 ms. Tests append their
-     * {@code cuModuleLoadData}, {@code cuModuleGetFunction} and {@code cuLaunchKernel}. Host registration succeeds
-     * and changes nothing (host memory is the device's here).
+     * A device that is the host, without streams: the driver's version, one GPU ("Host stand-in", compute capability
+     * 9.0, 64 MiB), one context (checked whenever it comes back), and "device memory" from malloc with its use
+     * counted. Drivers add their streams, copies, fills and events ({@link #HOST_DRIVER}, {@link CopyStreamDriver}).
      */
-    public static final String HOST_DRIVER = """
+    public static final String HOST_DEVICE = """
             #include <stdio.h>
             #include <stdlib.h>
             #include <string.h>
             typedef unsigned long long CUdeviceptr;
             static const size_t capacity = (size_t) 64 << 20;
             static size_t used;
-            static int context_token, stream_token;
+            static int context_token;
             int cuDriverGetVersion(int *version) { *version = 13000; return 0; }
             int cuInit(unsigned int flags) { return 0; }
             int cuDeviceGetCount(int *count) { *count = 1; return 0; }
@@ -45,9 +44,6 @@ public final class StandIns {
             int cuDevicePrimaryCtxRetain(void **context, int device) { *context = &context_token; return 0; }
             int cuDevicePrimaryCtxRelease_v2(int device) { return 0; }
             int cuCtxSetCurrent(void *context) { return context == &context_token ? 0 : 201; }
-            int cuStreamCreate(void **stream, unsigned int flags) { *stream = &stream_token; return 0; }
-            int cuStreamSynchronize(void *stream) { return stream == &stream_token ? 0 : 400; }
-            int cuStreamDestroy_v2(void *stream) { return stream == &stream_token ? 0 : 400; }
             int cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
                 if (used + bytes > capacity) return 2;
                 size_t *block = malloc(bytes + 16);
@@ -63,6 +59,19 @@ public final class StandIns {
                 return 0;
             }
             int cuMemGetInfo_v2(size_t *free, size_t *total) { *free = capacity - used; *total = capacity; return 0; }
+            """;
+
+    /**
+     * A driver whose device is the host ({@link #HOST_DEVICE}) with one stream (checked whenever it comes back),
+     * copies and fills as memcpy and loops, events that report 1.5 ms. Tests append their {@code cuModuleLoadData},
+     * {@code cuModuleGetFunction} and {@code cuLaunchKernel}. Host registration succeeds and changes nothing (host
+     * memory is the device's here).
+     */
+    public static final String HOST_DRIVER = HOST_DEVICE + """
+            static int stream_token;
+            int cuStreamCreate(void **stream, unsigned int flags) { *stream = &stream_token; return 0; }
+            int cuStreamSynchronize(void *stream) { return stream == &stream_token ? 0 : 400; }
+            int cuStreamDestroy_v2(void *stream) { return stream == &stream_token ? 0 : 400; }
             int cuMemsetD8Async(CUdeviceptr to, unsigned char value, size_t n, void *stream) {
                 memset((void *) to, value, n);
                 return stream == &stream_token ? 0 : 400;
@@ -91,7 +100,7 @@ public final class StandIns {
             int cuStreamWaitEvent(void *stream, void *event, unsigned int flags) { return stream == &stream_token ? 0 : 400; }
             int cuMemHostRegister_v2(void *p, size_t bytes, unsigned int flags) { return 0; }
             int cuMemHostUnregister(void *p) { return 0; }
-            """;
+                        """;
 
     private StandIns() {
     }
