@@ -3,10 +3,6 @@ package dev.striate.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.striate.core.backend.BackwardCall;
-import dev.striate.core.backend.ForwardCall;
-import dev.striate.core.backend.Kernel;
-import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.backend.TensorRole;
 import dev.striate.core.exec.Executor;
@@ -20,7 +16,6 @@ import dev.striate.core.op.Sigmoid;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
-import dev.striate.cpu.check.WrappedCpuBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -62,7 +57,8 @@ class StoredTypeTest {
             assertArrayEquals(new double[] {0.9525741268224334, 0.7310585786300049}, executor.read("loss"), 1e-12);
         }
         assertEquals(2, backend.conversions, "one conversion of x per forward");
-        assertEquals(List.of("relu reads [BF16] makes BF16", "loss reads [BF16] makes F32"), backend.signatures);
+        assertEquals(List.of("relu reads [BF16] makes BF16", "loss reads [BF16] makes F32"), backend.signatures.stream()
+                .map(s -> s.nodeName() + " reads " + s.inputTypes() + " makes " + s.outputType()).toList());
         assertEquals(List.of(DType.BF16, DType.F32), backend.activationTypes.subList(0, 2), "relu's, then loss's");
         assertEquals(List.of(DType.BF16), backend.inputCopies);
         // The gradients of loss (F32), relu and x (BF16), each allocated once.
@@ -73,8 +69,7 @@ class StoredTypeTest {
      * Keeps F32 values in BF16 except the sigmoid's (standing for the loss), and rounds to bf16 when converting.
      * The reference kernels compute in float64 whatever the type: what is checked is who allocates what.
      */
-    private static final class NarrowingBackend extends WrappedCpuBackend {
-        final List<String> signatures = new ArrayList<>();
+    private static final class NarrowingBackend extends SignatureRecordingBackend {
         final List<DType> inputCopies = new ArrayList<>();
         final List<DType> gradientTypes = new ArrayList<>();
         final List<DType> activationTypes = new ArrayList<>();
@@ -120,30 +115,6 @@ class StoredTypeTest {
                 default -> {
                 }
             }
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <O extends Op> Kernel<O> kernel(Class<O> opClass) {
-            Kernel<O> kernel = super.kernel(opClass);
-            return new Kernel<>() {
-                @Override
-                public Object prepare(O op, NodeSignature signature) {
-                    signatures.add(signature.nodeName() + " reads " + signature.inputTypes() + " makes "
-                            + signature.outputType());
-                    return kernel.prepare(op, signature);
-                }
-
-                @Override
-                public Object forward(O op, ForwardCall call) {
-                    return kernel.forward(op, call);
-                }
-
-                @Override
-                public void backward(O op, BackwardCall call) {
-                    kernel.backward(op, call);
-                }
-            };
         }
     }
 }
