@@ -43,8 +43,9 @@ public final class CudaBackend implements Backend {
     private final KernelDirectory directory;
     private final HostTransfers transfers;
 
-    CudaBackend(Precision precision, CudaDevice device, CudaDiagnosis libraries, Path cacheFolder) {
-        this.context = new DeviceContext(precision, device, libraries, cacheFolder);
+    CudaBackend(Precision precision, ActivationLayout layout, CudaDevice device, CudaDiagnosis libraries,
+                Path cacheFolder) {
+        this.context = new DeviceContext(precision, layout, device, libraries, cacheFolder);
         this.kernels = new BackendKernels(context);
         this.transfers = new HostTransfers(context);
         this.directory = new KernelDirectory(NAME, "dev.striate.cuda.kernel", CudaBackend.class.getClassLoader(),
@@ -87,9 +88,9 @@ public final class CudaBackend implements Backend {
     @Override
     public String description() {
         CudaDevice device = context.device();
-        return String.format(Locale.ROOT, "cuda:%d %s (sm_%d%d, %.1f GiB), %s", device.index(), device.name(),
+        return String.format(Locale.ROOT, "cuda:%d %s (sm_%d%d, %.1f GiB), %s%s", device.index(), device.name(),
                 device.computeMajor(), device.computeMinor(), device.totalMemory() / (double) (1L << 30),
-                context.precision().flagValue());
+                context.precision().flagValue(), context.layout() == ActivationLayout.NHWC ? ", channels-last" : "");
     }
 
     /** The device's whole memory: a model that needs more is refused before anything is allocated. */

@@ -57,8 +57,14 @@ public final class CudaBackendProvider implements BackendProvider {
                     + " machine has " + gpus + " GPU" + (gpus == 1 ? "" : "s") + " (cuda:0"
                     + (gpus > 1 ? " to cuda:" + (gpus - 1) : "") + ")");
         }
+        ActivationLayout layout;
         try {
-            return new CudaBackend(options.precision(), CudaDevice.open(options.deviceIndex()), diagnosis(),
+            layout = ActivationLayout.forWork(options.precision(), System.getenv(ActivationLayout.SETTING));
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        try {
+            return new CudaBackend(options.precision(), layout, CudaDevice.open(options.deviceIndex()), diagnosis(),
                     CacheFolder.ofThisUser());
         } catch (CudaException e) {
             throw new UserException("CUDA could not start on cuda:" + options.deviceIndex() + ": "

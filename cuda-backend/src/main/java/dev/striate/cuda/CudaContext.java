@@ -19,6 +19,14 @@ import jcuda.jcublas.cublasHandle;
 public interface CudaContext {
     Precision precision();
 
+    /** How this backend lays out rank-4 bf16 activations ({@link ActivationLayout}); NCHW in fp32 and tf32 work. */
+    ActivationLayout layout();
+
+    /** The layout {@code tensor} lies in: {@link #layout()} for a rank-4 BF16 tensor, NCHW for any other. */
+    default ActivationLayout layoutOf(Tensor tensor) {
+        return tensor.dtype() == DType.BF16 && layout().reorders(tensor.shape()) ? layout() : ActivationLayout.NCHW;
+    }
+
     /** The device pointer of a tensor of this backend. */
     Pointer pointer(Tensor tensor);
 
@@ -33,7 +41,8 @@ public interface CudaContext {
     /**
      * The {@code extern "C"} function {@code kernelName} of the CUDA C resource
      * {@code /dev/striate/cuda/kernels/<source>.cu}, compiled by NVRTC for this device on first use and cached on disk,
-     * in its variant for activations stored as {@code storage} (F32 or BF16: {@code act_t} in {@code storage.cuh}).
+     * in its variant for activations stored as {@code storage} (F32 or BF16: {@code act_t} in {@code storage.cuh}; bf16
+     * ones laid out as {@link #layout()} says: {@code layout.cuh}).
      */
     CUfunction function(String source, String kernelName, DType storage);
 

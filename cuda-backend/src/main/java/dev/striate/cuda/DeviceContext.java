@@ -36,6 +36,7 @@ import jcuda.runtime.cudaStream_t;
  */
 final class DeviceContext implements CudaContext {
     private final Precision precision;
+    private final ActivationLayout layout;
     private final CudaDevice device;
     private final CachingAllocator allocator;
     private final CudaDiagnosis libraries;
@@ -49,13 +50,15 @@ final class DeviceContext implements CudaContext {
     private long workspaceAddress;
     private long workspaceBytes;
 
-    DeviceContext(Precision precision, CudaDevice device, CudaDiagnosis libraries, Path cacheFolder) {
+    DeviceContext(Precision precision, ActivationLayout layout, CudaDevice device, CudaDiagnosis libraries,
+                  Path cacheFolder) {
         this.precision = precision;
+        this.layout = layout;
         this.device = device;
         this.allocator = new CachingAllocator(device);
         this.libraries = libraries;
         this.cacheFolder = cacheFolder;
-        this.modules = new KernelModules(device, libraries.found("NVRTC"), cacheFolder);
+        this.modules = new KernelModules(device, libraries.found("NVRTC"), cacheFolder, layout);
         this.registrations = new HostRegistrations(device);
         this.readback = new PinnedReadback(registrations);
     }
@@ -109,6 +112,11 @@ final class DeviceContext implements CudaContext {
     @Override
     public Precision precision() {
         return precision;
+    }
+
+    @Override
+    public ActivationLayout layout() {
+        return layout;
     }
 
     @Override

@@ -17,7 +17,8 @@ import jcuda.driver.JCudaDriver;
 /**
  * The CUDA backend's copies between the host's arrays and its tensors, on the compute stream: writes convert to the
  * tensor's stored type (bf16 rounded to nearest even, once, from the double), reads widen to doubles and wait for the
- * stream (several results with one wait).
+ * stream (several results with one wait). The host's arrays are in NCHW order; a channels-last tensor
+ * ({@link CudaContext#layoutOf}) is reordered on the way.
  */
 final class HostTransfers {
     private final DeviceContext context;
@@ -37,9 +38,10 @@ final class HostTransfers {
                 upload(destination, Pointer.to(floats));
             }
             case BF16 -> {
-                short[] halves = new short[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    halves[i] = HalfPrecision.toBf16Bits(values[i]);
+                double[] ordered = context.layoutOf(destination).toMemoryOrder(destination.shape(), values);
+                short[] halves = new short[ordered.length];
+                for (int i = 0; i < ordered.length; i++) {
+                    halves[i] = HalfPrecision.toBf16Bits(ordered[i]);
                 }
                 upload(destination, Pointer.to(halves));
             }
@@ -109,7 +111,7 @@ final class HostTransfers {
         check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(host), DevicePointer.at(context.address(source)), bytes,
                 context.stream()), "cuMemcpyDtoHAsync");
         context.device().synchronize();
-        return hostValues(source, MemorySegment.ofArray(host));
+        return logicalValues(source, MemorySegment.ofArray(host));
     }
 
     /**
@@ -135,12 +137,17 @@ final class HostTransfers {
         context.device().synchronize();
         List<double[]> values = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
-            values.add(hostValues(sources.get(i), host.asSlice(offsets[i])));
+            values.add(logicalValues(sources.get(i), host.asSlice(offsets[i])));
         }
         return values;
     }
 
-    /** A tensor's values copied into host memory (native byte order), widened to doubles. */
+    /** {@link #hostValues} in NCHW order. */
+    private double[] logicalValues(Tensor tensor, MemorySegment host) {
+        return context.layoutOf(tensor).toLogicalOrder(tensor.shape(), hostValues(tensor, host));
+    }
+
+    /** A tensor's values copied into host memory (native byte order), widened to doubles, in memory order. */
     private static double[] hostValues(Tensor tensor, MemorySegment host) {
         int n = Math.toIntExact(tensor.size());
         DType type = DeviceContext.buffer(tensor).dtype();

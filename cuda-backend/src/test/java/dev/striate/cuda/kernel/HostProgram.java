@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.striate.core.io.HalfPrecision;
 import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.nvrtc.KernelText;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -28,13 +30,17 @@ import java.util.regex.Pattern;
  * compiles them ({@link KernelText}: after the preludes), each source and storage variant in its own namespace
  * with C++ linkage, with {@code cuda_host.h} standing in for the CUDA built-ins; every tensor is a vector (bf16 ones of
  * 16-bit patterns), and each scenario (one recorded run) is a function that sets its inputs, replays its launches in
- * order and prints the tensors asked for as lines {@code "<label> v1 v2 ..."}.
+ * order and prints the tensors asked for as lines {@code "<label> v1 v2 ..."}. In a scenario of channels-last
+ * launches, rank-4 bf16 tensors are given and printed in NCHW order and held in NHWC order, as {@code HostTransfers}
+ * does on the GPU.
  */
 final class HostProgram {
     private static final Pattern DEFINE = Pattern.compile("^#define\\s+(\\w+)", Pattern.MULTILINE);
 
     private final Set<Variant> sources = new LinkedHashSet<>();
     private final StringBuilder scenarios = new StringBuilder();
+    /** Printed tensors held channels-last, by label: their shapes, to put them back in NCHW order. */
+    private final Map<String, Shape> channelsLast = new HashMap<>();
     private int scenarioCount;
 
     /**
@@ -54,11 +60,16 @@ final class HostProgram {
                   List<RecordingCudaContext.Launch> launches, Map<String, Tensor> printed) {
         Map<Tensor, String> names = new IdentityHashMap<>();
         StringBuilder body = new StringBuilder();
+        ActivationLayout layout = launches.stream().map(RecordingCudaContext.Launch::layout)
+                .filter(l -> l == ActivationLayout.NHWC).findAny().orElse(ActivationLayout.NCHW);
         for (Tensor tensor : device.allocated()) {
             String name = "t" + names.size();
             names.put(tensor, name);
             body.append("    std::vector<").append(cType(tensor.dtype())).append("> ").append(name);
             double[] values = initial.get(tensor);
+            if (values != null && tensor.dtype() == DType.BF16) {
+                values = layout.toMemoryOrder(tensor.shape(), values);
+            }
             List<Object> table = addressTables.get(tensor);
             if (table != null) {
                 body.append(" = {");
@@ -79,7 +90,7 @@ final class HostProgram {
             }
         }
         for (RecordingCudaContext.Launch launch : launches) {
-            Variant variant = new Variant(launch.source(), launch.storage());
+            Variant variant = new Variant(launch.source(), launch.storage(), launch.layout());
             sources.add(variant);
             body.append("    emulate_launch(").append(launch.blocks()).append(", ").append(launch.threadsPerBlock())
                     .append(", [&] { ").append(variant.namespace()).append("::").append(launch.kernel()).append("(");
@@ -89,6 +100,11 @@ final class HostProgram {
             }
             body.append("); });\n");
         }
+        printed.forEach((label, tensor) -> {
+            if (tensor.dtype() == DType.BF16 && layout.reorders(tensor.shape())) {
+                channelsLast.put(label, tensor.shape());
+            }
+        });
         printed.forEach((label, tensor) -> body.append(tensor.dtype() == DType.BF16 ? "    print_bf16_tensor(\""
                 : "    print_tensor(\"").append(label).append("\", ").append(names.get(tensor)).append(");\n"));
         scenarios.append("static void scenario").append(scenarioCount++).append("() {\n").append(body).append("}\n\n");
@@ -98,9 +114,10 @@ final class HostProgram {
         StringBuilder program = new StringBuilder("#include \"cuda_host.h\"\n\n");
         for (Variant variant : sources) {
             // The text NVRTC compiles, with C++ linkage so that both variants of a source can be in one program.
-            String text = KernelText.of(variant.source(), variant.storage()).replace("extern \"C\" ", "");
+            String text = KernelText.of(variant.source(), variant.storage(), variant.layout())
+                    .replace("extern \"C\" ", "");
             program.append("namespace ").append(variant.namespace()).append(" {\n").append(text)
-                    .append("\n}\n#undef STRIATE_BF16\n");
+                    .append("\n}\n#undef STRIATE_BF16\n#undef STRIATE_NHWC\n");
             // What follows is the program's own text again, for g++'s messages.
             long nextLine = program.chars().filter(c -> c == '\n').count() + 2;
             program.append("#line ").append(nextLine).append(" \"emulation.cpp\"\n");
@@ -134,7 +151,8 @@ final class HostProgram {
             for (int i = 2; i < fields.length; i++) {
                 values[i - 2] = printedDouble(fields[i]);
             }
-            results.put(label, values);
+            Shape shape = channelsLast.get(label);
+            results.put(label, shape == null ? values : ActivationLayout.NHWC.toLogicalOrder(shape, values));
         }
         return results;
     }
@@ -178,10 +196,11 @@ final class HostProgram {
         }
     }
 
-    /** A source compiled for one activation storage type, in its own C++ namespace. */
-    private record Variant(String source, DType storage) {
+    /** A source compiled for one activation storage type and layout, in its own C++ namespace. */
+    private record Variant(String source, DType storage, ActivationLayout layout) {
         String namespace() {
-            return "k_" + source + (storage == DType.BF16 ? "_bf16" : "");
+            return "k_" + source + (storage == DType.BF16 ? "_bf16" : "")
+                    + (layout == ActivationLayout.NHWC ? "_nhwc" : "");
         }
     }
 

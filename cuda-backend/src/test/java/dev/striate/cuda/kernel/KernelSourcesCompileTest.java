@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.striate.core.tensor.DType;
+import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.nvrtc.KernelText;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -21,12 +22,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every CUDA C source compiles to PTX with nvcc for Ampere and Hopper, with warnings as errors, in both activation
- * storage variants, as the very text NVRTC will compile on the GPU host ({@link KernelText}: the preludes,
+ * Every CUDA C source compiles to PTX with nvcc for Ampere and Hopper, with warnings as errors, in every variant
+ * (float; bf16 NCHW; bf16 channels-last), as the very text NVRTC will compile on the GPU host ({@link KernelText}: the preludes,
  * then the source); no source includes a header (NVRTC has none). Skipped, saying why, where there is no nvcc.
  */
 class KernelSourcesCompileTest {
     private static final Path NVCC = Path.of("/usr/local/bin/nvcc");
+    /** Every variant the backend compiles: float, bf16, and channels-last bf16. */
+    private static final List<List<Object>> VARIANTS = List.of(List.of(DType.F32, ActivationLayout.NCHW),
+            List.of(DType.BF16, ActivationLayout.NCHW), List.of(DType.BF16, ActivationLayout.NHWC));
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sm_80", "sm_90"})
@@ -42,9 +46,11 @@ class KernelSourcesCompileTest {
         List<String> variants = new ArrayList<>();
         for (Path source : sources) {
             String name = source.getFileName().toString().replace(".cu", "");
-            for (DType storage : List.of(DType.F32, DType.BF16)) {
-                String variant = KernelText.variantName(name, storage);
-                Path text = Files.writeString(output.resolve(variant + ".cu"), KernelText.of(name, storage));
+            for (List<Object> storageAndLayout : VARIANTS) {
+                DType storage = (DType) storageAndLayout.get(0);
+                ActivationLayout layout = (ActivationLayout) storageAndLayout.get(1);
+                String variant = KernelText.variantName(name, storage, layout);
+                Path text = Files.writeString(output.resolve(variant + ".cu"), KernelText.of(name, storage, layout));
                 command.add(text.toString());
                 variants.add(variant);
             }

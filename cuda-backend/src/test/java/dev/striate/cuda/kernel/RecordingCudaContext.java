@@ -4,6 +4,7 @@ import dev.striate.core.backend.Precision;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.ConvolutionAlgorithms;
 import dev.striate.cuda.cudnn.CudnnLibrary;
@@ -23,9 +24,16 @@ import jcuda.jcublas.cublasHandle;
  * available (JCublas2 loads its native on first use).
  */
 final class RecordingCudaContext implements CudaContext {
-    /** One launch of {@code kernel} in {@code source}'s variant for activations stored as {@code storage}. */
+    /**
+     * One launch of {@code kernel} in {@code source}'s variant for activations stored as {@code storage}, rank-4 ones
+     * laid out as {@code layout}.
+     */
     record Launch(String source, DType storage, String kernel, int blocks, int threadsPerBlock,
-                  List<Object> arguments) {
+                  List<Object> arguments, ActivationLayout layout) {
+        /** A launch of an NCHW variant. */
+        Launch(String source, DType storage, String kernel, int blocks, int threadsPerBlock, List<Object> arguments) {
+            this(source, storage, kernel, blocks, threadsPerBlock, arguments, ActivationLayout.NCHW);
+        }
     }
 
     private record Function(String source, String kernel, DType storage) {
@@ -40,17 +48,30 @@ final class RecordingCudaContext implements CudaContext {
     private final Map<CUfunction, Function> functions = new IdentityHashMap<>();
     private final List<Launch> launches = new ArrayList<>();
     private final Precision precision;
+    private final ActivationLayout layout;
     private final ConvolutionAlgorithms convolutionAlgorithms;
 
-    /** Convolution algorithms kept in memory only. */
+    /** Convolution algorithms kept in memory only; activations NCHW. */
     RecordingCudaContext(Precision precision) {
-        this.precision = precision;
-        this.convolutionAlgorithms = ConvolutionAlgorithms.inMemory(PLATFORM);
+        this(precision, ActivationLayout.NCHW);
     }
 
-    /** Convolution algorithms kept in this context's memory and in {@code algorithms}. */
+    /** Convolution algorithms kept in memory only; rank-4 bf16 activations laid out as {@code layout}. */
+    RecordingCudaContext(Precision precision, ActivationLayout layout) {
+        this(precision, layout, ConvolutionAlgorithms.inMemory(PLATFORM));
+    }
+
+    /** Convolution algorithms kept in this context's memory and in {@code algorithms}; activations NCHW. */
     RecordingCudaContext(Precision precision, ConvolutionAlgorithms algorithms) {
+        this(precision, ActivationLayout.NCHW, algorithms);
+    }
+
+    RecordingCudaContext(Precision precision, ActivationLayout layout, ConvolutionAlgorithms algorithms) {
+        if (layout == ActivationLayout.NHWC && precision != Precision.BF16) {
+            throw new IllegalArgumentException("channels-last activations are bf16 work's only");
+        }
         this.precision = precision;
+        this.layout = layout;
         this.convolutionAlgorithms = algorithms;
     }
 
@@ -73,6 +94,11 @@ final class RecordingCudaContext implements CudaContext {
     @Override
     public Precision precision() {
         return precision;
+    }
+
+    @Override
+    public ActivationLayout layout() {
+        return layout;
     }
 
     @Override
@@ -116,7 +142,8 @@ final class RecordingCudaContext implements CudaContext {
                 throw new AssertionError(f.kernel() + " was given a released tensor");
             }
         }
-        launches.add(new Launch(f.source(), f.storage(), f.kernel(), blocks, threadsPerBlock, List.of(arguments)));
+        launches.add(new Launch(f.source(), f.storage(), f.kernel(), blocks, threadsPerBlock, List.of(arguments),
+                f.storage() == DType.BF16 ? layout : ActivationLayout.NCHW));
     }
 
     @Override
