@@ -53,6 +53,21 @@ class PlannedBackwardTest {
                 PlanRequest.backward(graph.output(), graph.outputs()), c.labels(), floatInputs, c.training());
     }
 
+    /**
+     * The same with kernels that write a gradient whole when it is theirs alone so far: the first writer of each
+     * gradient gets it uninitialized (NaN), later writers add (fan-out, an input taken twice).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void freshGradientsGiveTheReferenceExecutorsResults(GradCheckCase c) {
+        Graph graph = c.graph();
+        Set<String> floatInputs = graph.inputs().stream()
+                .filter(in -> in.dtype() != DType.I32 && in.dtype() != DType.I64).map(GraphInput::name)
+                .collect(Collectors.toSet());
+        PlannedRunComparison.assertPlannedEqualsReference(graph,
+                PlanRequest.backward(graph.output(), graph.outputs()), c.labels(), floatInputs, c.training(), true);
+    }
+
     /** x → fc (linear) → relu → sum = relu + fc: add's backward reads nothing, so fc is freed after sum's forward. */
     private static Graph residual() {
         GraphBuilder b = new GraphBuilder();

@@ -33,6 +33,15 @@ class PlannedZooTest {
                 Set.of(), training);
     }
 
+    /** Residual fan-out (resnet18) and concat (googlenet) with kernels writing each gradient's first share whole. */
+    @ParameterizedTest(name = "{0} at {1}x{1}")
+    @CsvSource({"resnet18, 32", "googlenet, 64"})
+    void freshGradientsGiveTheReferenceExecutorsResults(String model, int size) {
+        Graph graph = trainingGraph(ModelSpecs.zoo(model).withInput(3, size, size));
+        PlannedRunComparison.assertPlannedEqualsReference(graph, ClassifierGraphs.trainingPlan(graph), LABELS,
+                Set.of(), true, true);
+    }
+
     @Test
     void lrnMaxoutAndTheOtherActivationsTooInBothModes() {
         Graph graph = trainingGraph(OddOpsSpec.spec());

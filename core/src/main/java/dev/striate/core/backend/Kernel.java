@@ -23,4 +23,13 @@ public interface Kernel<O extends Op> {
 
     /** Adds the gradients of the node's inputs and parameters (see {@link BackwardCall}). */
     void backward(O op, BackwardCall call);
+
+    /**
+     * Whether {@link #backward} writes every element of input {@code position}'s gradient, instead of adding into it,
+     * when the call marks it fresh ({@link BackwardCall#fresh}). An executor may then hand that gradient over
+     * uninitialized where this node is its first writer. False by default: the kernel always adds.
+     */
+    default boolean writesFreshInputGradient(O op, int position) {
+        return false;
+    }
 }

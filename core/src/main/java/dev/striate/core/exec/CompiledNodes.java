@@ -14,6 +14,7 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,13 +100,25 @@ final class CompiledNodes implements AutoCloseable {
     /** Runs the node's backward, adding into {@code inputGrads} and the store's parameter gradients. */
     void backward(Node node, List<Tensor> inputs, Tensor output, Tensor outputGrad, List<Tensor> inputGrads,
                   RunContext context, Object saved) {
+        backward(node, inputs, output, outputGrad, inputGrads, Collections.nCopies(inputGrads.size(), false), context,
+                saved);
+    }
+
+    /** As above, writing instead of adding the input gradients marked {@code fresh} ({@link BackwardCall}). */
+    void backward(Node node, List<Tensor> inputs, Tensor output, Tensor outputGrad, List<Tensor> inputGrads,
+                  List<Boolean> fresh, RunContext context, Object saved) {
         List<Tensor> paramGrads = new ArrayList<>();
         for (Parameter p : node.parameters()) {
             paramGrads.add(store.gradient(p.name()));
         }
         BackwardCall call = new BackwardCall(inputs, parameterValues(node), output, outputGrad, inputGrads, paramGrads,
-                context, nodeIds.get(node.name()), saved, prepared.get(node.name()));
+                context, nodeIds.get(node.name()), saved, prepared.get(node.name()), fresh);
         kernels.get(node.name()).backward(node.op(), call);
+    }
+
+    /** Whether the node's kernel writes input {@code position}'s gradient whole when told it is fresh. */
+    boolean writesFreshInputGradient(Node node, int position) {
+        return kernels.get(node.name()).writesFreshInputGradient(node.op(), position);
     }
 
     private List<Tensor> parameterValues(Node node) {

@@ -21,6 +21,9 @@ import java.util.Set;
  * when the node runs forward (uninitialised: its kernel writes it whole) and released after its last reader, each
  * gradient is allocated (zero-filled, as
  * {@link Backend#allocate} promises) at the first backward that adds into it and released after its node's backward.
+ * Where that first backward writes the gradient whole instead ({@link dev.striate.core.backend.Kernel#writesFreshInputGradient}:
+ * the node reads the value at one position only, and its kernel can), the gradient is allocated uninitialized and
+ * the call marks it fresh, so no step zero-fills and re-reads what the kernel is about to overwrite.
  * On a GPU the caching allocator hands the same blocks out again every step, so a step still asks the driver for
  * nothing. Only graph inputs and the {@link PlanRequest}'s kept values can be read after a step; a backward kernel gets
  * the values its op declares reading ({@link BackwardReads}) and, for the others, a tensor with their shape and no
@@ -117,31 +120,71 @@ public final class PlannedExecutor extends CompiledExecutor {
         List<Node> order = plan.backwardOrder();
         for (int j = 0; j < order.size(); j++) {
             int step = plan.forwardSteps() + j;
-            allocate(plan.bornAt(step));
+            Node node = order.get(j);
+            Set<String> fresh = allocateGradients(plan.bornAt(step), node);
             for (Lifetime born : plan.bornAt(step)) {
                 if (born.gradient() && born.name().equals(target)) {
                     backend.write(gradients.get(target), outputGradient);
                 }
             }
-            runBackward(order.get(j));
+            runBackward(node, fresh);
             release(plan.diesAfter(step));
         }
         lastForward = null;
     }
 
-    private void runBackward(Node node) {
+    /** {@code fresh}: the values whose gradients this node writes whole ({@link #allocateGradients}). */
+    private void runBackward(Node node, Set<String> fresh) {
         BackwardReads reads = BackwardReads.of(node.op());
         BackwardPlan backwardPlan = plan.backwardPlan();
         List<Tensor> nodeInputs = new ArrayList<>();
         List<Tensor> inputGrads = new ArrayList<>();
+        List<Boolean> freshGrads = new ArrayList<>();
         for (int position = 0; position < node.inputs().size(); position++) {
             String in = node.inputs().get(position);
             nodeInputs.add(reads.readsInput(position) ? alive(in) : withheld(in));
-            inputGrads.add(backwardPlan.wantsGradient(node, position) ? gradients.get(in) : null);
+            boolean wanted = backwardPlan.wantsGradient(node, position);
+            inputGrads.add(wanted ? gradients.get(in) : null);
+            freshGrads.add(wanted && fresh.contains(in));
         }
         Tensor output = reads.output() ? alive(node.name()) : withheld(node.name());
-        nodes.backward(node, nodeInputs, output, gradients.get(node.name()), inputGrads, lastForward,
+        nodes.backward(node, nodeInputs, output, gradients.get(node.name()), inputGrads, freshGrads, lastForward,
                 saved.get(node.name()));
+    }
+
+    /**
+     * Allocates the gradients born at {@code node}'s backward step: uninitialized where the node writes one whole
+     * ({@link #writesWhole}), returned as fresh; zero-filled otherwise.
+     */
+    private Set<String> allocateGradients(List<Lifetime> born, Node node) {
+        Set<String> fresh = new HashSet<>();
+        for (Lifetime l : born) {
+            if (l.gradient() && writesWhole(node, l.name())) {
+                gradients.put(l.name(), backend.allocateUninitialized(graph.shapeOf(l.name()), dtype(l.name()),
+                        TensorRole.ACTIVATION_GRADIENT));
+                fresh.add(l.name());
+            } else {
+                allocate(List.of(l));
+            }
+        }
+        return fresh;
+    }
+
+    /**
+     * Whether {@code node}'s backward writes the gradient of {@code value} whole: it takes the value at exactly one
+     * position whose gradient is wanted (a node taking it twice adds twice), and its kernel writes that one fresh.
+     */
+    private boolean writesWhole(Node node, String value) {
+        int position = -1;
+        for (int p = 0; p < node.inputs().size(); p++) {
+            if (node.inputs().get(p).equals(value) && plan.backwardPlan().wantsGradient(node, p)) {
+                if (position >= 0) {
+                    return false;
+                }
+                position = p;
+            }
+        }
+        return position >= 0 && nodes.writesFreshInputGradient(node, position);
     }
 
     @Override

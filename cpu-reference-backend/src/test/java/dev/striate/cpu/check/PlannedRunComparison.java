@@ -42,8 +42,21 @@ public final class PlannedRunComparison {
      */
     public static void assertPlannedEqualsReference(Graph graph, PlanRequest request, Map<String, int[]> labels,
                                                     Set<String> inputsNeedingGradient, boolean training) {
+        assertPlannedEqualsReference(graph, request, labels, inputsNeedingGradient, training, false);
+    }
+
+    /**
+     * As above; {@code freshWriting}: every kernel says it writes a gradient marked fresh whole
+     * ({@link PoisoningCpuBackend#writingFreshGradients}), so the executor hands each gradient's first writer an
+     * uninitialized (NaN) tensor, and at least one such gradient must occur in a step with a backward (unless every
+     * node takes one value twice, as x + x does: then each gradient has two shares and none is written whole).
+     */
+    public static void assertPlannedEqualsReference(Graph graph, PlanRequest request, Map<String, int[]> labels,
+                                                    Set<String> inputsNeedingGradient, boolean training,
+                                                    boolean freshWriting) {
         CpuBackend reference = new CpuBackend();
-        PoisoningCpuBackend poisoning = new PoisoningCpuBackend();
+        PoisoningCpuBackend poisoning = freshWriting ? PoisoningCpuBackend.writingFreshGradients()
+                : new PoisoningCpuBackend();
         try (ParameterStore expectedStore = ParameterStore.initialize(graph, reference, SEED);
              ParameterStore actualStore = ParameterStore.initialize(graph, poisoning, SEED)) {
             long storeValues = poisoning.peakLiveValues();
@@ -73,8 +86,15 @@ public final class PlannedRunComparison {
                 }
                 assertEquals(storeValues + ((PlannedExecutor) actual).plan().peakValues(), poisoning.peakLiveValues(),
                         "values alive at the fullest moment: the parameter store's and the plan's peak");
-                assertEquals((long) STEPS * graph.nodes().size(), poisoning.uninitializedAllocations(),
+                assertEquals((long) STEPS * graph.nodes().size(),
+                        poisoning.uninitializedAllocations() - poisoning.uninitializedGradients(),
                         "every node's output, each step, comes uninitialised (NaN here)");
+                if (!freshWriting) {
+                    assertEquals(0, poisoning.uninitializedGradients(), "gradients are zero-filled");
+                } else if (request.hasBackward() && graph.nodes().stream()
+                        .anyMatch(n -> Set.copyOf(n.inputs()).size() == n.inputs().size())) {
+                    assertTrue(poisoning.uninitializedGradients() > 0, "no gradient was handed over fresh");
+                }
             }
             assertEquals(actualStore.names().size() + actualStore.trainableNames().size(), poisoning.liveTensors(),
                     "a closed executor leaves only the parameter store allocated");

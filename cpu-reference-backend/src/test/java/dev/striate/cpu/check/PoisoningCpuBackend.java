@@ -1,6 +1,8 @@
 package dev.striate.cpu.check;
 
+import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.TensorRole;
+import dev.striate.core.op.Op;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
@@ -13,12 +15,30 @@ import java.util.Set;
  * reads it afterwards poisons a result, and a tensor released twice (or never allocated here) fails at once. It
  * counts the tensors alive and the most values alive at once, so a test sees what an executor leaks and holds.
  * {@code allocate} keeps the backend's zero-fill contract; {@code allocateUninitialized} hands out NaN, so a forward
- * kernel that reads its output before writing it (adds into it, say) poisons every result after it.
+ * kernel that reads its output before writing it (adds into it, say) poisons every result after it. Made
+ * {@link #writingFreshGradients}, every kernel writes a gradient marked fresh whole ({@link FreshWritingKernel}), so
+ * an executor may hand gradients over uninitialized too.
  */
 public final class PoisoningCpuBackend extends WrappedCpuBackend {
     private final Set<Tensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final boolean freshWriting;
     private long allocations;
     private long uninitializedAllocations;
+    private long uninitializedGradients;
+
+    /** Kernels that always add into gradients (the reference's). */
+    public PoisoningCpuBackend() {
+        this(false);
+    }
+
+    private PoisoningCpuBackend(boolean freshWriting) {
+        this.freshWriting = freshWriting;
+    }
+
+    /** Kernels that write a gradient the executor marks fresh instead of adding into it. */
+    public static PoisoningCpuBackend writingFreshGradients() {
+        return new PoisoningCpuBackend(true);
+    }
     private long liveValues;
     private long peakLiveValues;
 
@@ -42,7 +62,16 @@ public final class PoisoningCpuBackend extends WrappedCpuBackend {
         Tensor tensor = allocate(shape, dtype, role);
         delegate.fill(tensor, Double.NaN);
         uninitializedAllocations++;
+        if (role == TensorRole.ACTIVATION_GRADIENT) {
+            uninitializedGradients++;
+        }
         return tensor;
+    }
+
+    @Override
+    public <O extends Op> Kernel<O> kernel(Class<O> opClass) {
+        Kernel<O> reference = super.kernel(opClass);
+        return freshWriting ? new FreshWritingKernel<>(reference, delegate) : reference;
     }
 
     @Override
@@ -68,6 +97,11 @@ public final class PoisoningCpuBackend extends WrappedCpuBackend {
     /** Tensors allocated so far with {@link #allocateUninitialized} (NaN-filled). */
     public long uninitializedAllocations() {
         return uninitializedAllocations;
+    }
+
+    /** Of those, the activation gradients (handed over fresh to the kernel that writes them first). */
+    public long uninitializedGradients() {
+        return uninitializedGradients;
     }
 
     /** Tensors allocated so far. */
