@@ -51,11 +51,14 @@ public final class CudnnActivation implements AutoCloseable {
                 Cudnn.device(x), Cudnn.ZERO, tensor, Cudnn.device(y));
     }
 
-    /** dx += dy · f'(x). */
-    public void backward(long x, long y, long dy, long dx) {
+    /**
+     * dx += dy · f'(x), or dx = dy · f'(x) when not {@code accumulate} (beta 0: cuDNN then does not read dx, which may
+     * hold anything).
+     */
+    public void backward(long x, long y, long dy, long dx, boolean accumulate) {
         Cudnn.call(library, "cudnnActivationBackward", BACKWARD, library.handle(), activation, Cudnn.ONE, tensor,
-                Cudnn.device(y), tensor, Cudnn.device(dy), tensor, Cudnn.device(x), Cudnn.ONE, tensor,
-                Cudnn.device(dx));
+                Cudnn.device(y), tensor, Cudnn.device(dy), tensor, Cudnn.device(x),
+                accumulate ? Cudnn.ONE : Cudnn.ZERO, tensor, Cudnn.device(dx));
     }
 
     @Override

@@ -37,10 +37,11 @@ public final class CudnnLogSoftmax implements AutoCloseable {
                 Cudnn.ONE, tensor, Cudnn.device(x), Cudnn.ZERO, tensor, Cudnn.device(y));
     }
 
-    public void backward(long y, long dy, long dx) {
+    /** dx += the gradient through log softmax, or dx = it when not {@code accumulate} (beta 0: dx is not read). */
+    public void backward(long y, long dy, long dx, boolean accumulate) {
         Cudnn.call(library, "cudnnSoftmaxBackward", BACKWARD, library.handle(), SOFTMAX_LOG, MODE_CHANNEL,
-                Cudnn.ONE, tensor, Cudnn.device(y), tensor, Cudnn.device(dy), Cudnn.ONE, tensor,
-                Cudnn.device(dx));
+                Cudnn.ONE, tensor, Cudnn.device(y), tensor, Cudnn.device(dy), accumulate ? Cudnn.ONE : Cudnn.ZERO,
+                tensor, Cudnn.device(dx));
     }
 
     @Override

@@ -69,13 +69,19 @@ abstract class ActivationKernel<O extends Op> implements Kernel<O> {
         return null;
     }
 
-    /** dx += dy·f'(x) on cuDNN: fp32 and tf32 work only (ELU overrides this for bf16). */
+    /** dx += dy·f'(x) on cuDNN (dx = when fresh): fp32 and tf32 work only (ELU overrides this for bf16). */
     @Override
     public void backward(O op, BackwardCall call) {
         if (call.inputGrad() == null) {
             return;
         }
         ((CudnnActivation) call.prepared()).backward(context.address(call.input()), context.address(call.output()),
-                context.address(call.outputGrad()), context.address(call.inputGrad()));
+                context.address(call.outputGrad()), context.address(call.inputGrad()), !call.fresh(0));
+    }
+
+    /** Every path writes dx whole when told: cuDNN with beta 0, the NVRTC kernels with accumulate 0. */
+    @Override
+    public boolean writesFreshInputGradient(O op, int position) {
+        return true;
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * y = x_1 + ... + x_n; each input's gradient gets dL/dy added (twice for an input given twice, one launch after the
- * other on the stream, so fan-out accumulates without races).
+ * other on the stream, so fan-out accumulates without races), or copied into it where the call hands it over fresh.
  */
 public final class AddKernel implements Kernel<Add> {
     private final Launcher launcher;
@@ -32,10 +32,21 @@ public final class AddKernel implements Kernel<Add> {
 
     @Override
     public void backward(Add op, BackwardCall call) {
-        for (Tensor inputGrad : call.inputGrads()) {
-            if (inputGrad != null) {
+        for (int position = 0; position < call.inputGrads().size(); position++) {
+            Tensor inputGrad = call.inputGrads().get(position);
+            if (inputGrad == null) {
+                continue;
+            }
+            if (call.fresh(position)) {
+                launcher.copy(call.outputGrad(), inputGrad);
+            } else {
                 launcher.accumulate(call.outputGrad(), inputGrad);
             }
         }
+    }
+
+    @Override
+    public boolean writesFreshInputGradient(Add op, int position) {
+        return true;
     }
 }

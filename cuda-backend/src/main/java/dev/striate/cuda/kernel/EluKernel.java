@@ -43,6 +43,6 @@ public final class EluKernel extends ActivationKernel<Elu> {
         }
         long n = call.input().size();
         launcher.overElements("activation", "elu_backward", n, call.input(), call.outputGrad(), call.inputGrad(), n,
-                (float) op.alpha());
+                (float) op.alpha(), Launcher.accumulateFlag(call, 0));
     }
 }

@@ -1,5 +1,6 @@
 package dev.striate.cuda.kernel;
 
+import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
@@ -40,6 +41,14 @@ final class Launcher {
             }
         }
         return DType.F32;
+    }
+
+    /**
+     * The {@code int accumulate} argument of a backward kernel for input {@code position}'s gradient: 1 to add into
+     * it, 0 to write it whole without reading it, where the call hands it over fresh ({@link BackwardCall#fresh}).
+     */
+    static int accumulateFlag(BackwardCall call, int position) {
+        return call.fresh(position) ? 0 : 1;
     }
 
     /** destination = source, element by element. */

@@ -29,6 +29,11 @@ public final class LeakyReluKernel implements Kernel<LeakyRelu> {
         }
         long n = call.input().size();
         launcher.overElements("elementwise", "leaky_relu_backward", n, call.input(), call.outputGrad(),
-                call.inputGrad(), n, (float) op.slope());
+                call.inputGrad(), n, (float) op.slope(), Launcher.accumulateFlag(call, 0));
+    }
+
+    @Override
+    public boolean writesFreshInputGradient(LeakyRelu op, int position) {
+        return true;
     }
 }

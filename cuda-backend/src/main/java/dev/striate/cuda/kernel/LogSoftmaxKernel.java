@@ -58,10 +58,16 @@ public final class LogSoftmaxKernel implements Kernel<LogSoftmax> {
         Tensor y = call.output();
         if (y.dtype() == DType.BF16) {
             launcher.withBlocks("loss", "log_softmax_backward", y.shape().dim(0), y, call.outputGrad(),
-                    call.inputGrad(), y.shape().dim(1));
+                    call.inputGrad(), y.shape().dim(1), Launcher.accumulateFlag(call, 0));
         } else {
             ((CudnnLogSoftmax) call.prepared()).backward(context.address(y), context.address(call.outputGrad()),
-                    context.address(call.inputGrad()));
+                    context.address(call.inputGrad()), !call.fresh(0));
         }
+    }
+
+    /** Both paths write dx whole when told (beta 0 on cuDNN, accumulate 0 on {@code loss.cu}). */
+    @Override
+    public boolean writesFreshInputGradient(LogSoftmax op, int position) {
+        return true;
     }
 }

@@ -15,7 +15,7 @@ abstract class OutputDerivativeActivationKernel<O extends Op> extends Activation
         super(context);
     }
 
-    /** The {@code elementwise.cu} kernel (y, dy, dx, n) of the op: {@code relu_backward}, ... */
+    /** The {@code elementwise.cu} kernel (y, dy, dx, n, accumulate) of the op: {@code relu_backward}, ... */
     abstract String backwardKernel();
 
     @Override
@@ -25,6 +25,6 @@ abstract class OutputDerivativeActivationKernel<O extends Op> extends Activation
         }
         long n = call.output().size();
         launcher.overElements("elementwise", backwardKernel(), n, call.output(), call.outputGrad(), call.inputGrad(),
-                n);
+                n, Launcher.accumulateFlag(call, 0));
     }
 }

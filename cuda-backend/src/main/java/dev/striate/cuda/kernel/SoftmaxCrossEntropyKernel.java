@@ -56,6 +56,13 @@ public final class SoftmaxCrossEntropyKernel implements Kernel<SoftmaxCrossEntro
         Tensor logits = call.inputs().get(LOGITS);
         int rows = logits.shape().dim(0);
         launcher.withBlocks("loss", "softmax_cross_entropy_backward", rows, logits, call.inputs().get(LABELS),
-                call.outputGrad(), logitsGrad, rows, logits.shape().dim(1), (float) op.labelSmoothing());
+                call.outputGrad(), logitsGrad, rows, logits.shape().dim(1), (float) op.labelSmoothing(),
+                Launcher.accumulateFlag(call, LOGITS));
+    }
+
+    /** The logits' gradient is written whole when told (every row, every class); labels have none. */
+    @Override
+    public boolean writesFreshInputGradient(SoftmaxCrossEntropy op, int position) {
+        return position == LOGITS;
     }
 }

@@ -11,8 +11,9 @@
 //   tanh_forward(const act_t* x, act_t* y, long long n)      y = tanh(x)
 //   elu_forward(const act_t* x, act_t* y, long long n, float alpha)
 //       y = x for x > 0, alpha·(e^x - 1) otherwise (expm1f: accurate for x near 0)
-//   elu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n, float alpha)
-//       dx += dy · (x > 0 ? 1 : alpha·e^x), the reference's derivative (alpha at 0)
+//   elu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n, float alpha, int accumulate)
+//       dx += dy · (x > 0 ? 1 : alpha·e^x), the reference's derivative (alpha at 0); accumulate 0 writes dx instead
+//       (prior_gradient, block.cuh)
 
 // "v <= 0 ? 0 : v" rather than fmaxf, which would turn a NaN into 0.
 extern "C" __global__ void relu_forward(const act_t* x, act_t* y, long long n) {
@@ -44,9 +45,10 @@ extern "C" __global__ void elu_forward(const act_t* x, act_t* y, long long n, fl
     }
 }
 
-extern "C" __global__ void elu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n, float alpha) {
+extern "C" __global__ void elu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n, float alpha,
+                                        int accumulate) {
     GRID_STRIDE_LOOP(i, n) {
         float v = to_float(x[i]);
-        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (v > 0.0f ? 1.0f : alpha * expf(v)));
+        dx[i] = to_act(prior_gradient(dx, i, accumulate) + to_float(dy[i]) * (v > 0.0f ? 1.0f : alpha * expf(v)));
     }
 }

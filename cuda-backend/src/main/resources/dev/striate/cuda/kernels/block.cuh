@@ -7,6 +7,9 @@
 //   block_max(value, scratch)    the block's largest value, returned to every thread
 //       Every thread of the block must call them; scratch is THREADS floats of __shared__ memory, free again on return.
 //       A fixed tree, so the same values give the same result on every run.
+//   prior_gradient(dx, i, accumulate)   what a backward kernel adds its share to: dx[i] when accumulate is 1; 0 when
+//       it is 0, and then dx is not read: a fresh gradient (Java's BackwardCall.fresh) holds whatever its memory held,
+//       and this kernel is its first writer.
 
 #define THREADS 256
 
@@ -40,4 +43,8 @@ __device__ float block_max(float value, float* scratch) {
     float largest = scratch[0];
     __syncthreads();
     return largest;
+}
+
+__device__ __forceinline__ float prior_gradient(const act_t* dx, long long i, int accumulate) {
+    return accumulate ? to_float(dx[i]) : 0.0f;
 }

@@ -16,12 +16,14 @@
 //       gradient added into the fp32 master gradient)
 //   leaky_relu_forward(const act_t* x, act_t* y, long long n, float slope)
 //       y = x for x > 0, slope·x otherwise (cuDNN has no leaky ReLU)
-//   leaky_relu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n, float slope)
+//   The backward kernels below take a last argument int accumulate: 1 adds into dx, 0 writes dx without reading it
+//   (prior_gradient, block.cuh).
+//   leaky_relu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n, float slope, int accumulate)
 //       dx += dy · (x > 0 ? 1 : slope), the reference's derivative (slope at 0)
-//   relu_backward(const act_t* y, const act_t* dy, act_t* dx, long long n)      dx += dy · (y > 0 ? 1 : 0)
-//   relu6_backward(const act_t* y, const act_t* dy, act_t* dx, long long n)     dx += dy · (0 < y < 6 ? 1 : 0)
-//   sigmoid_backward(const act_t* y, const act_t* dy, act_t* dx, long long n)   dx += dy · y·(1 - y)
-//   tanh_backward(const act_t* y, const act_t* dy, act_t* dx, long long n)      dx += dy · (1 - y²)
+//   relu_backward(const act_t* y, const act_t* dy, act_t* dx, long long n, int accumulate)  dx += dy · (y > 0 ? 1 : 0)
+//   relu6_backward(y, dy, dx, n, accumulate)     dx += dy · (0 < y < 6 ? 1 : 0)
+//   sigmoid_backward(y, dy, dx, n, accumulate)   dx += dy · y·(1 - y)
+//   tanh_backward(y, dy, dx, n, accumulate)      dx += dy · (1 - y²)
 //       The derivative read off the output y alone, as the reference does, so x can be freed after forward
 //       (cudnnActivationBackward needs x too). y > 0 exactly where x > 0, and 0 < y < 6 where 0 < x < 6: the
 //       reference's 0 at the kinks x = 0 and x = 6 (bf16 rounding keeps 6 exactly 6 and a positive y positive).
@@ -75,35 +77,35 @@ extern "C" __global__ void leaky_relu_forward(const act_t* x, act_t* y, long lon
 }
 
 extern "C" __global__ void leaky_relu_backward(const act_t* x, const act_t* dy, act_t* dx, long long n,
-                                               float slope) {
+                                               float slope, int accumulate) {
     GRID_STRIDE_LOOP(i, n) {
-        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (to_float(x[i]) > 0.0f ? 1.0f : slope));
+        dx[i] = to_act(prior_gradient(dx, i, accumulate) + to_float(dy[i]) * (to_float(x[i]) > 0.0f ? 1.0f : slope));
     }
 }
 
-extern "C" __global__ void relu_backward(const act_t* y, const act_t* dy, act_t* dx, long long n) {
+extern "C" __global__ void relu_backward(const act_t* y, const act_t* dy, act_t* dx, long long n, int accumulate) {
     GRID_STRIDE_LOOP(i, n) {
-        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (to_float(y[i]) > 0.0f ? 1.0f : 0.0f));
+        dx[i] = to_act(prior_gradient(dx, i, accumulate) + to_float(dy[i]) * (to_float(y[i]) > 0.0f ? 1.0f : 0.0f));
     }
 }
 
-extern "C" __global__ void relu6_backward(const act_t* y, const act_t* dy, act_t* dx, long long n) {
+extern "C" __global__ void relu6_backward(const act_t* y, const act_t* dy, act_t* dx, long long n, int accumulate) {
     GRID_STRIDE_LOOP(i, n) {
         float v = to_float(y[i]);
-        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (v > 0.0f && v < 6.0f ? 1.0f : 0.0f));
+        dx[i] = to_act(prior_gradient(dx, i, accumulate) + to_float(dy[i]) * (v > 0.0f && v < 6.0f ? 1.0f : 0.0f));
     }
 }
 
-extern "C" __global__ void sigmoid_backward(const act_t* y, const act_t* dy, act_t* dx, long long n) {
+extern "C" __global__ void sigmoid_backward(const act_t* y, const act_t* dy, act_t* dx, long long n, int accumulate) {
     GRID_STRIDE_LOOP(i, n) {
         float v = to_float(y[i]);
-        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (v * (1.0f - v)));
+        dx[i] = to_act(prior_gradient(dx, i, accumulate) + to_float(dy[i]) * (v * (1.0f - v)));
     }
 }
 
-extern "C" __global__ void tanh_backward(const act_t* y, const act_t* dy, act_t* dx, long long n) {
+extern "C" __global__ void tanh_backward(const act_t* y, const act_t* dy, act_t* dx, long long n, int accumulate) {
     GRID_STRIDE_LOOP(i, n) {
         float v = to_float(y[i]);
-        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * (1.0f - v * v));
+        dx[i] = to_act(prior_gradient(dx, i, accumulate) + to_float(dy[i]) * (1.0f - v * v));
     }
 }

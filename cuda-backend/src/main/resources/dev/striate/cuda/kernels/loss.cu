@@ -6,16 +6,17 @@
 //
 //   log_softmax_forward(const act_t* x, act_t* y, int K)
 //       N blocks, one per row: y[n, k] = x[n, k] - log Σ_j e^(x[n, j]).
-//   log_softmax_backward(const act_t* y, const act_t* dy, act_t* dx, int K)
-//       N blocks, one per row: dx[n, k] += dy[n, k] - e^(y[n, k]) · Σ_j dy[n, j].
+//   log_softmax_backward(const act_t* y, const act_t* dy, act_t* dx, int K, int accumulate)
+//       N blocks, one per row: dx[n, k] += dy[n, k] - e^(y[n, k]) · Σ_j dy[n, j]; accumulate 0 writes dx instead
+//       (prior_gradient, block.cuh).
 //   softmax_cross_entropy_forward(const act_t* logits, const int* labels, float* loss, int N, int K,
 //                                 float smoothing)
 //       ONE block: L = (1/N) Σ_n Σ_k -t_nk · log p_nk with t_nk = (1-ε)·[k = label_n] + ε/K; the rows are taken in
 //       order, each by the whole block, so the sum is deterministic; loss[0] = L. A label outside [0, K) makes the
 //       loss NaN (the host validates labels on load).
 //   softmax_cross_entropy_backward(const act_t* logits, const int* labels, const float* lossGrad,
-//                                  act_t* dlogits, int N, int K, float smoothing)
-//       N blocks, one per row: dlogits[n, k] += lossGrad[0] / N · (p_nk - t_nk).
+//                                  act_t* dlogits, int N, int K, float smoothing, int accumulate)
+//       N blocks, one per row: dlogits[n, k] += lossGrad[0] / N · (p_nk - t_nk); accumulate 0 writes it instead.
 
 // log Σ_k e^(x_k) of one row, computed as max + log Σ e^(x - max).
 __device__ float row_log_sum_exp(const act_t* row, int K, float* scratch) {
@@ -44,7 +45,7 @@ extern "C" __global__ void log_softmax_forward(const act_t* x, act_t* y, int K) 
     }
 }
 
-extern "C" __global__ void log_softmax_backward(const act_t* y, const act_t* dy, act_t* dx, int K) {
+extern "C" __global__ void log_softmax_backward(const act_t* y, const act_t* dy, act_t* dx, int K, int accumulate) {
     __shared__ float scratch[THREADS];
     long long start = (long long) blockIdx.x * K;
     float localSum = 0.0f;
@@ -54,7 +55,7 @@ extern "C" __global__ void log_softmax_backward(const act_t* y, const act_t* dy,
     float sumGrad = block_sum(localSum, scratch);
     for (int k = threadIdx.x; k < K; k += THREADS) {
         long long i = start + k;
-        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) - expf(to_float(y[i])) * sumGrad);
+        dx[i] = to_act(prior_gradient(dx, i, accumulate) + to_float(dy[i]) - expf(to_float(y[i])) * sumGrad);
     }
 }
 
@@ -81,7 +82,8 @@ extern "C" __global__ void softmax_cross_entropy_forward(const act_t* logits, co
 }
 
 extern "C" __global__ void softmax_cross_entropy_backward(const act_t* logits, const int* labels, const float* lossGrad,
-                                                          act_t* dlogits, int N, int K, float smoothing) {
+                                                          act_t* dlogits, int N, int K, float smoothing,
+                                                          int accumulate) {
     __shared__ float scratch[THREADS];
     int n = blockIdx.x;
     const act_t* row = logits + (long long) n * K;
@@ -91,6 +93,7 @@ extern "C" __global__ void softmax_cross_entropy_backward(const act_t* logits, c
     for (int k = threadIdx.x; k < K; k += THREADS) {
         float probability = expf(to_float(row[k]) - logSumExp);
         long long i = (long long) n * K + k;
-        dlogits[i] = to_act(to_float(dlogits[i]) + factor * (probability - smoothed_target(k, label, K, smoothing)));
+        dlogits[i] = to_act(prior_gradient(dlogits, i, accumulate)
+                            + factor * (probability - smoothed_target(k, label, K, smoothing)));
     }
 }

@@ -19,8 +19,10 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,9 +66,29 @@ class KernelLaunchTest {
         checkRun(gradCase, Precision.BF16);
     }
 
+    /**
+     * With gradients handed to their first writers fresh where the executor would: a cuDNN call may scale a gradient
+     * by beta 0 only where it is fresh, and only once (its first writer); every other gradient it adds into
+     * ({@link FreshGradientCallsTest} shows the fresh ones do get beta 0).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void freshGradientsAloneAreWrittenWithBetaZero(GradCheckCase gradCase) {
+        checkRun(gradCase, Precision.FP32, true);
+    }
+
     private static void checkRun(GradCheckCase gradCase, Precision precision) {
+        checkRun(gradCase, precision, false);
+    }
+
+    private static void checkRun(GradCheckCase gradCase, Precision precision, boolean freshWriting) {
         RecordingCudaContext context = new RecordingCudaContext(precision);
         KernelRun run = new KernelRun(context, gradCase.graph());
+        if (freshWriting) {
+            run.writingFreshGradients();
+        }
+        Set<Long> fresh = new HashSet<>();
+        run.freshGradients().forEach(name -> fresh.add(context.device().address(run.gradient(name))));
         int tensorsBefore = context.device().liveCount();
         run.run(gradCase.training() ? RunContext.training(7, 3) : RunContext.evaluation());
 
@@ -80,7 +102,13 @@ class KernelLaunchTest {
                 long result = ((MemorySegment) call.arguments().get(beta.result())).address();
                 if (run.isGradient(result)) {
                     float value = ((MemorySegment) call.arguments().get(beta.beta())).get(ValueLayout.JAVA_FLOAT, 0);
-                    assertEquals(1f, value, call.symbol() + " must add into the gradient");
+                    if (value == 0f) {
+                        // Once per fresh gradient, by its first writer: later writers add.
+                        assertTrue(fresh.remove(result), call.symbol() + " writes (beta 0) a gradient that is not"
+                                + " fresh, or a fresh one a second time");
+                    } else {
+                        assertEquals(1f, value, call.symbol() + " must add into the gradient");
+                    }
                 }
             }
         }

@@ -19,15 +19,20 @@ import dev.striate.cuda.StoredTypes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * Runs a graph's CUDA kernels on a {@link RecordingCudaContext}: every tensor allocated, each node prepared, run
- * forward, then backward in reverse order with every gradient wanted, then once more with none wanted. Linear nodes
+ * forward, then backward in reverse order with every gradient wanted, then once more with none wanted. Made
+ * {@link #writingFreshGradients()}, the first backward hands each gradient's first writer that gradient fresh where
+ * the planned executor would ({@link BackwardCall#fresh}: the node takes the value once and its kernel writes it
+ * whole); otherwise every gradient is added into. Linear nodes
  * are left out (cuBLAS needs its native library) unless cuBLAS calls to record them on are given. Nothing is
  * computed; the context records what would run.
  * Values and their gradients are kept in the type the CUDA backend keeps them in for the context's precision
@@ -46,6 +51,7 @@ final class KernelRun {
     private final Map<Class<?>, Kernel<Op>> kernels = new HashMap<>();
     /** Where Linear nodes' GEMMs go; null: Linear nodes are left out. */
     private final CublasCalls cublas;
+    private boolean freshWriting;
 
     KernelRun(RecordingCudaContext context, Graph graph) {
         this(context, graph, null);
@@ -77,6 +83,42 @@ final class KernelRun {
         gradients.put(name, stored.isFloatingPoint() ? context.device().allocate(shape, stored) : null);
     }
 
+    /** The first backward hands gradients to their first writers fresh ({@link #freshGradients()}). */
+    KernelRun writingFreshGradients() {
+        freshWriting = true;
+        return this;
+    }
+
+    /**
+     * The values whose gradients the first backward hands over fresh: none unless {@link #writingFreshGradients()};
+     * else, in backward order, each value's first writer where it takes the value at one position only and its
+     * kernel writes that gradient whole. Their tensors may hold anything before (NaN in the emulation).
+     */
+    Set<String> freshGradients() {
+        Set<String> fresh = new HashSet<>();
+        if (!freshWriting) {
+            return fresh;
+        }
+        Set<String> written = new HashSet<>();
+        for (Node node : nodesRun().reversed()) {
+            for (int position = 0; position < node.inputs().size(); position++) {
+                String in = node.inputs().get(position);
+                if (gradients.get(in) != null && !written.contains(in)
+                        && Collections.frequency(node.inputs(), in) == 1
+                        && kernel(node.op()).writesFreshInputGradient(node.op(), position)) {
+                    fresh.add(in);
+                }
+            }
+            written.addAll(node.inputs());
+        }
+        return fresh;
+    }
+
+    /** The nodes this run runs: all but Linear ones without cuBLAS calls to record them on. */
+    private List<Node> nodesRun() {
+        return graph.nodes().stream().filter(n -> cublas != null || !(n.op() instanceof Linear)).toList();
+    }
+
     /** Prepares, runs forward and backward (all gradients, then none), and closes the preparations. */
     void run(RunContext run) {
         run(run, null);
@@ -96,8 +138,7 @@ final class KernelRun {
      * each node as its forward has been recorded; returns the nodes run.
      */
     List<Node> forward(RunContext run, Consumer<Node> afterForward) {
-        List<Node> nodes = graph.nodes().stream().filter(n -> cublas != null || !(n.op() instanceof Linear))
-                .toList();
+        List<Node> nodes = nodesRun();
         for (Node node : nodes) {
             Kernel<Op> kernel = kernel(node.op());
             prepared.put(node.name(), kernel.prepare(node.op(), signature(node)));
@@ -109,11 +150,18 @@ final class KernelRun {
     }
 
     private void run(RunContext run, Function<Op, BackwardReads> declared) {
+        Set<String> fresh = freshGradients();
         List<Node> nodes = forward(run, node -> { });
         for (boolean wanted : new boolean[] {true, false}) {
+            Set<String> written = new HashSet<>();
             for (Node node : nodes.reversed()) {
                 List<Tensor> inputGrads = new ArrayList<>();
-                node.inputs().forEach(in -> inputGrads.add(wanted ? gradients.get(in) : null));
+                List<Boolean> freshGrads = new ArrayList<>();
+                for (String in : node.inputs()) {
+                    inputGrads.add(wanted ? gradients.get(in) : null);
+                    freshGrads.add(wanted && fresh.contains(in) && !written.contains(in));
+                }
+                written.addAll(node.inputs());
                 List<Tensor> paramGrads = wanted ? paramGradients.get(node.name())
                         : new ArrayList<>(Collections.nCopies(node.parameters().size(), null));
                 BackwardReads reads = declared == null ? null : declared.apply(node.op());
@@ -129,7 +177,7 @@ final class KernelRun {
                 }
                 kernel(node.op()).backward(node.op(), new BackwardCall(inputs, params.get(node.name()), output,
                         gradients.get(node.name()), inputGrads, paramGrads, run, nodeId(node), saved.get(node.name()),
-                        prepared.get(node.name())));
+                        prepared.get(node.name()), freshGrads));
             }
         }
         for (Object preparation : prepared.values()) {

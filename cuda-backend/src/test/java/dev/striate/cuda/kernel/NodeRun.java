@@ -59,9 +59,14 @@ final class NodeRun {
 
     /** Forward, then backward with dx and every parameter gradient wanted, then closes the preparation. */
     void run(RunContext run) {
+        run(run, false);
+    }
+
+    /** As {@link #run(RunContext)}, dx handed to backward fresh ({@link BackwardCall#fresh}) if {@code freshDx}. */
+    void run(RunContext run, boolean freshDx) {
         Object saved = kernel.forward(op, new ForwardCall(List.of(x), params, y, run, 1, prepared));
         kernel.backward(op, new BackwardCall(List.of(x), params, y, dy, List.of(dx), paramGrads, run, 1, saved,
-                prepared));
+                prepared, List.of(freshDx)));
         if (prepared instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

@@ -58,6 +58,14 @@ class StorageEmulationTest {
         initial.put(y, new double[] {2, 2});
         initial.put(dy, new double[] {0x1p-9, 3 * 0x1p-9});
         initial.put(dx, new double[] {1, 1});
+        // The same written fresh (accumulate 0) over NaN, as an uninitialized gradient may hold: dx = dy·1 exactly,
+        // the NaN never read; y = -1 gives 0.
+        Tensor freshY = device.allocate(Shape.of(3), DType.BF16);
+        Tensor freshDy = device.allocate(Shape.of(3), DType.BF16);
+        Tensor freshDx = device.allocate(Shape.of(3), DType.BF16);
+        initial.put(freshY, new double[] {2, 2, -1});
+        initial.put(freshDy, new double[] {0x1p-9, 3 * 0x1p-9, 5});
+        initial.put(freshDx, new double[] {NAN, NAN, NAN});
 
         Tensor filled = device.allocate(Shape.of(3), DType.BF16);
         // The float variant of the same source in the same program: copies 1 + 2^-8 without rounding.
@@ -67,12 +75,13 @@ class StorageEmulationTest {
                 launch("cast_f32_to_storage", source, stored, n),
                 launch("cast_storage_to_f32", stored, widened, n),
                 launch("accumulate_storage_into_f32", gradient, master, 1L),
-                launch("relu_backward", y, dy, dx, 2L),
+                launch("relu_backward", y, dy, dx, 2L, 1),
+                launch("relu_backward", freshY, freshDy, freshDx, 3L, 0),
                 launch("fill_act", filled, 3L, 0.1f),
                 new RecordingCudaContext.Launch("elementwise", DType.F32, "copy_act", 1, Launcher.THREADS,
                         List.of(source, copied, n))),
                 Map.of("cast stored", stored, "cast widened", widened, "accumulate master", master,
-                        "relu dx", dx, "fill bf16", filled, "copy f32", copied));
+                        "relu dx", dx, "fresh dx", freshDx, "fill bf16", filled, "copy f32", copied));
         Map<String, double[]> emulated = program.buildAndRun(work);
 
         double[] expected = {1, 1.015625, 1.0078125, -1.5, 0.10009765625, Double.POSITIVE_INFINITY, NAN};
@@ -80,6 +89,7 @@ class StorageEmulationTest {
         assertBitsEqual(expected, emulated.get("cast widened"));
         assertBitsEqual(new double[] {1.5078125}, emulated.get("accumulate master"));
         assertBitsEqual(new double[] {1, 1.0078125}, emulated.get("relu dx"));
+        assertBitsEqual(new double[] {0x1p-9, 3 * 0x1p-9, 0}, emulated.get("fresh dx"));
         assertBitsEqual(new double[] {0.10009765625, 0.10009765625, 0.10009765625}, emulated.get("fill bf16"));
         assertEquals(1 + 0x1p-8, emulated.get("copy f32")[0], 0.0, "the float variant keeps 1 + 2^-8");
     }

@@ -1,0 +1,134 @@
+package dev.striate.cuda.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.striate.core.backend.Kernel;
+import dev.striate.core.backend.Precision;
+import dev.striate.core.backend.RunContext;
+import dev.striate.core.check.GradCheckCase;
+import dev.striate.core.check.GradCheckSuite;
+import dev.striate.core.op.Elu;
+import dev.striate.core.op.LeakyRelu;
+import dev.striate.core.op.LogSoftmax;
+import dev.striate.core.op.Op;
+import dev.striate.core.op.Relu;
+import dev.striate.core.op.Relu6;
+import dev.striate.core.op.Sigmoid;
+import dev.striate.core.op.Tanh;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import dev.striate.cuda.CudaContext;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The kernels that write a gradient whole when it is handed over fresh ({@code BackwardCall.fresh}) give cuDNN beta 0
+ * and their NVRTC kernels {@code accumulate} 0 for it, and beta 1 / accumulate 1 otherwise; an input taken twice is
+ * never fresh. What the kernels then compute is checked by the host emulation of the gradient-check cases.
+ */
+class FreshGradientCallsTest {
+    private static final Shape SHAPE = Shape.of(2, 3, 2, 2);
+
+    @ParameterizedTest(name = "fresh {0}")
+    @ValueSource(booleans = {true, false})
+    void cudnnActivationBackwardScalesDxByBetaZeroOnlyWhenFresh(boolean fresh) {
+        RecordingCudaContext context = new RecordingCudaContext(Precision.FP32);
+        NodeRun node = new NodeRun(context, new EluKernel(context), new Elu(1.0), SHAPE, DType.F32);
+        node.run(RunContext.training(1, 1), fresh);
+        assertBeta(node, "cudnnActivationBackward", 9, 11, fresh);
+    }
+
+    @ParameterizedTest(name = "fresh {0}")
+    @ValueSource(booleans = {true, false})
+    void cudnnLogSoftmaxBackwardScalesDxByBetaZeroOnlyWhenFresh(boolean fresh) {
+        RecordingCudaContext context = new RecordingCudaContext(Precision.FP32);
+        NodeRun node = new NodeRun(context, new LogSoftmaxKernel(context), new LogSoftmax(), Shape.of(2, 5),
+                DType.F32);
+        node.run(RunContext.training(1, 1), fresh);
+        assertBeta(node, "cudnnSoftmaxBackward", 8, 10, fresh);
+    }
+
+    private static void assertBeta(NodeRun node, String symbol, int beta, int dx, boolean fresh) {
+        FakeCudnn.Call call = node.context.cudnnCalls().stream().filter(c -> c.symbol().equals(symbol)).findFirst()
+                .orElseThrow();
+        assertEquals(node.address(node.dx), ((MemorySegment) call.arguments().get(dx)).address(), "dx");
+        assertEquals(fresh ? 0f : 1f, ((MemorySegment) call.arguments().get(beta)).get(ValueLayout.JAVA_FLOAT, 0),
+                symbol + "'s beta");
+    }
+
+    static Stream<Arguments> nvrtcBackwards() {
+        return Stream.of(
+                Arguments.of(new Relu(), (Function<CudaContext, Kernel<?>>) ReluKernel::new, "relu_backward", SHAPE),
+                Arguments.of(new Relu6(), (Function<CudaContext, Kernel<?>>) Relu6Kernel::new, "relu6_backward",
+                        SHAPE),
+                Arguments.of(new Sigmoid(), (Function<CudaContext, Kernel<?>>) SigmoidKernel::new,
+                        "sigmoid_backward", SHAPE),
+                Arguments.of(new Tanh(), (Function<CudaContext, Kernel<?>>) TanhKernel::new, "tanh_backward", SHAPE),
+                Arguments.of(new LeakyRelu(0.1), (Function<CudaContext, Kernel<?>>) LeakyReluKernel::new,
+                        "leaky_relu_backward", SHAPE),
+                Arguments.of(new Elu(0.5), (Function<CudaContext, Kernel<?>>) EluKernel::new, "elu_backward", SHAPE),
+                Arguments.of(new LogSoftmax(), (Function<CudaContext, Kernel<?>>) LogSoftmaxKernel::new,
+                        "log_softmax_backward", Shape.of(2, 5)));
+    }
+
+    /** bf16 work runs these on NVRTC kernels: the last argument is accumulate, 0 exactly when dx is fresh. */
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("nvrtcBackwards")
+    void nvrtcBackwardsAccumulateUnlessFresh(Op op, Function<CudaContext, Kernel<?>> make, String backward,
+                                             Shape shape) {
+        for (boolean fresh : new boolean[] {true, false}) {
+            RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
+            Kernel<?> kernel = make.apply(context);
+            NodeRun node = new NodeRun(context, kernel, op, shape, DType.BF16);
+            node.run(RunContext.training(1, 1), fresh);
+            RecordingCudaContext.Launch launch = context.launches().stream()
+                    .filter(l -> l.kernel().equals(backward)).findFirst().orElseThrow();
+            List<Object> arguments = launch.arguments();
+            assertSame(node.dx, arguments.get(2), backward + " writes dx");
+            assertEquals(fresh ? 0 : 1, arguments.getLast(), backward + "'s accumulate, fresh " + fresh);
+        }
+    }
+
+    @Test
+    void addCopiesIntoFreshGradientsAndAddsIntoAnInputTakenTwice() {
+        assertEquals(List.of("copy_act", "copy_act"), backwardLaunches("add", "two inputs"));
+        assertEquals(List.of("accumulate_act", "accumulate_act"),
+                backwardLaunches("add", "same input twice (fan-out accumulates)"));
+    }
+
+    @Test
+    void softmaxCrossEntropyWritesTheLogitsGradientWhenFresh() {
+        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
+        GradCheckCase loss = GradCheckSuite.cases().stream().filter(c -> c.op().equals("softmax_cross_entropy"))
+                .findFirst().orElseThrow();
+        KernelRun run = new KernelRun(context, loss.graph()).writingFreshGradients();
+        assertEquals(Set.of("logits"), run.freshGradients());
+        run.run(RunContext.training(1, 1));
+        List<Object> accumulate = context.launches().stream()
+                .filter(l -> l.kernel().equals("softmax_cross_entropy_backward"))
+                .map(l -> l.arguments().getLast()).toList();
+        // The first backward wants every gradient and hands the logits' over fresh; the second wants none.
+        assertEquals(List.of(0), accumulate);
+    }
+
+    /** The elementwise kernels the add case's backward launches, in fresh-writing mode. */
+    private static List<String> backwardLaunches(String op, String name) {
+        GradCheckCase add = GradCheckSuite.cases().stream()
+                .filter(c -> c.op().equals(op) && c.name().equals(name)).findFirst().orElseThrow();
+        RecordingCudaContext context = new RecordingCudaContext(Precision.FP32);
+        KernelRun run = new KernelRun(context, add.graph()).writingFreshGradients();
+        run.run(RunContext.training(1, 1));
+        return context.launches().stream().map(RecordingCudaContext.Launch::kernel)
+                .filter(k -> k.equals("copy_act") || k.equals("accumulate_act")).toList();
+    }
+}
