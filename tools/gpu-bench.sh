@@ -13,6 +13,8 @@
 #   BENCH_MODELS      default "resnet50 vgg16 mobilenet_v2";  BENCH_PRECISIONS  default "fp32 tf32 bf16"
 #   BENCH_DEVICE      Striate's --device (default cuda);  BENCH_BUDGET  seconds for the whole run (default 540)
 #   BENCH_SELFTEST=0  skips the selftests;  TORCH_PYTHON  python3 when it has torch, else /opt/torch/.venv/bin/python3
+#   BENCH_LAYOUT      nchw or nhwc: STRIATE_CUDA_LAYOUT for Striate's bf16 runs (unset: Striate's default, channels-last);
+#                     e.g. BENCH_LAYOUT=nchw BENCH_PRECISIONS=bf16 BENCH_SELFTEST=0 measures what NHWC gives
 #   BENCH_REFERENCE   the reference script (default: the staged torch_reference_bench.py, else ../shared/gpu's)
 #   BENCH_JAR         Striate's jar (default: the staged striate.jar, else cli/target's)
 # A dry run without a GPU (the integration tests make one; PyTorch's cases are then "not run"):
@@ -77,8 +79,10 @@ record() {  # record FILE NAME FRAMEWORK MODEL PRECISION: the run's JSON line in
 }
 
 bench_striate() {  # bench_striate MODEL PRECISION CAP
-    run "striate-$1-$2" "$3" "${java[@]}" -jar "$jar" bench "$1" --device "$device" --precision "$2" --json \
-        "${bench_args[@]}"
+    local layout=()
+    [ "$2" = bf16 ] && [ -n "${BENCH_LAYOUT:-}" ] && layout=(env "STRIATE_CUDA_LAYOUT=$BENCH_LAYOUT")
+    run "striate-$1-$2" "$3" "${layout[@]}" "${java[@]}" -jar "$jar" bench "$1" --device "$device" --precision "$2" \
+        --json "${bench_args[@]}"
     record "$out/striate.jsonl" "striate-$1-$2" striate "$1" "$2"
 }
 

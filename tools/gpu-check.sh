@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One run on a GPU host that shows everything about the CUDA backend, each step's log in OUTDIR:
-#   doctor, the GPU unit tests, selftest in fp32, tf32 and bf16, the 1,000-step memory check, and one epoch of
-#   resnet18 on Fashion-MNIST exported as an image folder. Each step has its own time limit so the whole run
-#   ends within 9 minutes; OUTDIR/summary.txt has one line per step (exit status, seconds).
+#   doctor, the GPU unit tests, selftest in fp32, tf32 and bf16 (channels-last, then NCHW), the 1,000-step memory
+#   check, and one epoch of resnet18 on Fashion-MNIST exported as an image folder. Each step has its own time limit
+#   so the whole run ends within 9.5 minutes; OUTDIR/summary.txt has one line per step (exit status, seconds).
 # Staged by tools/gpu-stage.sh; on the host:  bash .gpu/run.sh bash .gpu/gpu-check.sh OUTDIR
 set -uo pipefail
 out=${1:?usage: gpu-check.sh OUTDIR}
@@ -30,7 +30,7 @@ step() {  # step NAME SECONDS COMMAND...: runs it with a time limit, output to O
 step doctor 20 "${striate[@]}" doctor
 step doctor-json 15 "${striate[@]}" doctor --json
 # The same without the loader path run.sh sets: the libraries must be found by the project's own discovery.
-step doctor-own-discovery 15 env -u LD_LIBRARY_PATH "${striate[@]}" doctor
+step doctor-own-discovery 10 env -u LD_LIBRARY_PATH "${striate[@]}" doctor
 # The tests are a folder of classes (see gpu-stage.sh); no test found is a failure, not a silent pass.
 if [ -f "$here/junit-console.jar" ] && [ -d "$here/cuda-gpu-tests" ]; then
     step gpu-unit-tests 75 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
@@ -40,8 +40,9 @@ fi
 step selftest-fp32 90 "${striate[@]}" selftest --device cuda --precision fp32
 step selftest-tf32 60 "${striate[@]}" selftest --device cuda --precision tf32
 step selftest-bf16 60 "${striate[@]}" selftest --device cuda --precision bf16
+step selftest-bf16-nchw 40 env STRIATE_CUDA_LAYOUT=nchw "${striate[@]}" selftest --device cuda --precision bf16
 step memcheck-lenet5 40 "${striate[@]}" memcheck lenet5 --steps 1000 --batch 64
-step memcheck-resnet18 40 "${striate[@]}" memcheck resnet18 --steps 100 --batch 32
+step memcheck-resnet18 30 "${striate[@]}" memcheck resnet18 --steps 100 --batch 32
 step export-fashion 25 "${striate[@]}" dataset export-folder fashion-mnist-subset "$out/fashion"
 step train-resnet18 100 "${striate[@]}" train resnet18 --data "$out/fashion" --epochs 1 --batch 128 \
     --device cuda --precision tf32 --out "$out/run-resnet18"
