@@ -64,7 +64,7 @@ public final class LinearKernel implements Kernel<Linear> {
         if (call.inputGrad() != null) {
             Tensor weight = operandWeight(call.params().get(WEIGHT), call.inputGrad().dtype());
             gemm(Gemm.inputGradient(batch, inFeatures, op.outFeatures()), weight, call.outputGrad(),
-                    call.inputGrad(), true);
+                    call.inputGrad(), !call.fresh(0));
             releaseOperand(weight, call.params().get(WEIGHT));
         }
         Tensor weightGrad = call.paramGrads().get(WEIGHT);
@@ -77,6 +77,12 @@ public final class LinearKernel implements Kernel<Linear> {
             launcher.overElements("linear", "sum_rows_into", op.outFeatures(), call.outputGrad(), biasGrad, batch,
                     op.outFeatures());
         }
+    }
+
+    /** dx is written whole by its GEMM when fresh (beta 0: cuBLAS does not read C then). */
+    @Override
+    public boolean writesFreshInputGradient(Linear op, int position) {
+        return true;
     }
 
     /** The weight as the GEMM reads it beside {@code activations}: the float master, or a temporary bf16 copy. */

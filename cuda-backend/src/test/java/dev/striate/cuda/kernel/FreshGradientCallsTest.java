@@ -9,7 +9,9 @@ import dev.striate.core.backend.RunContext;
 import dev.striate.core.check.GradCheckCase;
 import dev.striate.core.check.GradCheckSuite;
 import dev.striate.core.op.Elu;
+import dev.striate.core.op.Initializer;
 import dev.striate.core.op.LeakyRelu;
+import dev.striate.core.op.Linear;
 import dev.striate.core.op.LogSoftmax;
 import dev.striate.core.op.Op;
 import dev.striate.core.op.Relu;
@@ -64,6 +66,25 @@ class FreshGradientCallsTest {
         assertEquals(node.address(node.dx), ((MemorySegment) call.arguments().get(dx)).address(), "dx");
         assertEquals(fresh ? 0f : 1f, ((MemorySegment) call.arguments().get(beta)).get(ValueLayout.JAVA_FLOAT, 0),
                 symbol + "'s beta");
+    }
+
+    /** The input-gradient GEMM (the second cuBLAS call: forward, dx, dW) has beta 0 exactly when dx is fresh. */
+    @ParameterizedTest(name = "fresh {0}")
+    @ValueSource(booleans = {true, false})
+    void linearsInputGradientGemmHasBetaZeroOnlyWhenFresh(boolean fresh) {
+        for (Precision precision : List.of(Precision.FP32, Precision.BF16)) {
+            RecordingCudaContext context = new RecordingCudaContext(precision);
+            RecordingCublas cublas = new RecordingCublas();
+            NodeRun node = new NodeRun(context, new LinearKernel(context, cublas),
+                    new Linear(2, true, Initializer.KaimingUniform.PYTORCH_DEFAULT, null), Shape.of(3, 4),
+                    precision == Precision.BF16 ? DType.BF16 : DType.F32);
+            node.run(RunContext.training(1, 1), fresh);
+            List<Object> dxGemm = cublas.calls().get(1).arguments();
+            int beta = dxGemm.size() - (precision == Precision.BF16 ? 6 : 3);
+            assertSame(node.dx, dxGemm.get(beta + 1), "C of the second GEMM is dx");
+            assertEquals(fresh ? 0f : 1f, dxGemm.get(beta), precision + " dx GEMM's beta");
+            assertEquals(1f, cublas.calls().get(2).arguments().get(beta), "dW always accumulates");
+        }
     }
 
     static Stream<Arguments> nvrtcBackwards() {
