@@ -150,6 +150,10 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
         if (call.inputGrad() == null && scaleGrad == null && biasGrad == null) {
             return;
         }
+        boolean onCudnn = call.saved() != Normalized.BY_RUNNING_STATISTICS && plan.onCudnn();
+        if (!onCudnn) {
+            launcher.clearIfFresh(call, 0);
+        }
         if (call.saved() == Normalized.BY_RUNNING_STATISTICS) {
             nvrtc.backwardThroughRunning(call.input(), call.outputGrad(), call.inputGrad(), gamma,
                     runningTensors(op, call.params()), scaleGrad, biasGrad, op.eps());
@@ -173,12 +177,22 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
         Tensor inputGrad = call.inputGrad() != null ? call.inputGrad()
                 : context.temporary(call.input().shape(), DType.F32);
         plan.batchNorm.backward(context.address(call.input()), context.address(call.outputGrad()),
-                context.address(inputGrad), call.inputGrad() != null, scale(plan, gamma),
+                context.address(inputGrad), call.inputGrad() != null && !call.fresh(0), scale(plan, gamma),
                 context.address(scaleGrad != null ? scaleGrad : plan.scratchScaleGrad),
                 context.address(biasGrad != null ? biasGrad : plan.scratchBiasGrad), op.eps(), plan.saved());
         if (call.inputGrad() == null) {
             context.release(inputGrad);
         }
+    }
+
+    /**
+     * dx is written whole when fresh: by cuDNN's training backward with beta 0; the NVRTC paths (bf16, and through
+     * the running statistics) add, so they start a fresh dx from zero, which costs what the executor's zero-fill
+     * would have.
+     */
+    @Override
+    public boolean writesFreshInputGradient(BatchNorm op, int position) {
+        return true;
     }
 
     private long scale(Plan plan, Tensor gamma) {

@@ -51,6 +51,17 @@ final class Launcher {
         return call.fresh(position) ? 0 : 1;
     }
 
+    /**
+     * Zeroes input {@code position}'s gradient where the call hands it over fresh: for a kernel path that can only
+     * add into a gradient, in a kernel that writes it whole on its other paths.
+     */
+    void clearIfFresh(BackwardCall call, int position) {
+        Tensor gradient = call.inputGrads().get(position);
+        if (gradient != null && call.fresh(position)) {
+            fill(gradient, 0f);
+        }
+    }
+
     /** destination = source, element by element. */
     void copy(Tensor source, Tensor destination) {
         overElements("elementwise", "copy_act", source.size(), source, destination, source.size());

@@ -2,12 +2,14 @@ package dev.striate.cuda.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.check.GradCheckCase;
 import dev.striate.core.check.GradCheckSuite;
+import dev.striate.core.op.BatchNorm;
 import dev.striate.core.op.Elu;
 import dev.striate.core.op.Initializer;
 import dev.striate.core.op.LeakyRelu;
@@ -85,6 +87,42 @@ class FreshGradientCallsTest {
             assertEquals(fresh ? 0f : 1f, dxGemm.get(beta), precision + " dx GEMM's beta");
             assertEquals(1f, cublas.calls().get(2).arguments().get(beta), "dW always accumulates");
         }
+    }
+
+    /** fp32 training: cuDNN's backward writes a fresh dx (beta for dx, argument 3, is 0) and nothing clears it. */
+    @ParameterizedTest(name = "fresh {0}")
+    @ValueSource(booleans = {true, false})
+    void batchNormOnCudnnWritesAFreshDxWithBetaZero(boolean fresh) {
+        RecordingCudaContext context = new RecordingCudaContext(Precision.FP32);
+        NodeRun node = new NodeRun(context, new BatchNormKernel(context), BatchNorm.standard(), SHAPE, DType.F32);
+        node.run(RunContext.training(1, 1), fresh);
+        assertBeta(node, "cudnnBatchNormalizationBackward", 3, 11, fresh);
+        assertEquals(List.of(), clearsOf(node), "nothing clears dx");
+    }
+
+    /** The NVRTC paths add into dx: bf16 training and evaluation mode clear a fresh dx first, and only then. */
+    @ParameterizedTest(name = "fresh {0}")
+    @ValueSource(booleans = {true, false})
+    void batchNormsAddingPathsClearAFreshDxFirst(boolean fresh) {
+        for (RunContext run : List.of(RunContext.training(1, 1), RunContext.evaluation())) {
+            RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
+            NodeRun node = new NodeRun(context, new BatchNormKernel(context), BatchNorm.standard(), SHAPE,
+                    DType.BF16);
+            node.run(run, fresh);
+            List<RecordingCudaContext.Launch> clears = clearsOf(node);
+            assertEquals(fresh ? 1 : 0, clears.size(), "clears of dx");
+            if (fresh) {
+                int backward = context.launches().indexOf(clears.getFirst());
+                assertTrue(context.launches().subList(backward + 1, context.launches().size()).stream()
+                        .anyMatch(l -> l.arguments().contains(node.dx)), "dx is added into after it is cleared");
+                assertEquals(List.of(node.dx, node.dx.size(), 0f), clears.getFirst().arguments());
+            }
+        }
+    }
+
+    private static List<RecordingCudaContext.Launch> clearsOf(NodeRun node) {
+        return node.context.launches().stream()
+                .filter(l -> l.kernel().equals("fill_act") && l.arguments().getFirst() == node.dx).toList();
     }
 
     static Stream<Arguments> nvrtcBackwards() {
