@@ -57,7 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and keep the float tolerance.
  *
  * <p>Every node's output starts as NaN, as memory from {@code allocateUninitialized} may hold anything, so a forward
- * kernel that reads its output before writing it (adds into it) fails. One g++ build for all cases of both storages;
+ * kernel that reads its output before writing it (adds into it) fails; so does every gradient the run hands its first
+ * writer fresh ({@link KernelRun#writingFreshGradients()}, as the planned executor does), so a backward that reads or
+ * skips part of a fresh gradient fails. One g++ build for all cases of both storages;
  * skipped, saying why, where there is no g++.
  */
 class HostEmulationTest {
@@ -95,14 +97,15 @@ class HostEmulationTest {
                     continue;
                 }
                 RecordingCudaContext context = new RecordingCudaContext(precision);
-                KernelRun kernelRun = new KernelRun(context, gradCase.graph());
+                KernelRun kernelRun = new KernelRun(context, gradCase.graph()).writingFreshGradients();
                 Map<Tensor, double[]> initial = new IdentityHashMap<>();
                 Map<String, Tensor> printed = new LinkedHashMap<>();
                 Map<String, Expected> expected = reference(gradCase, kernelRun, initial, printed, scenario);
                 for (Node node : gradCase.graph().nodes()) {
-                    double[] undefined = new double[Math.toIntExact(node.shape().size())];
-                    Arrays.fill(undefined, Double.NaN);
-                    initial.put(kernelRun.value(node.name()), undefined);
+                    initial.put(kernelRun.value(node.name()), undefined(node.shape().size()));
+                }
+                for (String fresh : kernelRun.freshGradients()) {
+                    initial.put(kernelRun.gradient(fresh), undefined(gradCase.graph().shapeOf(fresh).size()));
                 }
                 kernelRun.run(runContext(gradCase));
                 if (!context.cudnnCalls().isEmpty()) {
@@ -240,6 +243,12 @@ class HostEmulationTest {
             };
         }
         return magnitudes;
+    }
+
+    private static double[] undefined(long size) {
+        double[] values = new double[Math.toIntExact(size)];
+        Arrays.fill(values, Double.NaN);
+        return values;
     }
 
     private static RunContext runContext(GradCheckCase gradCase) {
