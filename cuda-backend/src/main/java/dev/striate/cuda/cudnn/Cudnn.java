@@ -3,6 +3,7 @@ package dev.striate.cuda.cudnn;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.striate.core.tensor.DType;
+import dev.striate.cuda.ActivationLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -16,7 +17,13 @@ public final class Cudnn {
     public static final int DATA_FLOAT = 0;
     /** {@code CUDNN_DATA_BFLOAT16}: 9 in cuDNN 9's cudnn_graph.h ("@since cuDNN 9.0.0"; checked in 9.24's), as in 8. */
     public static final int DATA_BFLOAT16 = 9;
+    /** {@code cudnnTensorFormat_t}: CUDNN_TENSOR_NCHW, as every float tensor and parameter lies. */
     public static final int TENSOR_NCHW = 0;
+    /**
+     * CUDNN_TENSOR_NHWC: a tensor still described as n, c, h, w whose channels are innermost in memory; for a filter,
+     * k, c, r, s laid out K, R, S, C.
+     */
+    public static final int TENSOR_NHWC = 1;
     public static final int CROSS_CORRELATION = 1;
     public static final int PROPAGATE_NAN = 1;
 
@@ -55,6 +62,14 @@ public final class Cudnn {
             case F32 -> DATA_FLOAT;
             case BF16 -> DATA_BFLOAT16;
             default -> throw new IllegalArgumentException("cuDNN is given F32 or BF16 tensors, not " + dtype);
+        };
+    }
+
+    /** cuDNN's tensor format for tensors laid out as {@code layout}. */
+    public static int format(ActivationLayout layout) {
+        return switch (layout) {
+            case NCHW -> TENSOR_NCHW;
+            case NHWC -> TENSOR_NHWC;
         };
     }
 

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.CudaContext;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -17,7 +18,10 @@ import java.util.List;
  * because each carries the math type of its own algorithm. x, w and y are of one data type, float or bf16; the
  * convolution computes in float either way (cuDNN's FLOAT_CONFIG, and BFLOAT16_CONFIG: x, w, y bf16, compute type
  * float). Only float convolutions add their bias through cuDNN (cudnnAddTensor and cudnnConvolutionBackwardBias take
- * the bias in y's data type, and the bias stays a float parameter). Closing destroys its descriptors.
+ * the bias in y's data type, and the bias stays a float parameter). x, y, their gradients and the filter operand lie
+ * in one layout: NCHW, or for channels-last bf16 work NHWC (x, y described as CUDNN_TENSOR_NHWC, the bf16 weight copy
+ * as an NHWC filter, K, R, S, C), the layout cuDNN's bf16 tensor-core kernels read without transposing. Closing
+ * destroys its descriptors.
  */
 public final class CudnnConvolution implements AutoCloseable {
     private static final int ALGORITHMS_REQUESTED = 8;
@@ -51,39 +55,44 @@ public final class CudnnConvolution implements AutoCloseable {
 
     /**
      * @param dataType the data type of x, w and y ({@link Cudnn#DATA_FLOAT} or {@link Cudnn#DATA_BFLOAT16})
+     * @param layout   the layout x, y, their gradients and the filter operand lie in: NCHW, or NHWC for channels-last
+     *                 bf16 work
      * @param backward whether backward will run: without it only the forward algorithm is looked for (cuDNN's Find
      *                 runs every algorithm of a direction), as evaluation and prediction need
      */
-    public CudnnConvolution(CudaContext context, ConvolutionGeometry g, int dataType, boolean backward) {
+    public CudnnConvolution(CudaContext context, ConvolutionGeometry g, int dataType, ActivationLayout layout,
+                            boolean backward) {
         this.context = context;
         this.library = context.cudnn();
         this.descriptors = new Descriptors(library);
-        this.input = TensorDescriptors.tensor(descriptors, dataType, g.batch(), g.inChannels(), g.height(),
+        int format = Cudnn.format(layout);
+        this.input = TensorDescriptors.tensor(descriptors, format, dataType, g.batch(), g.inChannels(), g.height(),
                 g.width());
-        this.filter = TensorDescriptors.filter(descriptors, dataType, g.outChannels(), g.inChannels() / g.groups(),
-                g.kernelH(), g.kernelW());
-        this.output = TensorDescriptors.tensor(descriptors, dataType, g.batch(), g.outChannels(), g.outHeight(),
-                g.outWidth());
+        this.filter = TensorDescriptors.filter(descriptors, dataType, format, g.outChannels(),
+                g.inChannels() / g.groups(), g.kernelH(), g.kernelW());
+        this.output = TensorDescriptors.tensor(descriptors, format, dataType, g.batch(), g.outChannels(),
+                g.outHeight(), g.outWidth());
         this.bias = dataType == Cudnn.DATA_FLOAT ? TensorDescriptors.tensor(descriptors, 1, g.outChannels(), 1, 1)
                 : null;
         int mathType = MathType.of(context.precision());
-        this.forwardPass = pass(ConvolutionDirection.FORWARD, g, mathType, dataType, input, filter, output);
-        this.dataPass = backward ? pass(ConvolutionDirection.BACKWARD_DATA, g, mathType, dataType, filter, output,
-                input) : null;
-        this.filterPass = backward ? pass(ConvolutionDirection.BACKWARD_FILTER, g, mathType, dataType, input, output,
-                filter) : null;
+        this.forwardPass = pass(ConvolutionDirection.FORWARD, g, mathType, dataType, format, input, filter, output);
+        this.dataPass = backward ? pass(ConvolutionDirection.BACKWARD_DATA, g, mathType, dataType, format, filter,
+                output, input) : null;
+        this.filterPass = backward ? pass(ConvolutionDirection.BACKWARD_FILTER, g, mathType, dataType, format, input,
+                output, filter) : null;
     }
 
     /**
      * Makes the direction's descriptor, finds (or recalls) its algorithm, and sets the chosen math type. The Find
      * functions take the two operand descriptors and the result descriptor around the convolution descriptor:
-     * forward (x, w, conv, y), backward data (w, dy, conv, dx), backward filter (x, dy, conv, dw).
+     * forward (x, w, conv, y), backward data (w, dy, conv, dx), backward filter (x, dy, conv, dw). The choice is
+     * kept per format too: cuDNN's fastest algorithm for NHWC tensors is not its fastest for NCHW ones.
      */
-    private Pass pass(ConvolutionDirection direction, ConvolutionGeometry g, int mathType, int dataType,
+    private Pass pass(ConvolutionDirection direction, ConvolutionGeometry g, int mathType, int dataType, int format,
                       MemorySegment first, MemorySegment second, MemorySegment result) {
         MemorySegment convolution = convolutionDescriptor(g, mathType);
-        AlgorithmChoice choice = context.convolutionAlgorithms().choose(direction, g, mathType, dataType,
-                Cudnn.TENSOR_NCHW, () -> search(direction, first, second, convolution, result));
+        AlgorithmChoice choice = context.convolutionAlgorithms().choose(direction, g, mathType, dataType, format,
+                () -> search(direction, first, second, convolution, result));
         Cudnn.call(library, "cudnnSetConvolutionMathType", SET_INT, convolution, choice.mathType());
         return new Pass(convolution, choice);
     }

@@ -9,6 +9,7 @@ import dev.striate.core.op.Window2d;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.ConvolutionGeometry;
 import dev.striate.cuda.cudnn.Cudnn;
@@ -70,8 +71,10 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
                 seen.width(), op.outChannels(), k.kernelH(), k.kernelW(), symmetric ? k.padTop() : 0,
                 symmetric ? k.padLeft() : 0, k.strideH(), k.strideW(), k.dilationH(), k.dilationW(), op.groups(),
                 out.height(), out.width());
-        return new Plan(new CudnnConvolution(context, geometry, Cudnn.dataType(storage), signature.backward()), symmetric ? null : seen,
-                storage);
+        // x, y, their gradients and the bf16 weight copy lie as the context lays out rank-4 tensors of their type.
+        ActivationLayout layout = storage == DType.BF16 ? context.layout() : ActivationLayout.NCHW;
+        return new Plan(new CudnnConvolution(context, geometry, Cudnn.dataType(storage), layout,
+                signature.backward()), symmetric ? null : seen, storage);
     }
 
     @Override

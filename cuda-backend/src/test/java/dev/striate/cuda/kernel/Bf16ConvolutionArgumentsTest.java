@@ -10,6 +10,7 @@ import dev.striate.core.op.Window2d;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.cudnn.ConvolutionAlgorithms;
 import dev.striate.cuda.cudnn.MathType;
 import java.lang.foreign.MemorySegment;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * configuration (x, w, y of CUDNN_DATA_BFLOAT16 = 9, convolution compute type CUDNN_DATA_FLOAT = 0): which buffer
  * each call is given, its beta, the weight cast into a bf16 temporary per call, the weight gradient computed into a
  * bf16 temporary (beta 0) and added into the float master gradient, the bias on {@code conv.cu}. The fp32 path is
- * checked to stay as it was.
+ * checked to stay as it was; channels-last bf16 convolutions are {@link ChannelsLastConvolutionArgumentsTest}'s.
  */
 class Bf16ConvolutionArgumentsTest {
     private static final int BF16 = 9;
@@ -155,6 +156,17 @@ class Bf16ConvolutionArgumentsTest {
                 calls(node, "cudnnSetConvolutionGroupCount").stream().map(c -> c.arguments().get(1)).toList());
         assertEquals(List.of(node.params.get(0), launches(node, "cast_f32_to_storage").getFirst().arguments().get(1),
                 108L), launches(node, "cast_f32_to_storage").getFirst().arguments());
+    }
+
+    @Test
+    void algorithmsAreChosenPerLayout() {
+        ConvolutionAlgorithms algorithms = ConvolutionAlgorithms.inMemory(RecordingCudaContext.PLATFORM);
+        for (ActivationLayout layout : List.of(ActivationLayout.NCHW, ActivationLayout.NHWC, ActivationLayout.NHWC)) {
+            RecordingCudaContext context = new RecordingCudaContext(Precision.BF16, layout, algorithms);
+            new NodeRun(context, new Conv2dKernel(context), Conv2d.of(4, 3, 1, 1), Shape.of(2, 3, 6, 6), DType.BF16)
+                    .run(RunContext.training(1, 1));
+        }
+        assertEquals(6, algorithms.searches(), "three directions searched per layout, recalled the second time");
     }
 
     @Test

@@ -15,7 +15,8 @@ import java.util.function.LongPredicate;
 
 /**
  * Checks recorded cuDNN calls against the tensors they were given: each data pointer's descriptor (tensor or filter)
- * has the tensor's data type and as many elements; activations (x, y, dx, dy) and the convolution's filter operand
+ * has the tensor's data type, as many elements and the format of the layout the tensor lies in (NHWC for a rank-4 bf16
+ * tensor of channels-last work, the weight's bf16 copy and its gradient's included; NCHW for any other); activations (x, y, dx, dy) and the convolution's filter operand
  * are described in the work's activation type, parameters and statistics as float; every convolution computes in
  * float; and a call that writes a gradient adds into it (beta 1). Argument positions are cuDNN 9's C signatures.
  */
@@ -62,35 +63,37 @@ final class CudnnDataTypes {
                     param(12, 13), param(12, 14), param(12, 15), param(12, 17), param(12, 18)),
                     List.of(new int[] {3, 11}, new int[] {5, 14}, new int[] {5, 15}))));
 
-    /** A descriptor as last set: its data type (cuDNN's enum) and element count. */
-    private record Description(int dataType, long elements) {
+    /** A descriptor as last set: its data type and format (cuDNN's enums) and element count. */
+    private record Description(int dataType, int format, long elements) {
     }
 
     private CudnnDataTypes() {
     }
 
     /**
-     * Checks every call in {@code calls}, made in work whose activations are {@code activations}, on {@code device};
+     * Checks every cuDNN call {@code context} recorded, in work whose activations are {@code activations};
      * {@code isGradient} tells a gradient's address.
      */
-    static void check(List<FakeCudnn.Call> calls, FakeDevice device, DType activations, LongPredicate isGradient) {
+    static void check(RecordingCudaContext context, DType activations, LongPredicate isGradient) {
         Map<Long, Description> descriptions = new HashMap<>();
-        for (FakeCudnn.Call call : calls) {
+        for (FakeCudnn.Call call : context.cudnnCalls()) {
             List<Object> a = call.arguments();
             switch (call.symbol()) {
+                // cudnnSetTensor4dDescriptor(desc, format, dataType, n, c, h, w)
                 case "cudnnSetTensor4dDescriptor" -> descriptions.put(address(a.get(0)),
-                        new Description((int) a.get(2), elements(a, 3)));
+                        new Description((int) a.get(2), (int) a.get(1), elements(a, 3)));
+                // cudnnSetFilter4dDescriptor(desc, dataType, format, k, c, h, w)
                 case "cudnnSetFilter4dDescriptor" -> descriptions.put(address(a.get(0)),
-                        new Description((int) a.get(1), elements(a, 3)));
+                        new Description((int) a.get(1), (int) a.get(2), elements(a, 3)));
                 case "cudnnSetConvolution2dDescriptor" ->
                         assertEquals(Cudnn.DATA_FLOAT, a.get(8), "a convolution computes in float (fp32 accumulation)");
-                default -> checkCall(call, descriptions, device, activations, isGradient);
+                default -> checkCall(call, descriptions, context, activations, isGradient);
             }
         }
     }
 
-    private static void checkCall(FakeCudnn.Call call, Map<Long, Description> descriptions, FakeDevice device,
-                                  DType activations, LongPredicate isGradient) {
+    private static void checkCall(FakeCudnn.Call call, Map<Long, Description> descriptions,
+                                  RecordingCudaContext context, DType activations, LongPredicate isGradient) {
         Signature signature = SIGNATURES.get(call.symbol());
         if (signature == null) {
             return;
@@ -102,13 +105,15 @@ final class CudnnDataTypes {
             if (data == 0) {
                 continue;
             }
-            Tensor tensor = device.tensorAt(data);
+            Tensor tensor = context.device().tensorAt(data);
             assertNotNull(tensor, where + " is not a tensor's address");
             Description description = descriptions.get(address(a.get(d.descriptor())));
             assertNotNull(description, where + ": its descriptor was never set");
             assertEquals(Cudnn.dataType(tensor.dtype()), description.dataType(),
                     where + ": the descriptor's data type is not the " + tensor.dtype() + " tensor's");
             assertEquals(tensor.size(), description.elements(), where + ": the descriptor's element count");
+            assertEquals(Cudnn.format(context.layoutOf(tensor)), description.format(), where + ": the descriptor's"
+                    + " format is not the layout the " + tensor.dtype() + " " + tensor.shape() + " tensor lies in");
             DType expected = d.role() == Role.ACTIVATION ? activations : DType.F32;
             assertEquals(expected, tensor.dtype(), where + " (" + d.role() + ")");
         }

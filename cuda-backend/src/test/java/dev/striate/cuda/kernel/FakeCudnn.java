@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.striate.cuda.cudnn.Cudnn;
 import dev.striate.cuda.cudnn.CudnnLibrary;
 import dev.striate.cuda.cudnn.MathType;
 import java.lang.foreign.FunctionDescriptor;
@@ -21,7 +22,9 @@ import java.util.Map;
  * cuDNN without cuDNN: every function handle has exactly the type its {@link FunctionDescriptor} gives (so a call
  * with a wrong argument count or type fails as the real downcall would), records its arguments, creates descriptors,
  * and answers the algorithm searches with one successful FMA algorithm. Device addresses passed must be live tensors,
- * descriptors destroyed must be live ones, and every call must come after {@link #makeCurrent} on its thread.
+ * descriptors destroyed must be live ones, tensor and filter descriptors must be set in a format this project lays
+ * tensors out in (CUDNN_TENSOR_NCHW or CUDNN_TENSOR_NHWC; {@link CudnnDataTypes} checks it is the tensor's), and every
+ * call must come after {@link #makeCurrent} on its thread.
  */
 final class FakeCudnn implements CudnnLibrary {
     record Call(String symbol, List<Object> arguments) {
@@ -86,6 +89,14 @@ final class FakeCudnn implements CudnnLibrary {
                     && !device.isLiveOrNotTensor(segment.address())) {
                 throw new AssertionError(symbol + " was given a released tensor's address");
             }
+        }
+        Integer format = switch (symbol) {
+            case "cudnnSetTensor4dDescriptor" -> (Integer) arguments[1];
+            case "cudnnSetFilter4dDescriptor" -> (Integer) arguments[2];
+            default -> null;
+        };
+        if (format != null && format != Cudnn.TENSOR_NCHW && format != Cudnn.TENSOR_NHWC) {
+            throw new AssertionError(symbol + " in format " + format + ": tensors here lie NCHW (0) or NHWC (1)");
         }
         if (symbol.startsWith("cudnnCreate") && symbol.endsWith("Descriptor")) {
             String kind = symbol.substring("cudnnCreate".length(), symbol.length() - "Descriptor".length());

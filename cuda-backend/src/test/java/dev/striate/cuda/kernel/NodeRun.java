@@ -20,8 +20,9 @@ import java.util.Map;
  * One op's CUDA kernel run on a {@link RecordingCudaContext}, its activations (x, y, dx, dy) stored in the type
  * given and its parameters in theirs (F32 weights, F32 and I64 buffers), every tensor a named field so that a test
  * can say which buffer a recorded call was given. Prepared, run forward, backward with every gradient wanted, closed;
- * then every launch is checked against its kernel's signature (in the variant it ran in) and every cuDNN descriptor
- * must have been destroyed.
+ * then every launch is checked against its kernel's signature (in the variant it ran in), every cuDNN call's
+ * descriptors against the tensors they describe ({@link CudnnDataTypes}), and every cuDNN descriptor must have been
+ * destroyed.
  */
 final class NodeRun {
     final RecordingCudaContext context;
@@ -75,6 +76,8 @@ final class NodeRun {
             }
         }
         context.launches().forEach(KernelLaunchTest::checkLaunch);
+        CudnnDataTypes.check(context, x.dtype(), address -> address == address(dx) || paramGrads.stream()
+                .anyMatch(grad -> grad != null && address == address(grad)));
         assertEquals(Map.of(), context.cudnnFake().liveDescriptorsByKind(), "every cuDNN descriptor is destroyed");
     }
 

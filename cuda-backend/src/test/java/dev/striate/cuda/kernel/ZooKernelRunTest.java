@@ -166,7 +166,7 @@ class ZooKernelRunTest {
         context.launches().forEach(KernelLaunchTest::checkLaunch);
         context.launches().stream().filter(l -> ELEMENTWISE_SOURCES.contains(l.source()))
                 .forEach(ZooKernelRunTest::checkElementCount);
-        CudnnDataTypes.check(context.cudnnCalls(), context.device(), activations, isGradient);
+        CudnnDataTypes.check(context, activations, isGradient);
         if (activations == DType.F32) {
             assertTrue(context.device().allocated().stream().noneMatch(t -> t.dtype() == DType.BF16),
                     "a BF16 tensor in fp32 work");
