@@ -11,6 +11,7 @@ import dev.striate.core.graph.Graph;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.core.train.ClassifierGraphs;
+import dev.striate.cuda.ActivationLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The zoo models of {@link ZooKernelRunTest} through the core's executors on a recording backend that keeps values as
- * the CUDA backend does: two training steps (feed, forward, backward from the loss, read the loss), then close. This
+ * the CUDA backend does (bf16 also channels-last): two training steps (feed, forward, backward from the loss, read the loss), then close. This
  * adds the executors' side of the seams: values and gradients allocated in the stored type, the fp32 images
  * converted into the bf16 copy that nodes read (the fed F32 tensor reaches no kernel in bf16 work), the planned
  * executor's shared and withheld buffers, and every tensor given back when the executor and parameters close.
@@ -51,6 +52,12 @@ class ZooExecutorRunTest {
         checkSteps(model, size, Precision.BF16, true);
     }
 
+    @ParameterizedTest(name = "{0} at {1}, planned, bf16 channels-last")
+    @MethodSource("models")
+    void plannedBf16ChannelsLast(String model, int size) {
+        checkSteps(model, size, new RecordingCudaContext(Precision.BF16, ActivationLayout.NHWC), true);
+    }
+
     @ParameterizedTest(name = "{0} at {1}, reference executor, bf16")
     @MethodSource("models")
     void referenceBf16(String model, int size) {
@@ -60,9 +67,18 @@ class ZooExecutorRunTest {
     @ParameterizedTest(name = "{0} at {1}, evaluation and prediction, bf16")
     @MethodSource("models")
     void evaluationAndPredictionBf16(String model, int size) {
+        checkEvaluationAndPrediction(model, size, new RecordingCudaContext(Precision.BF16));
+    }
+
+    @ParameterizedTest(name = "{0} at {1}, evaluation and prediction, bf16 channels-last")
+    @MethodSource("models")
+    void evaluationAndPredictionBf16ChannelsLast(String model, int size) {
+        checkEvaluationAndPrediction(model, size, new RecordingCudaContext(Precision.BF16, ActivationLayout.NHWC));
+    }
+
+    private static void checkEvaluationAndPrediction(String model, int size, RecordingCudaContext context) {
         Graph training = ZooKernelRunTest.trainingGraph(model, size);
         Graph prediction = ClassifierGraphs.prediction(ZooKernelRunTest.modelGraph(model, size));
-        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
         CheckedCublas cublas = new CheckedCublas(context.device(), DType.BF16);
         RecordingBackend backend = new RecordingBackend(context, cublas);
         try (ParameterStore store = ParameterStore.initialize(training, backend, 1)) {
@@ -87,8 +103,17 @@ class ZooExecutorRunTest {
     @ParameterizedTest(name = "{0} at {1}, saliency, bf16")
     @MethodSource("models")
     void saliencyBf16(String model, int size) {
+        checkSaliency(model, size, new RecordingCudaContext(Precision.BF16));
+    }
+
+    @ParameterizedTest(name = "{0} at {1}, saliency, bf16 channels-last")
+    @MethodSource("models")
+    void saliencyBf16ChannelsLast(String model, int size) {
+        checkSaliency(model, size, new RecordingCudaContext(Precision.BF16, ActivationLayout.NHWC));
+    }
+
+    private static void checkSaliency(String model, int size, RecordingCudaContext context) {
         Graph graph = ZooKernelRunTest.modelGraph(model, size);
-        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
         CheckedCublas cublas = new CheckedCublas(context.device(), DType.BF16);
         RecordingBackend backend = new RecordingBackend(context, cublas);
         Set<Long> parameterGradients;
@@ -120,10 +145,13 @@ class ZooExecutorRunTest {
     }
 
     private static void checkSteps(String model, int size, Precision precision, boolean planned) {
+        checkSteps(model, size, new RecordingCudaContext(precision), planned);
+    }
+
+    private static void checkSteps(String model, int size, RecordingCudaContext context, boolean planned) {
         Graph graph = ZooKernelRunTest.trainingGraph(model, size);
-        RecordingCudaContext context = new RecordingCudaContext(precision);
         FakeDevice device = context.device();
-        DType activations = precision == Precision.BF16 ? DType.BF16 : DType.F32;
+        DType activations = context.precision() == Precision.BF16 ? DType.BF16 : DType.F32;
         CheckedCublas cublas = new CheckedCublas(device, activations);
         RecordingBackend backend = new RecordingBackend(context, cublas);
         Set<Long> parameterGradients;

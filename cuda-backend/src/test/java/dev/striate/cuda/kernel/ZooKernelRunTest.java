@@ -15,6 +15,7 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.core.train.FrozenParameters;
+import dev.striate.cuda.ActivationLayout;
 import dev.striate.models.ModelSpec;
 import dev.striate.models.ModelSpecs;
 import dev.striate.models.OddOpsSpec;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Whole zoo models' training graphs (model, labels, cross-entropy loss) through the CUDA kernels' host code on a
  * {@link RecordingCudaContext}, Linear included on checked cuBLAS calls: forward, backward with every gradient,
  * backward with none; in fp32, tf32 and bf16 training, bf16 evaluation mode, and fine-tuning with the backbone
- * frozen. Where the gradient-check grid runs each op alone, here every kernel meets its real neighbours, so a seam
+ * frozen; bf16 also channels-last (every cuDNN descriptor then in the layout its tensor lies in). Where the gradient-check grid runs each op alone, here every kernel meets its real neighbours, so a seam
  * shows: a temporary of the wrong type, a float pointer given a bf16 tensor, a cuDNN descriptor whose data type or
  * size is not its tensor's, a GEMM with mismatched matrix types, an elementwise launch over the wrong count, a leaked
  * temporary or descriptor, a gradient overwritten instead of added to. Nothing is computed, so models run at their
@@ -88,6 +89,20 @@ class ZooKernelRunTest {
         checkRun(model, size, Precision.BF16, RunContext.evaluation());
     }
 
+    @ParameterizedTest(name = "{0} at {1} in bf16, channels-last")
+    @MethodSource("models")
+    void bf16ChannelsLastTrainingStep(String model, int size) {
+        checkRun(trainingGraph(model, size), new RecordingCudaContext(Precision.BF16, ActivationLayout.NHWC),
+                RunContext.training(7, 3));
+    }
+
+    @ParameterizedTest(name = "{0} at {1} in bf16, channels-last, evaluation mode")
+    @MethodSource("models")
+    void bf16ChannelsLastEvaluationMode(String model, int size) {
+        checkRun(trainingGraph(model, size), new RecordingCudaContext(Precision.BF16, ActivationLayout.NHWC),
+                RunContext.evaluation());
+    }
+
     @ParameterizedTest(name = "{0} at {1} in fp32, backbone frozen")
     @MethodSource("models")
     void fp32FineTuningStep(String model, int size) {
@@ -100,28 +115,36 @@ class ZooKernelRunTest {
         checkFineTuning(model, size, Precision.BF16);
     }
 
+    @ParameterizedTest(name = "{0} at {1} in bf16, channels-last, backbone frozen")
+    @MethodSource("models")
+    void bf16ChannelsLastFineTuningStep(String model, int size) {
+        checkFineTuning(model, size, new RecordingCudaContext(Precision.BF16, ActivationLayout.NHWC));
+    }
+
     /**
      * As {@code --freeze backbone} trains: batch norms frozen whole (running statistics in training, no parameter
      * gradients), so their backward wants dx alone and goes through the running statistics.
      */
     private static void checkFineTuning(String model, int size, Precision precision) {
+        checkFineTuning(model, size, new RecordingCudaContext(precision));
+    }
+
+    private static void checkFineTuning(String model, int size, RecordingCudaContext context) {
         Graph graph = modelGraph(model, size);
         Graph frozen = FrozenParameters.apply(graph, FrozenParameters.resolve(graph,
                 List.of(FrozenParameters.BACKBONE)));
-        RecordingCudaContext context = checkRun(ClassifierGraphs.training(frozen, 0), precision,
-                RunContext.training(7, 3));
+        checkRun(ClassifierGraphs.training(frozen, 0), context, RunContext.training(7, 3));
         boolean batchNorms = graph.nodes().stream().anyMatch(n -> n.op() instanceof BatchNorm);
         assertEquals(batchNorms, context.launches().stream()
                 .anyMatch(l -> l.kernel().equals("batch_norm_running_input_gradient")), "frozen batch norms' backward");
     }
 
     private static void checkRun(String model, int size, Precision precision, RunContext mode) {
-        checkRun(trainingGraph(model, size), precision, mode);
+        checkRun(trainingGraph(model, size), new RecordingCudaContext(precision), mode);
     }
 
-    private static RecordingCudaContext checkRun(Graph graph, Precision precision, RunContext mode) {
-        RecordingCudaContext context = new RecordingCudaContext(precision);
-        DType activations = precision == Precision.BF16 ? DType.BF16 : DType.F32;
+    private static void checkRun(Graph graph, RecordingCudaContext context, RunContext mode) {
+        DType activations = context.precision() == Precision.BF16 ? DType.BF16 : DType.F32;
         CheckedCublas cublas = new CheckedCublas(context.device(), activations);
         KernelRun run = new KernelRun(context, graph, cublas);
         cublas.gradients(run::isGradient);
@@ -135,7 +158,6 @@ class ZooKernelRunTest {
         // Per Linear: y in forward; dx and dW in the backward that wants gradients; none in the one that wants none.
         assertEquals(3 * linears, cublas.recording().calls().size(), "GEMMs made");
         assertEquals(DType.F32, run.value(ClassifierGraphs.LOSS).dtype(), "the loss stays float");
-        return context;
     }
 
     /** Sources whose every kernel reads and writes elements 0 to n - 1 of each pointer, n its first long long. */
@@ -167,6 +189,11 @@ class ZooKernelRunTest {
         context.launches().stream().filter(l -> ELEMENTWISE_SOURCES.contains(l.source()))
                 .forEach(ZooKernelRunTest::checkElementCount);
         CudnnDataTypes.check(context, activations, isGradient);
+        if (context.layout() == ActivationLayout.NHWC) {
+            // cudnnSetFilter4dDescriptor(desc, dataType, format, ...): bf16 weight copies are K, R, S, C (NHWC, 1).
+            context.cudnnCalls().stream().filter(c -> c.symbol().equals("cudnnSetFilter4dDescriptor"))
+                    .forEach(c -> assertEquals(1, c.arguments().get(2), "a filter of channels-last work"));
+        }
         if (activations == DType.F32) {
             assertTrue(context.device().allocated().stream().noneMatch(t -> t.dtype() == DType.BF16),
                     "a BF16 tensor in fp32 work");
