@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 final class StepDriver {
     /**
      * Appended to {@link StandIns#HOST_DRIVER}: modules named by the stand-in NVRTC's image ({@code name.cu|length|}
-     * then {@code bf16|} for the bf16 variant), functions, and launches logged as
-     * {@code launch <source>[ bf16] <kernel> <grid> <block> <argument kinds>}. A launch's arguments are read as many
+     * then {@code bf16|} for the bf16 variant, and {@code nhwc|} after it for its channels-last one), functions, and
+     * launches logged as {@code launch <source>[ bf16| bf16-nhwc] <kernel> <grid> <block> <argument kinds>}. A launch's arguments are read as many
      * as {@code STANDIN_SIGNATURES} lists for the kernel (from its {@code .cu} signature); each is a pointer into a
      * Java array pinned by JCuda, whose type the word 8 bytes before the data tells (the array's class, learned from
      * a calibration launch of a long, an int, a float and a double): L (long[]), I, F or D, or ? when it is none of
@@ -58,7 +58,9 @@ final class StepDriver {
             void standin_copied(size_t bytes, int to_device) {
                 fprintf(standin_log(), "driver copy %zu bytes to the %s\\n", bytes, to_device ? "device" : "host");
             }
-            typedef struct { char name[64]; int bf16; } module;
+            typedef struct { char name[64]; int bf16; int nhwc; } module;
+            /* How the log names a module's variant: nothing for float, " bf16", or " bf16-nhwc". */
+            static const char *variant(const module *m) { return m->nhwc ? " bf16-nhwc" : m->bf16 ? " bf16" : ""; }
             typedef struct { module *module; char name[96]; char kinds[64]; } function;
             static unsigned int array_class[4]; /* long[], int[], float[], double[] */
             static const char kinds[] = "LIFD";
@@ -72,8 +74,9 @@ final class StepDriver {
                 if (bar != NULL) {
                     const char *second = strchr(bar + 1, '|');
                     m->bf16 = second != NULL && strncmp(second + 1, "bf16|", 5) == 0;
+                    m->nhwc = m->bf16 && strncmp(second + 6, "nhwc|", 5) == 0;
                 }
-                fprintf(standin_log(), "driver load %s%s\\n", m->name, m->bf16 ? " bf16" : "");
+                fprintf(standin_log(), "driver load %s%s\\n", m->name, variant(m));
                 *loaded = m;
                 return 0;
             }
@@ -102,8 +105,7 @@ final class StepDriver {
                 snprintf(f->name, sizeof f->name, "%s", name);
                 if (strcmp(name, "calibrate") == 0) strcpy(f->kinds, "LIFD");
                 else if (!signature(f->module->name, name, f->kinds)) return 500;
-                fprintf(standin_log(), "driver function %s%s %s\\n", f->module->name, f->module->bf16 ? " bf16" : "",
-                        name);
+                fprintf(standin_log(), "driver function %s%s %s\\n", f->module->name, variant(f->module), name);
                 *out = f;
                 return 0;
             }
@@ -127,8 +129,8 @@ final class StepDriver {
                     return 0;
                 }
                 char line[512];
-                int at = snprintf(line, sizeof line, "launch %s%s %s %u %u ", f->module->name,
-                                  f->module->bf16 ? " bf16" : "", f->name, gx, bx);
+                int at = snprintf(line, sizeof line, "launch %s%s %s %u %u ", f->module->name, variant(f->module),
+                                  f->name, gx, bx);
                 for (int i = 0; f->kinds[i] != 0; i++) {
                     char kind = '?';
                     for (int k = 0; k < 4; k++) if (class_word(parameters[i]) == array_class[k]) kind = kinds[k];
@@ -148,17 +150,23 @@ final class StepDriver {
     private StepDriver() {
     }
 
-    /** {@link NvrtcStandInTest#NVRTC} logging each compilation as {@code nvrtc compile <program name>}. */
+    /**
+     * {@link NvrtcStandInTest#NVRTC} logging each compilation as {@code nvrtc compile <program name>}, its image
+     * naming a channels-last variant ({@code layout.cuh} after {@code #define STRIATE_NHWC}) with {@code nhwc|}.
+     */
     static String nvrtc() {
         String compile = "int nvrtcCompileProgram(program *p, int count, const char *const *options) {";
-        if (!NvrtcStandInTest.NVRTC.contains(compile)) {
-            throw new IllegalStateException("NvrtcStandInTest.NVRTC changed: no " + compile);
+        String bf16 = "if (strstr(p->source, \"#define STRIATE_BF16\") != NULL) strcat(p->image, \"bf16|\");";
+        if (!NvrtcStandInTest.NVRTC.contains(compile) || !NvrtcStandInTest.NVRTC.contains(bf16)) {
+            throw new IllegalStateException("NvrtcStandInTest.NVRTC changed: no " + compile + " or no " + bf16);
         }
         return NvrtcStandInTest.NVRTC.replace(compile, compile + """
 
                     FILE *log = fopen(getenv("STANDIN_LOG"), "a");
                     fprintf(log, "nvrtc compile %s\\n", p->name);
-                    fclose(log);""");
+                    fclose(log);""").replace(bf16, bf16 + """
+
+                    if (strstr(p->source, "#define STRIATE_NHWC") != NULL) strcat(p->image, "nhwc|");""");
     }
 
     /**

@@ -7,9 +7,12 @@ package dev.striate.cuda.standin;
  */
 final class StepLibraries {
     /**
-     * cuDNN: bound to the backend's stream; descriptors keep their data type and element count, and a call's data
-     * must lie whole in live device memory (in its descriptor's type: float 4 bytes, bf16 2); Find returns one
-     * algorithm with a 4 KiB workspace.
+     * cuDNN: bound to the backend's stream; descriptors keep their data type, format and element count, and a call's
+     * data must lie whole in live device memory (in its descriptor's type: float 4 bytes, bf16 2); Find returns one
+     * algorithm with a 4 KiB workspace and logs its descriptors' formats. A tensor or filter descriptor is refused
+     * (CUDNN_STATUS_BAD_PARAM) unless its format is the layout its data lies in: NCHW (0) for float data, and for bf16
+     * data the layout the backend lays bf16 activations out in, which {@code STANDIN_BF16_LAYOUT} names (NHWC, 1, for
+     * {@code nhwc}; else NCHW).
      */
     static final String CUDNN = """
             #include <stdio.h>
@@ -20,7 +23,7 @@ final class StepLibraries {
                 if (log == NULL) { log = fopen(getenv("STANDIN_LOG"), "a"); setvbuf(log, NULL, _IONBF, 0); }
                 return log;
             }
-            typedef struct { int data_type; long long elements; } descriptor;
+            typedef struct { int data_type; int format; long long elements; } descriptor;
             static int handle_token;
             size_t cudnnGetVersion(void) { return 91900; }
             const char *cudnnGetErrorString(int status) { return "CUDNN_STATUS_STAND_IN"; }
@@ -49,15 +52,27 @@ final class StepLibraries {
             DESCRIPTOR(Filter)
             DESCRIPTOR(Convolution)
             DESCRIPTOR(Activation)
-            int cudnnSetTensor4dDescriptor(descriptor *d, int format, int type, int n, int c, int h, int w) {
+            /* The format data of this type lies in: bf16 activations as the backend was told, all else NCHW. */
+            static int layout_of(int type) {
+                const char *layout = getenv("STANDIN_BF16_LAYOUT");
+                return type == 9 && layout != NULL && strcmp(layout, "nhwc") == 0 ? 1 : 0;
+            }
+            static int set(descriptor *d, int type, int format, long long elements) {
                 d->data_type = type;
-                d->elements = (long long) n * c * h * w;
-                return type == 0 || type == 9 ? 0 : 3;
+                d->format = format;
+                d->elements = elements;
+                if (type != 0 && type != 9) return 3;
+                if (format != layout_of(type)) {
+                    fprintf(standin_log(), "cudnn refuses format %d for data type %d\\n", format, type);
+                    return 3;
+                }
+                return 0;
+            }
+            int cudnnSetTensor4dDescriptor(descriptor *d, int format, int type, int n, int c, int h, int w) {
+                return set(d, type, format, (long long) n * c * h * w);
             }
             int cudnnSetFilter4dDescriptor(descriptor *d, int type, int format, int k, int c, int h, int w) {
-                d->data_type = type;
-                d->elements = (long long) k * c * h * w;
-                return type == 0 || type == 9 ? 0 : 3;
+                return set(d, type, format, (long long) k * c * h * w);
             }
             int cudnnSetConvolution2dDescriptor(descriptor *d, int ph, int pw, int sh, int sw, int dh, int dw,
                                                 int mode, int type) {
@@ -73,8 +88,8 @@ final class StepLibraries {
             /* cudnnConvolution{Fwd,BwdData,BwdFilter}AlgoPerf_t: algo, status, time, memory, determinism, mathType. */
             static int find(const char *name, descriptor *a, descriptor *b, descriptor *conv, descriptor *result,
                             int requested, int *returned, char *perf) {
-                fprintf(standin_log(), "cudnn %s %d %d %d %d\\n", name, a->data_type, b->data_type,
-                        conv->data_type, result->data_type);
+                fprintf(standin_log(), "cudnn %s %d %d %d %d formats %d %d %d\\n", name, a->data_type,
+                        b->data_type, conv->data_type, result->data_type, a->format, b->format, result->format);
                 if (!standin_current()) return 4;
                 memset(perf, 0, 48);
                 *(int *) perf = 1;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.striate.core.backend.Precision;
+import dev.striate.cuda.ActivationLayout;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -56,15 +58,27 @@ class TrainingStepStandInTest {
 
     /** The stand-ins' log of a probe run in {@code precision} with the cache folder named, which may hold a run's. */
     private static List<String> run(String precision, String cache) throws IOException, InterruptedException {
+        return run(precision, "", cache);
+    }
+
+    /**
+     * As {@link #run(String, String)}, with {@link ActivationLayout#SETTING} set to {@code layout} (blank: the
+     * default); the stand-in cuDNN is told the layout bf16 activations then lie in, and refuses descriptors in another.
+     */
+    private static List<String> run(String precision, String layout, String cache) throws IOException,
+            InterruptedException {
         Path log = folder.resolve(cache + "-" + System.nanoTime() + ".log");
+        ActivationLayout bf16Layout = ActivationLayout.forWork(Precision.BF16, layout);
         // The driver tells a Java array's type by its class word 8 bytes before the data: the classic header.
         String output = StandIns.java(Map.of("LD_LIBRARY_PATH", lib.toString(), "XDG_CACHE_HOME",
                 folder.resolve(cache).toString(), "STANDIN_LOG", log.toString(), "STANDIN_SIGNATURES",
-                signatures.toString()), List.of("-Djava.io.tmpdir=" + Files.createDirectories(folder.resolve("tmp")),
-                "-XX:+IgnoreUnrecognizedVMOptions", "-XX:-UseCompactObjectHeaders"), TrainingStepProbe.class,
-                precision);
-        assertEquals("cuda:0 Host stand-in (sm_90, 0.1 GiB), " + precision.toLowerCase(Locale.ROOT) + "\n",
-                output);
+                signatures.toString(), ActivationLayout.SETTING, layout, "STANDIN_BF16_LAYOUT",
+                bf16Layout.name().toLowerCase(Locale.ROOT)), List.of("-Djava.io.tmpdir="
+                + Files.createDirectories(folder.resolve("tmp")), "-XX:+IgnoreUnrecognizedVMOptions",
+                "-XX:-UseCompactObjectHeaders"), TrainingStepProbe.class, precision);
+        boolean channelsLast = ActivationLayout.forWork(Precision.valueOf(precision), layout) == ActivationLayout.NHWC;
+        assertEquals("cuda:0 Host stand-in (sm_90, 0.1 GiB), " + precision.toLowerCase(Locale.ROOT)
+                + (channelsLast ? ", channels-last" : "") + "\n", output);
         return Files.readAllLines(log);
     }
 
@@ -89,7 +103,8 @@ class TrainingStepStandInTest {
         assertTrue(lines.stream().noneMatch(line -> line.contains(" bf16")), "a bf16 module in fp32 work");
         for (String call : section(lines, "# step 1", "# close the trainer")) {
             if (call.startsWith("cudnn cudnn") || call.startsWith("cudnn Find")) {
-                assertTrue(call.matches("cudnn \\w+( 0)*( algo.*)?"), "a cuDNN call not on float data: " + call);
+                assertTrue(call.matches("cudnn \\w+( 0)*( algo.*| formats 0 0 0)?"),
+                        "a cuDNN call not on float NCHW data: " + call);
             }
             assertTrue(!call.startsWith("cublas GemmEx"), call);
         }
@@ -128,9 +143,9 @@ class TrainingStepStandInTest {
         assertTrue(count(lines, "nvrtc compile") > 0);
         List<String> work = section(lines, "# step 1", "# close the trainer");
         for (String call : work) {
-            // x, w and y bf16 (9), the convolution descriptor's compute type float (0).
+            // x, w and y bf16 (9) and NCHW (0), the convolution descriptor's compute type float (0).
             if (call.startsWith("cudnn Find")) {
-                assertTrue(call.matches("cudnn Find\\w+ 9 9 0 9"), call);
+                assertTrue(call.matches("cudnn Find\\w+ 9 9 0 9 formats 0 0 0"), call);
             } else if (call.startsWith("cudnn cudnn")) {
                 assertTrue(call.matches("cudnn cudnnConvolution(Forward|BackwardData|BackwardFilter) 9 9 9 .*"),
                         "cuDNN does convolutions alone in bf16 work: " + call);
@@ -156,12 +171,61 @@ class TrainingStepStandInTest {
         for (String launch : work.stream().filter(line -> line.startsWith("launch ")).toList()) {
             String[] parts = launch.split(" ");
             boolean bf16 = parts[2].equals("bf16");
+            assertTrue(!parts[2].equals("bf16-nhwc"), "a channels-last variant in NCHW work: " + launch);
             String source = parts[1].replace(".cu", "");
             String kernel = parts[bf16 ? 3 : 2];
             boolean activations = KernelSignatures.parameters(source).get(kernel).stream()
                     .anyMatch(type -> type.contains("act_t"));
             assertEquals(activations, bf16, launch);
         }
+    }
+
+    /**
+     * Channels-last bf16 work: every bf16 module is the NHWC variant, a kernel with activations runs it, and cuDNN
+     * convolves bf16 tensors described NHWC (the stand-in refuses any bf16 descriptor in another format) with NHWC
+     * filters; otherwise the same checks as every precision.
+     */
+    @Test
+    void bf16ChannelsLastWorkRunsTheNhwcVariantsAndNhwcConvolutions() throws IOException, InterruptedException {
+        List<String> lines = run("BF16", "nhwc", "bf16-nhwc");
+        checkCommon(lines);
+        assertEquals(loadedKernels(lines), cachedKernels("bf16-nhwc"));
+        List<String> loads = lines.stream().filter(line -> line.startsWith("driver load ")).toList();
+        assertTrue(loads.stream().anyMatch(line -> line.endsWith(" bf16-nhwc")), String.join("\n", loads));
+        assertTrue(loads.stream().noneMatch(line -> line.endsWith(" bf16")), String.join("\n", loads));
+        List<String> work = section(lines, "# step 1", "# close the trainer");
+        for (String call : work) {
+            // x, w and y bf16 (9) and NHWC (1), the convolution descriptor's compute type float (0).
+            if (call.startsWith("cudnn Find")) {
+                assertTrue(call.matches("cudnn Find\\w+ 9 9 0 9 formats 1 1 1"), call);
+            } else if (call.startsWith("cudnn cudnn")) {
+                assertTrue(call.matches("cudnn cudnnConvolution(Forward|BackwardData|BackwardFilter) 9 9 9 .*"),
+                        "cuDNN does convolutions alone in bf16 work: " + call);
+            }
+        }
+        assertEquals(6, count(work, "cudnn Find"), "two convolutions, three directions each");
+        for (String launch : work.stream().filter(line -> line.startsWith("launch ")).toList()) {
+            String[] parts = launch.split(" ");
+            String source = parts[1].replace(".cu", "");
+            String kernel = parts[parts[2].startsWith("bf16") ? 3 : 2];
+            boolean activations = KernelSignatures.parameters(source).get(kernel).stream()
+                    .anyMatch(type -> type.contains("act_t"));
+            assertEquals(activations ? "bf16-nhwc" : kernel, parts[2], launch);
+        }
+        assertEquals(0, count(lines, "cudnn refuses"));
+    }
+
+    /**
+     * cuDNN's algorithm choices on disk are kept per layout: channels-last work on a cache folder NCHW work filled
+     * searches its own convolutions, and the run after it recalls them.
+     */
+    @Test
+    void channelsLastWorkSearchesItsOwnAlgorithmsThenRecallsThem() throws IOException, InterruptedException {
+        assertEquals(6, count(run("BF16", "nchw", "layouts"), "cudnn Find"));
+        assertEquals(6, count(run("BF16", "nhwc", "layouts"), "cudnn Find"));
+        List<String> again = run("BF16", "nhwc", "layouts");
+        assertEquals(0, count(again, "cudnn Find"));
+        checkCommon(again);
     }
 
     /**
@@ -196,7 +260,7 @@ class TrainingStepStandInTest {
         for (String launch : lines.stream().filter(line -> line.startsWith("launch ")).toList()) {
             String[] parts = launch.split(" ");
             String source = parts[1].replace(".cu", "");
-            String kernel = parts[parts[2].equals("bf16") ? 3 : 2];
+            String kernel = parts[parts[2].startsWith("bf16") ? 3 : 2];
             assertEquals(KernelSignatures.kinds(source, kernel), parts[parts.length - 1],
                     "argument kinds of " + launch);
             Integer threads = KernelSignatures.sharedArrayKernels(source).get(kernel);
