@@ -16,9 +16,10 @@ import java.util.function.LongPredicate;
 /**
  * Checks recorded cuDNN calls against the tensors they were given: each data pointer's descriptor (tensor or filter)
  * has the tensor's data type, as many elements and the format of the layout the tensor lies in (NHWC for a rank-4 bf16
- * tensor of channels-last work, the weight's bf16 copy and its gradient's included; NCHW for any other); activations (x, y, dx, dy) and the convolution's filter operand
- * are described in the work's activation type, parameters and statistics as float; every convolution computes in
- * float; and a call that writes a gradient adds into it (beta 1). Argument positions are cuDNN 9's C signatures.
+ * tensor of channels-last work, the weight's bf16 copy and its gradient's included; NCHW for any other); activations
+ * (x, y, dx, dy) and the convolution's filter operand are described in the work's activation type, parameters and
+ * statistics as float; every convolution computes in float; and a call that writes a gradient adds into it (beta 1).
+ * Argument positions are cuDNN 9's C signatures.
  */
 final class CudnnDataTypes {
     /** What a data pointer holds: an activation or the filter operand (activation type), or a float parameter. */

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The zoo models of {@link ZooKernelRunTest} through the core's executors on a recording backend that keeps values as
- * the CUDA backend does (bf16 also channels-last): two training steps (feed, forward, backward from the loss, read the loss), then close. This
- * adds the executors' side of the seams: values and gradients allocated in the stored type, the fp32 images
- * converted into the bf16 copy that nodes read (the fed F32 tensor reaches no kernel in bf16 work), the planned
- * executor's shared and withheld buffers, and every tensor given back when the executor and parameters close.
+ * the CUDA backend does (bf16 also channels-last): two training steps (feed, forward, backward from the loss, read the
+ * loss), then close. This adds the executors' side of the seams: values and gradients allocated in the stored type, the
+ * fp32 images converted into the bf16 copy that nodes read (the fed F32 tensor reaches no kernel in bf16 work), the
+ * planned executor's shared and withheld buffers, and every tensor given back when the executor and parameters close.
  */
 class ZooExecutorRunTest {
     /**

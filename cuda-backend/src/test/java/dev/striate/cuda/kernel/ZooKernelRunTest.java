@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Whole zoo models' training graphs (model, labels, cross-entropy loss) through the CUDA kernels' host code on a
  * {@link RecordingCudaContext}, Linear included on checked cuBLAS calls: forward, backward with every gradient,
  * backward with none; in fp32, tf32 and bf16 training, bf16 evaluation mode, and fine-tuning with the backbone
- * frozen; bf16 also channels-last (every cuDNN descriptor then in the layout its tensor lies in). Where the gradient-check grid runs each op alone, here every kernel meets its real neighbours, so a seam
+ * frozen; bf16 also channels-last (every cuDNN descriptor then in the layout its tensor lies in). Where the
+ * gradient-check grid runs each op alone, here every kernel meets its real neighbours, so a seam
  * shows: a temporary of the wrong type, a float pointer given a bf16 tensor, a cuDNN descriptor whose data type or
  * size is not its tensor's, a GEMM with mismatched matrix types, an elementwise launch over the wrong count, a leaked
  * temporary or descriptor, a gradient overwritten instead of added to. Nothing is computed, so models run at their

@@ -14,13 +14,13 @@ final class StepDriver {
     /**
      * Appended to {@link StandIns#HOST_DRIVER}: modules named by the stand-in NVRTC's image ({@code name.cu|length|}
      * then {@code bf16|} for the bf16 variant, and {@code nhwc|} after it for its channels-last one), functions, and
-     * launches logged as {@code launch <source>[ bf16| bf16-nhwc] <kernel> <grid> <block> <argument kinds>}. A launch's arguments are read as many
-     * as {@code STANDIN_SIGNATURES} lists for the kernel (from its {@code .cu} signature); each is a pointer into a
-     * Java array pinned by JCuda, whose type the word 8 bytes before the data tells (the array's class, learned from
-     * a calibration launch of a long, an int, a float and a double): L (long[]), I, F or D, or ? when it is none of
-     * them; a long given for a pointer parameter is P when it lies in live device memory, X when not, 0 when null.
-     * The driver keeps its live allocations, so copies and fills outside them fail, and cuDNN and cuBLAS (linked to
-     * it) check their data pointers with {@code standin_inside}.
+     * launches logged as {@code launch <source>[ bf16| bf16-nhwc] <kernel> <grid> <block> <argument kinds>}. A launch's
+     * arguments are read as many as {@code STANDIN_SIGNATURES} lists for the kernel (from its {@code .cu} signature);
+     * each is a pointer into a Java array pinned by JCuda, whose type the word 8 bytes before the data tells (the
+     * array's class, learned from a calibration launch of a long, an int, a float and a double): L (long[]), I, F or D,
+     * or ? when it is none of them; a long given for a pointer parameter is P when it lies in live device memory, X
+     * when not, 0 when null. The driver keeps its live allocations, so copies and fills outside them fail, and cuDNN
+     * and cuBLAS (linked to it) check their data pointers with {@code standin_inside}.
      */
     static final String DRIVER = """
             #include <stdint.h>
