@@ -43,7 +43,10 @@ final class BackendKernels {
                 tensor.size(), (float) factor);
     }
 
-    /** destination ← source between F32 and BF16 ({@code elementwise.cu}'s casts, in the bf16 variant). */
+    /**
+     * destination ← source between F32 and BF16 ({@code elementwise.cu}'s casts, in the bf16 variant): a rank-4 BF16
+     * tensor lies in the context's layout, so a graph input is reordered on the way in, its gradient on the way out.
+     */
     void convert(Tensor source, Tensor destination) {
         if (!source.shape().equals(destination.shape())) {
             throw new IllegalArgumentException("convert needs equal shapes, got " + source.shape() + " and "
@@ -55,8 +58,9 @@ final class BackendKernels {
             default -> throw new IllegalArgumentException("convert on CUDA goes between F32 and BF16, not from "
                     + source.dtype() + " to " + destination.dtype());
         };
+        ChannelsAndCells extent = ChannelsAndCells.of(source.shape());
         context.launch(context.function("elementwise", kernel, DType.BF16), blocks(source.size()), THREADS, source,
-                destination, source.size());
+                destination, source.size(), extent.channels(), extent.cells());
     }
 
     /** Σ x² over all tensors: every launch adds into one double on the device, which is read once. */

@@ -10,6 +10,7 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.ActivationLayout;
+import dev.striate.cuda.ChannelsAndCells;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.ConvolutionGeometry;
 import dev.striate.cuda.cudnn.Cudnn;
@@ -131,14 +132,18 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
         context.release(paddedGrad);
     }
 
-    /** dw += the weight gradient; in bf16 computed into a bf16 temporary (beta 0), then added into the float dw. */
+    /**
+     * dw += the weight gradient; in bf16 computed into a bf16 temporary (beta 0, laid out as the activations are), then
+     * added into the float (NCHW) dw.
+     */
     private void weightGradient(Conv2d op, Plan plan, BackwardCall call, long dy, Tensor weightGrad) {
         Tensor x = plan.paddedInput() == null ? call.input() : padded(op, plan, call.input());
         if (plan.bf16()) {
             Tensor computed = context.temporary(weightGrad.shape(), DType.BF16);
             plan.convolution().backwardFilter(context.address(x), dy, context.address(computed), false);
+            ChannelsAndCells extent = ChannelsAndCells.of(computed.shape());
             launcher.overElements("elementwise", "accumulate_storage_into_f32", computed.size(), computed,
-                    weightGrad, computed.size());
+                    weightGrad, computed.size(), extent.channels(), extent.cells());
             context.release(computed);
         } else {
             plan.convolution().backwardFilter(context.address(x), dy, context.address(weightGrad), true);
@@ -179,13 +184,18 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
         context.release(partials);
     }
 
-    /** The weight as cuDNN reads it: the float master itself, or in bf16 a temporary bf16 copy of it. */
+    /**
+     * The weight as cuDNN reads it: the float master itself, or in bf16 a temporary bf16 copy of it, laid out as the
+     * activations are (channels-last: K, R, S, C, cuDNN's NHWC filter format).
+     */
     private Tensor operandWeight(Plan plan, Tensor weight) {
         if (!plan.bf16()) {
             return weight;
         }
         Tensor copy = context.temporary(weight.shape(), DType.BF16);
-        launcher.overElements("elementwise", "cast_f32_to_storage", weight.size(), weight, copy, weight.size());
+        ChannelsAndCells extent = ChannelsAndCells.of(weight.shape());
+        launcher.overElements("elementwise", "cast_f32_to_storage", weight.size(), weight, copy, weight.size(),
+                extent.channels(), extent.cells());
         return copy;
     }
 

@@ -6,11 +6,13 @@ import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.op.Dropout;
 import dev.striate.core.op.DropoutMask;
+import dev.striate.cuda.ChannelsAndCells;
 import dev.striate.cuda.CudaContext;
 
 /**
  * Inverted dropout with exactly the reference's mask ({@link DropoutMask}, recomputed on the device from seed, node,
- * step and index by {@code dropout.cu}); the identity in evaluation.
+ * step and NCHW index by {@code dropout.cu}, which maps a channels-last element to its NCHW index); the identity in
+ * evaluation.
  */
 public final class DropoutKernel implements Kernel<Dropout> {
     private final Launcher launcher;
@@ -27,8 +29,9 @@ public final class DropoutKernel implements Kernel<Dropout> {
             return null;
         }
         long n = call.input().size();
-        launcher.overElements("dropout", "dropout_forward", n, call.input(), call.output(), n, op.p(),
-                keptScale(op), run.seed(), call.nodeId(), run.step());
+        ChannelsAndCells extent = ChannelsAndCells.of(call.input().shape());
+        launcher.overElements("dropout", "dropout_forward", n, call.input(), call.output(), n, extent.channels(),
+                extent.cells(), op.p(), keptScale(op), run.seed(), call.nodeId(), run.step());
         return null;
     }
 
@@ -43,8 +46,9 @@ public final class DropoutKernel implements Kernel<Dropout> {
             return;
         }
         long n = call.inputGrad().size();
-        launcher.overElements("dropout", "dropout_backward", n, call.outputGrad(), call.inputGrad(), n, op.p(),
-                keptScale(op), run.seed(), call.nodeId(), run.step());
+        ChannelsAndCells extent = ChannelsAndCells.of(call.inputGrad().shape());
+        launcher.overElements("dropout", "dropout_backward", n, call.outputGrad(), call.inputGrad(), n,
+                extent.channels(), extent.cells(), op.p(), keptScale(op), run.seed(), call.nodeId(), run.step());
     }
 
     private static float keptScale(Dropout op) {

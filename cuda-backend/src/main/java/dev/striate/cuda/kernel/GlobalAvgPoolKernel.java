@@ -18,9 +18,8 @@ public final class GlobalAvgPoolKernel implements Kernel<GlobalAvgPool> {
     @Override
     public Object forward(GlobalAvgPool op, ForwardCall call) {
         Shape in = call.input().shape();
-        int planes = in.batch() * in.channels();
-        launcher.overElements("pooling", "global_avg_pool_forward", planes, call.input(), call.output(), planes,
-                in.height() * in.width());
+        launcher.overElements("pooling", "global_avg_pool_forward", call.output().size(), call.input(),
+                call.output(), in.batch(), in.channels(), in.height() * in.width());
         return null;
     }
 
@@ -31,6 +30,6 @@ public final class GlobalAvgPoolKernel implements Kernel<GlobalAvgPool> {
         }
         Shape in = call.input().shape();
         launcher.overElements("pooling", "global_avg_pool_backward", call.input().size(), call.outputGrad(),
-                call.inputGrad(), in.batch() * in.channels(), in.height() * in.width());
+                call.inputGrad(), in.batch(), in.channels(), in.height() * in.width());
     }
 }

@@ -91,7 +91,8 @@ public final class LinearKernel implements Kernel<Linear> {
             return weight;
         }
         Tensor copy = context.temporary(weight.shape(), DType.BF16);
-        launcher.overElements("elementwise", "cast_f32_to_storage", weight.size(), weight, copy, weight.size());
+        // Read flat (C = S = 1): a rank-2 weight is the same in both layouts.
+        launcher.overElements("elementwise", "cast_f32_to_storage", weight.size(), weight, copy, weight.size(), 1, 1);
         return copy;
     }
 

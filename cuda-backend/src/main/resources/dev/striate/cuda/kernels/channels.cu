@@ -1,7 +1,10 @@
-// Channel rearrangements of [N, C, S] tensors (S = H·W, or 1 for rank 2): concat, slice, shuffle, maxout.
+// Channel rearrangements of [N, C, S] tensors (S = H·W, or 1 for rank 2): concat, slice, shuffle, maxout, and flatten's
+// reordering of a channels-last activation into NCHW order.
 // Each output (or gradient) element is written by exactly one thread, so backward kernels add without atomics.
 // act_t (storage.cuh) is float, or bf16 in the bf16 variant: copies move the stored bits, comparisons and sums are
-// done in float, and a sum is stored (rounded) once.
+// done in float, and a sum is stored (rounded) once. Tensors lie as layout.cuh says (channels-last in the bf16-nhwc
+// variant, where rank 2 is S = 1 and so the same in both): each thread takes one element in memory order (act_cell)
+// and finds the others with act_offset.
 //
 //   copy_channels(const act_t* src, act_t* dst, int N, int srcChannels, int dstChannels, int S,
 //                 int srcOffset, int dstOffset, int count)
@@ -16,20 +19,11 @@
 //       y[n, j, s] = max of x[n, j·pieces .. j·pieces + pieces - 1, s]
 //   maxout_backward(const act_t* x, const act_t* dy, act_t* dx, int N, int outChannels, int S, int pieces)
 //       dx[n, winner, s] += dy[n, j, s], the winner being the first maximum (the reference's tie rule)
-
-// Where a flat index of an [N, channels, S] tensor lies: item n, channel c, position s.
-struct ChannelCell {
-    long long n;
-    int c, s;
-};
-
-__device__ ChannelCell channel_cell(long long index, int channels, int S) {
-    ChannelCell cell;
-    cell.s = (int) (index % S);
-    cell.c = (int) ((index / S) % channels);
-    cell.n = index / ((long long) S * channels);
-    return cell;
-}
+//   flatten_forward(const act_t* x, act_t* y, int N, int C, int S)
+//       y[n, c·S + s] = x[n, c, s]: the rank-2 y holds x's elements in NCHW order (PyTorch's flatten, the order the
+//       following layer's weights assume) whatever x's layout; one thread per element of y
+//   flatten_backward(const act_t* dy, act_t* dx, int N, int C, int S)
+//       dx[n, c, s] += dy[n, c·S + s]; one thread per element of dx
 
 // x[index] += value, stored once.
 __device__ void add_into(act_t* x, long long index, float value) {
@@ -40,9 +34,9 @@ extern "C" __global__ void copy_channels(const act_t* src, act_t* dst, int N, in
                                          int srcOffset, int dstOffset, int count) {
     long long total = (long long) N * count * S;
     GRID_STRIDE_LOOP(index, total) {
-        ChannelCell at = channel_cell(index, count, S);
-        long long source = (at.n * srcChannels + srcOffset + at.c) * S + at.s;
-        dst[(at.n * dstChannels + dstOffset + at.c) * S + at.s] = src[source];
+        ActCell at = act_cell(index, count, S);
+        long long source = act_offset(at.n, srcOffset + at.c, at.s, srcChannels, S);
+        dst[act_offset(at.n, dstOffset + at.c, at.s, dstChannels, S)] = src[source];
     }
 }
 
@@ -50,9 +44,9 @@ extern "C" __global__ void accumulate_channels(const act_t* src, act_t* dst, int
                                                int S, int srcOffset, int dstOffset, int count) {
     long long total = (long long) N * count * S;
     GRID_STRIDE_LOOP(index, total) {
-        ChannelCell at = channel_cell(index, count, S);
-        long long source = (at.n * srcChannels + srcOffset + at.c) * S + at.s;
-        add_into(dst, (at.n * dstChannels + dstOffset + at.c) * S + at.s, to_float(src[source]));
+        ActCell at = act_cell(index, count, S);
+        long long source = act_offset(at.n, srcOffset + at.c, at.s, srcChannels, S);
+        add_into(dst, act_offset(at.n, dstOffset + at.c, at.s, dstChannels, S), to_float(src[source]));
     }
 }
 
@@ -65,25 +59,26 @@ __device__ int shuffle_source(int outputChannel, int C, int groups) {
 extern "C" __global__ void channel_shuffle_forward(const act_t* x, act_t* y, int N, int C, int S, int groups) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
-        ChannelCell at = channel_cell(index, C, S);
-        y[index] = x[(at.n * C + shuffle_source(at.c, C, groups)) * S + at.s];
+        ActCell at = act_cell(index, C, S);
+        y[index] = x[act_offset(at.n, shuffle_source(at.c, C, groups), at.s, C, S)];
     }
 }
 
 extern "C" __global__ void channel_shuffle_backward(const act_t* dy, act_t* dx, int N, int C, int S, int groups) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
-        ChannelCell at = channel_cell(index, C, S);
-        add_into(dx, (at.n * C + shuffle_source(at.c, C, groups)) * S + at.s, to_float(dy[index]));
+        ActCell at = act_cell(index, C, S);
+        add_into(dx, act_offset(at.n, shuffle_source(at.c, C, groups), at.s, C, S), to_float(dy[index]));
     }
 }
 
-// The flat index of the winning input of output (n, j, s).
-__device__ long long maxout_winner(const act_t* x, long long n, int j, int s, int outChannels, int S, int pieces) {
+// The memory position of the winning input of output (n, j, s).
+__device__ long long maxout_winner(const act_t* x, long long n, int j, long long s, int outChannels, int S,
+                                   int pieces) {
     int inChannels = outChannels * pieces;
-    long long best = (n * inChannels + (long long) j * pieces) * S + s;
+    long long best = act_offset(n, j * pieces, s, inChannels, S);
     for (int c = j * pieces + 1; c < (j + 1) * pieces; c++) {
-        long long candidate = (n * inChannels + c) * S + s;
+        long long candidate = act_offset(n, c, s, inChannels, S);
         if (to_float(x[candidate]) > to_float(x[best])) {
             best = candidate;
         }
@@ -94,7 +89,7 @@ __device__ long long maxout_winner(const act_t* x, long long n, int j, int s, in
 extern "C" __global__ void maxout_forward(const act_t* x, act_t* y, int N, int outChannels, int S, int pieces) {
     long long total = (long long) N * outChannels * S;
     GRID_STRIDE_LOOP(index, total) {
-        ChannelCell at = channel_cell(index, outChannels, S);
+        ActCell at = act_cell(index, outChannels, S);
         y[index] = x[maxout_winner(x, at.n, at.c, at.s, outChannels, S, pieces)];
     }
 }
@@ -103,7 +98,25 @@ extern "C" __global__ void maxout_backward(const act_t* x, const act_t* dy, act_
                                            int pieces) {
     long long total = (long long) N * outChannels * S;
     GRID_STRIDE_LOOP(index, total) {
-        ChannelCell at = channel_cell(index, outChannels, S);
+        ActCell at = act_cell(index, outChannels, S);
         add_into(dx, maxout_winner(x, at.n, at.c, at.s, outChannels, S, pieces), to_float(dy[index]));
+    }
+}
+
+extern "C" __global__ void flatten_forward(const act_t* x, act_t* y, int N, int C, int S) {
+    long long total = (long long) N * C * S;
+    GRID_STRIDE_LOOP(index, total) {
+        long long s = index % S;
+        int c = (int) ((index / S) % C);
+        long long n = index / ((long long) S * C);
+        y[index] = x[act_offset(n, c, s, C, S)];
+    }
+}
+
+extern "C" __global__ void flatten_backward(const act_t* dy, act_t* dx, int N, int C, int S) {
+    long long total = (long long) N * C * S;
+    GRID_STRIDE_LOOP(index, total) {
+        ActCell at = act_cell(index, C, S);
+        add_into(dx, index, to_float(dy[(at.n * C + at.c) * S + at.s]));
     }
 }

@@ -3,7 +3,9 @@
 //
 // Explicit zero padding for convolutions whose padding differs between sides: cuDNN's convolution descriptor has one
 // padding per axis, so such a convolution runs with padding 0 on a padded copy of the input.
-// Input [N, C, H, W], padded [N, C, Hp, Wp] with Hp = H + top + bottom, Wp = W + left + right.
+// Input [N, C, H, W], padded [N, C, Hp, Wp] with Hp = H + top + bottom, Wp = W + left + right, both laid out as
+// layout.cuh says (channels-last in the bf16-nhwc variant): each thread takes one element in memory order (act_cell)
+// and finds its partner with act_offset.
 //
 //   pad_input(const act_t* x, act_t* padded, int N, int C, int H, int W, int Hp, int Wp, int top, int left)
 //       padded = x placed at (top, left), zeros elsewhere; one thread per padded element.
@@ -25,10 +27,11 @@ extern "C" __global__ void pad_input(const act_t* x, act_t* padded, int N, int C
                                      int top, int left) {
     long long total = (long long) N * C * Hp * Wp;
     GRID_STRIDE_LOOP(index, total) {
-        int v = (int) (index % Wp) - left;
-        int h = (int) ((index / Wp) % Hp) - top;
-        long long plane = index / ((long long) Hp * Wp);
-        padded[index] = h >= 0 && h < H && v >= 0 && v < W ? x[(plane * H + h) * W + v] : to_act(0.0f);
+        ActCell at = act_cell(index, C, (long long) Hp * Wp);
+        int h = (int) (at.s / Wp) - top;
+        int v = (int) (at.s % Wp) - left;
+        padded[index] = h >= 0 && h < H && v >= 0 && v < W
+                ? x[act_offset(at.n, at.c, (long long) h * W + v, C, (long long) H * W)] : to_act(0.0f);
     }
 }
 
@@ -36,10 +39,10 @@ extern "C" __global__ void unpad_accumulate(const act_t* padded, act_t* dx, int 
                                             int top, int left) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
-        int v = (int) (index % W);
-        int h = (int) ((index / W) % H);
-        long long plane = index / ((long long) H * W);
-        dx[index] = to_act(to_float(dx[index]) + to_float(padded[(plane * Hp + h + top) * Wp + v + left]));
+        ActCell at = act_cell(index, C, (long long) H * W);
+        long long cell = (at.s / W + top) * Wp + at.s % W + left;
+        float interior = to_float(padded[act_offset(at.n, at.c, cell, C, (long long) Hp * Wp)]);
+        dx[index] = to_act(to_float(dx[index]) + interior);
     }
 }
 

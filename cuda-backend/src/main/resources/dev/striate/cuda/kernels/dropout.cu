@@ -3,10 +3,13 @@
 // seed, its top 53 bits scaled to [0, 1). Kept elements are multiplied by keptScale = 1/(1-p), dropped ones by 0.
 // Nothing is stored: backward recomputes the mask. (Evaluation is the identity; the Java kernel copies instead.)
 // act_t (storage.cuh) is float, or bf16 in the bf16 variant: the product is computed in float and stored once.
+// The n elements are read as [n / (C·S), C, S] laid out as layout.cuh says (C = S = 1 for a tensor of another rank
+// than 4): i is the element's NCHW index, the reference's, whatever its place in memory, so a channels-last tensor
+// gets the same mask as an NCHW one.
 //
-//   dropout_forward(const act_t* x, act_t* y, long long n, double p, float keptScale,
+//   dropout_forward(const act_t* x, act_t* y, long long n, int C, int S, double p, float keptScale,
 //                   long long seed, long long node, long long step)          y[i] = x[i] · m[i]
-//   dropout_backward(const act_t* dy, act_t* dx, long long n, double p, float keptScale,
+//   dropout_backward(const act_t* dy, act_t* dx, long long n, int C, int S, double p, float keptScale,
 //                    long long seed, long long node, long long step)         dx[i] += dy[i] · m[i]
 
 // SplitMix64's finalizer, as DropoutMask.mix (Java's long arithmetic wraps like unsigned 64-bit arithmetic, and
@@ -27,16 +30,24 @@ __device__ float dropout_multiplier(long long index, double p, float keptScale, 
     return uniform >= p ? keptScale : 0.0f;
 }
 
-extern "C" __global__ void dropout_forward(const act_t* x, act_t* y, long long n, double p, float keptScale,
-                                           long long seed, long long node, long long step) {
+// The NCHW index of the element at memory position index.
+__device__ long long logical_index(long long index, int C, int S) {
+    ActCell at = act_cell(index, C, S);
+    return (at.n * C + at.c) * S + at.s;
+}
+
+extern "C" __global__ void dropout_forward(const act_t* x, act_t* y, long long n, int C, int S, double p,
+                                           float keptScale, long long seed, long long node, long long step) {
     GRID_STRIDE_LOOP(i, n) {
-        y[i] = to_act(to_float(x[i]) * dropout_multiplier(i, p, keptScale, seed, node, step));
+        float m = dropout_multiplier(logical_index(i, C, S), p, keptScale, seed, node, step);
+        y[i] = to_act(to_float(x[i]) * m);
     }
 }
 
-extern "C" __global__ void dropout_backward(const act_t* dy, act_t* dx, long long n, double p, float keptScale,
-                                            long long seed, long long node, long long step) {
+extern "C" __global__ void dropout_backward(const act_t* dy, act_t* dx, long long n, int C, int S, double p,
+                                            float keptScale, long long seed, long long node, long long step) {
     GRID_STRIDE_LOOP(i, n) {
-        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * dropout_multiplier(i, p, keptScale, seed, node, step));
+        float m = dropout_multiplier(logical_index(i, C, S), p, keptScale, seed, node, step);
+        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * m);
     }
 }

@@ -9,11 +9,15 @@
 //   copy_act(const act_t* src, act_t* dst, long long n)       dst[i] = src[i]
 //   accumulate_act(const act_t* src, act_t* dst, long long n) dst[i] += src[i]
 //   add_act(const act_t* a, const act_t* b, act_t* y, long long n)   y[i] = a[i] + b[i]
-//   cast_f32_to_storage(const float* src, act_t* dst, long long n)   dst[i] = src[i] rounded (a bf16 copy of a
-//       weight, an fp32 graph input converted)
-//   cast_storage_to_f32(const act_t* src, float* dst, long long n)   dst[i] = src[i] (exact)
-//   accumulate_storage_into_f32(const act_t* src, float* dst, long long n)   dst[i] += src[i] (a bf16 weight
-//       gradient added into the fp32 master gradient)
+//   The casts between a float tensor, always NCHW, and its act_t copy, laid out as layout.cuh says: both read as
+//   [n / (C·S), C, S] (C = S = 1 for a tensor of another rank than 4, the same in both layouts), element i being the
+//   NCHW index; in the channels-last variant a rank-4 copy is reordered on the way (a conv weight [K, C, R, S] to
+//   K, R, S, C, cuDNN's NHWC filter format). Each thread takes one element of the destination in its memory order.
+//   cast_f32_to_storage(const float* src, act_t* dst, long long n, int C, int S)   dst[i] = src[i] rounded (a bf16
+//       copy of a weight, an fp32 graph input converted)
+//   cast_storage_to_f32(const act_t* src, float* dst, long long n, int C, int S)   dst[i] = src[i] (exact)
+//   accumulate_storage_into_f32(const act_t* src, float* dst, long long n, int C, int S)   dst[i] += src[i] (a bf16
+//       weight gradient added into the fp32 master gradient)
 //   leaky_relu_forward(const act_t* x, act_t* y, long long n, float slope)
 //       y = x for x > 0, slope·x otherwise (cuDNN has no leaky ReLU)
 //   The backward kernels below take a last argument int accumulate: 1 adds into dx, 0 writes dx without reading it
@@ -57,16 +61,27 @@ extern "C" __global__ void add_act(const act_t* a, const act_t* b, act_t* y, lon
     GRID_STRIDE_LOOP(i, n) { y[i] = to_act(to_float(a[i]) + to_float(b[i])); }
 }
 
-extern "C" __global__ void cast_f32_to_storage(const float* src, act_t* dst, long long n) {
-    GRID_STRIDE_LOOP(i, n) { dst[i] = to_act(src[i]); }
+// The NCHW index of the element at memory position index of an [.., C, S] activation.
+__device__ long long nchw_index(long long index, int C, int S) {
+    ActCell at = act_cell(index, C, S);
+    return (at.n * C + at.c) * S + at.s;
 }
 
-extern "C" __global__ void cast_storage_to_f32(const act_t* src, float* dst, long long n) {
-    GRID_STRIDE_LOOP(i, n) { dst[i] = to_float(src[i]); }
+// The memory position of the element of NCHW index i of an [.., C, S] activation.
+__device__ long long memory_position(long long i, int C, int S) {
+    return act_offset(i / ((long long) C * S), (i / S) % C, i % S, C, S);
 }
 
-extern "C" __global__ void accumulate_storage_into_f32(const act_t* src, float* dst, long long n) {
-    GRID_STRIDE_LOOP(i, n) { dst[i] += to_float(src[i]); }
+extern "C" __global__ void cast_f32_to_storage(const float* src, act_t* dst, long long n, int C, int S) {
+    GRID_STRIDE_LOOP(i, n) { dst[i] = to_act(src[nchw_index(i, C, S)]); }
+}
+
+extern "C" __global__ void cast_storage_to_f32(const act_t* src, float* dst, long long n, int C, int S) {
+    GRID_STRIDE_LOOP(i, n) { dst[i] = to_float(src[memory_position(i, C, S)]); }
+}
+
+extern "C" __global__ void accumulate_storage_into_f32(const act_t* src, float* dst, long long n, int C, int S) {
+    GRID_STRIDE_LOOP(i, n) { dst[i] += to_float(src[memory_position(i, C, S)]); }
 }
 
 extern "C" __global__ void leaky_relu_forward(const act_t* x, act_t* y, long long n, float slope) {

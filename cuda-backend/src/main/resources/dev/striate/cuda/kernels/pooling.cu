@@ -1,9 +1,13 @@
-// Pooling kernels with exactly the reference's semantics (PyTorch's), NCHW tensors. cuDNN's pooling is not used: it
+// Pooling kernels with exactly the reference's semantics (PyTorch's), on activations laid out as layout.cuh says (NCHW,
+// or channels-last in the bf16-nhwc variant). cuDNN's pooling is not used: it
 // has no ceil mode, no asymmetric padding, no dilation, no adaptive windows, and does not document which of equal
 // maxima receives the gradient, while the reference sends it to the first in row-major scan order.
 // Backward kernels gather (one thread per input element, summing the outputs that read it), so they need no
 // atomics, are deterministic, and ADD into dx. act_t (storage.cuh) is float, or bf16 in the bf16 variant: values
 // are loaded as floats, each window is summed in float, and every element is stored once (rounded to bf16 there).
+// Each thread takes one element in memory order (act_cell: in NHWC neighbouring threads take neighbouring channels of
+// one cell) and reads the window's elements where act_offset puts them; a window is visited in the same row-major
+// order in both layouts, so both give the same sums.
 //
 // Window arguments: kh, kw (kernel), sh, sw (stride), pt, pl (padding before: top, left), dh, dw (dilation).
 // Input [N, C, H, W], output [N, C, P, Q].
@@ -23,21 +27,31 @@
 //   adaptive_avg_pool2d_forward(const act_t* x, act_t* y, int N, int C, int H, int W, int P, int Q)
 //       window of output p: rows floor(p·H/P) .. ceil((p+1)·H/P) - 1, and the same for columns.
 //   adaptive_avg_pool2d_backward(const act_t* dy, act_t* dx, int N, int C, int H, int W, int P, int Q)
-//   global_avg_pool_forward(const act_t* x, act_t* y, int NC, int cells)     y[nc] = mean of x[nc, :]
-//   global_avg_pool_backward(const act_t* dy, act_t* dx, int NC, int cells)  dx[nc, s] += dy[nc] / cells
+//   global_avg_pool_forward(const act_t* x, act_t* y, int N, int C, int cells)     y[n, c] = mean of x[n, c, :]
+//       one thread per (n, c), consecutive threads taking consecutive channels (y is [N, C, 1, 1]: the same memory in
+//       both layouts), so that in NHWC they read neighbouring addresses x[(n·cells + s)·C + c].
+//   global_avg_pool_backward(const act_t* dy, act_t* dx, int N, int C, int cells)  dx[n, c, s] += dy[n, c] / cells
 
-// Where a flat index of a [planes, rows, cols] tensor lies: its plane (n·C + c), row and column.
+// Where an element of an [N, C, rows, cols] activation lies: item n, channel c, row and column.
 struct Cell {
-    long long plane;
-    int row, col;
+    long long n;
+    int c, row, col;
 };
 
-__device__ Cell cell_of(long long index, int rows, int cols) {
+// The element at memory position index.
+__device__ Cell cell_at(long long index, int C, int rows, int cols) {
+    ActCell at = act_cell(index, C, (long long) rows * cols);
     Cell cell;
-    cell.col = (int) (index % cols);
-    cell.row = (int) ((index / cols) % rows);
-    cell.plane = index / ((long long) rows * cols);
+    cell.n = at.n;
+    cell.c = at.c;
+    cell.row = (int) (at.s / cols);
+    cell.col = (int) (at.s % cols);
     return cell;
+}
+
+// The memory position of element (n, c, row, col).
+__device__ long long offset_of(long long n, int c, int row, int col, int C, int rows, int cols) {
+    return act_offset(n, c, (long long) row * cols + col, C, (long long) rows * cols);
 }
 
 // A rectangle of one plane: rows [rowStart, rowEnd), columns [colStart, colEnd).
@@ -53,12 +67,12 @@ __device__ int window_cells(Window window) {
     return (window.rowEnd - window.rowStart) * (window.colEnd - window.colStart);
 }
 
-// The sum, in float, of x over a window of plane `plane` of an [.., H, W] tensor.
-__device__ float window_sum(const act_t* x, long long plane, int H, int W, Window window) {
+// The sum, in float, of x over a window of channel c of item n of an [N, C, H, W] tensor, row by row.
+__device__ float window_sum(const act_t* x, long long n, int c, int C, int H, int W, Window window) {
     float sum = 0.0f;
     for (int h = window.rowStart; h < window.rowEnd; h++) {
         for (int v = window.colStart; v < window.colEnd; v++) {
-            sum += to_float(x[(plane * H + h) * W + v]);
+            sum += to_float(x[offset_of(n, c, h, v, C, H, W)]);
         }
     }
     return sum;
@@ -69,9 +83,9 @@ __device__ void add_into(act_t* dx, long long index, float sum) {
     dx[index] = to_act(to_float(dx[index]) + sum);
 }
 
-// The flat input index of the argmax of output (p, q) of plane `plane` (= n·C + c), or -1 when the window holds
-// padding only. Scan order and comparisons are the reference's.
-__device__ long long max_pool_argmax(const act_t* x, long long plane, int H, int W, int p, int q,
+// The memory position in x of the argmax of output (p, q) of channel c of item n, or -1 when the window holds padding
+// only. Scan order and comparisons are the reference's.
+__device__ long long max_pool_argmax(const act_t* x, long long n, int c, int C, int H, int W, int p, int q,
                                      int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw) {
     long long best = -1;
     float max = 0.0f;
@@ -85,7 +99,7 @@ __device__ long long max_pool_argmax(const act_t* x, long long plane, int H, int
             if (v < 0 || v >= W) {
                 continue;
             }
-            long long index = (plane * H + h) * W + v;
+            long long index = offset_of(n, c, h, v, C, H, W);
             float value = to_float(x[index]);
             if (best < 0 || value > max || value != value) {
                 best = index;
@@ -100,8 +114,8 @@ extern "C" __global__ void max_pool2d_forward(const act_t* x, act_t* y, int N, i
                                               int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw) {
     long long total = (long long) N * C * P * Q;
     GRID_STRIDE_LOOP(o, total) {
-        Cell out = cell_of(o, P, Q);
-        long long best = max_pool_argmax(x, out.plane, H, W, out.row, out.col, kh, kw, sh, sw, pt, pl, dh, dw);
+        Cell out = cell_at(o, C, P, Q);
+        long long best = max_pool_argmax(x, out.n, out.c, C, H, W, out.row, out.col, kh, kw, sh, sw, pt, pl, dh, dw);
         if (best < 0) {
             y[o] = to_act(__int_as_float(0xff800000));
         } else {
@@ -115,7 +129,7 @@ extern "C" __global__ void max_pool2d_backward(const act_t* x, const act_t* dy, 
                                                int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
-        Cell in = cell_of(index, H, W);
+        Cell in = cell_at(index, C, H, W);
         float sum = 0.0f;
         // Output row p reads row h through tap i when h = p·sh - pt + i·dh.
         for (int i = 0; i < kh; i++) {
@@ -130,8 +144,8 @@ extern "C" __global__ void max_pool2d_backward(const act_t* x, const act_t* dy, 
                     continue;
                 }
                 int q = colNumerator / sw;
-                if (max_pool_argmax(x, in.plane, H, W, p, q, kh, kw, sh, sw, pt, pl, dh, dw) == index) {
-                    sum += to_float(dy[(in.plane * P + p) * Q + q]);
+                if (max_pool_argmax(x, in.n, in.c, C, H, W, p, q, kh, kw, sh, sw, pt, pl, dh, dw) == index) {
+                    sum += to_float(dy[offset_of(in.n, in.c, p, q, C, P, Q)]);
                 }
             }
         }
@@ -173,10 +187,10 @@ extern "C" __global__ void avg_pool2d_forward(const act_t* x, act_t* y, int N, i
                                               int countIncludePad) {
     long long total = (long long) N * C * P * Q;
     GRID_STRIDE_LOOP(o, total) {
-        Cell out = cell_of(o, P, Q);
+        Cell out = cell_at(o, C, P, Q);
         AvgWindow window = avg_pool_window(H, W, out.row, out.col, kh, kw, sh, sw, pt, pb, pl, pr,
                                            countIncludePad);
-        float sum = window_sum(x, out.plane, H, W, window.cells);
+        float sum = window_sum(x, out.n, out.c, C, H, W, window.cells);
         y[o] = to_act(window.divisor == 0 ? 0.0f : sum / window.divisor);
     }
 }
@@ -186,7 +200,7 @@ extern "C" __global__ void avg_pool2d_backward(const act_t* dy, act_t* dx, int N
                                                int countIncludePad) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
-        Cell in = cell_of(index, H, W);
+        Cell in = cell_at(index, C, H, W);
         float sum = 0.0f;
         // Output row p's window starts at p·sh - pt and is kh long; only those can hold row h.
         int firstP = max(0, (in.row + pt - kh + sh) / sh);
@@ -197,7 +211,7 @@ extern "C" __global__ void avg_pool2d_backward(const act_t* dy, act_t* dx, int N
             for (int q = firstQ; q <= lastQ; q++) {
                 AvgWindow window = avg_pool_window(H, W, p, q, kh, kw, sh, sw, pt, pb, pl, pr, countIncludePad);
                 if (window.divisor != 0 && window_holds(window.cells, in.row, in.col)) {
-                    sum += to_float(dy[(in.plane * P + p) * Q + q]) / window.divisor;
+                    sum += to_float(dy[offset_of(in.n, in.c, p, q, C, P, Q)]) / window.divisor;
                 }
             }
         }
@@ -219,9 +233,9 @@ extern "C" __global__ void adaptive_avg_pool2d_forward(const act_t* x, act_t* y,
                                                        int P, int Q) {
     long long total = (long long) N * C * P * Q;
     GRID_STRIDE_LOOP(o, total) {
-        Cell out = cell_of(o, P, Q);
+        Cell out = cell_at(o, C, P, Q);
         Window window = adaptive_window(H, W, P, Q, out.row, out.col);
-        y[o] = to_act(window_sum(x, out.plane, H, W, window) / window_cells(window));
+        y[o] = to_act(window_sum(x, out.n, out.c, C, H, W, window) / window_cells(window));
     }
 }
 
@@ -229,13 +243,13 @@ extern "C" __global__ void adaptive_avg_pool2d_backward(const act_t* dy, act_t* 
                                                         int P, int Q) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
-        Cell in = cell_of(index, H, W);
+        Cell in = cell_at(index, C, H, W);
         float sum = 0.0f;
         for (int p = 0; p < P; p++) {
             for (int q = 0; q < Q; q++) {
                 Window window = adaptive_window(H, W, P, Q, p, q);
                 if (window_holds(window, in.row, in.col)) {
-                    sum += to_float(dy[(in.plane * P + p) * Q + q]) / window_cells(window);
+                    sum += to_float(dy[offset_of(in.n, in.c, p, q, C, P, Q)]) / window_cells(window);
                 }
             }
         }
@@ -243,19 +257,23 @@ extern "C" __global__ void adaptive_avg_pool2d_backward(const act_t* dy, act_t* 
     }
 }
 
-extern "C" __global__ void global_avg_pool_forward(const act_t* x, act_t* y, int NC, int cells) {
-    GRID_STRIDE_LOOP(plane, NC) {
+extern "C" __global__ void global_avg_pool_forward(const act_t* x, act_t* y, int N, int C, int cells) {
+    long long total = (long long) N * C;
+    GRID_STRIDE_LOOP(index, total) {
+        long long n = index / C;
+        int c = (int) (index % C);
         float sum = 0.0f;
         for (int s = 0; s < cells; s++) {
-            sum += to_float(x[plane * cells + s]);
+            sum += to_float(x[act_offset(n, c, s, C, cells)]);
         }
-        y[plane] = to_act(sum / cells);
+        y[index] = to_act(sum / cells);
     }
 }
 
-extern "C" __global__ void global_avg_pool_backward(const act_t* dy, act_t* dx, int NC, int cells) {
-    long long total = (long long) NC * cells;
+extern "C" __global__ void global_avg_pool_backward(const act_t* dy, act_t* dx, int N, int C, int cells) {
+    long long total = (long long) N * C * cells;
     GRID_STRIDE_LOOP(index, total) {
-        add_into(dx, index, to_float(dy[index / cells]) / cells);
+        ActCell at = act_cell(index, C, cells);
+        add_into(dx, index, to_float(dy[at.n * C + at.c]) / cells);
     }
 }

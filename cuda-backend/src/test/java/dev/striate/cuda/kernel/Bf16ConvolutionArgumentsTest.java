@@ -64,7 +64,7 @@ class Bf16ConvolutionArgumentsTest {
         assertEquals(2, casts.size(), "one cast for forward, one for backward data");
         for (RecordingCudaContext.Launch cast : casts) {
             Tensor copy = (Tensor) cast.arguments().get(1);
-            assertEquals(List.of(weight, copy, 108L), cast.arguments());
+            assertEquals(List.of(weight, copy, 108L, 3, 9), cast.arguments(), "read as [4, 3, 9]");
             assertEquals(DType.BF16, copy.dtype());
         }
 
@@ -87,7 +87,7 @@ class Bf16ConvolutionArgumentsTest {
         assertEquals(0f, scalar(filter, BETA));
         RecordingCudaContext.Launch accumulate = launches(node, "accumulate_storage_into_f32").getFirst();
         Tensor computed = (Tensor) accumulate.arguments().get(0);
-        assertEquals(List.of(computed, node.paramGrads.get(0), 108L), accumulate.arguments());
+        assertEquals(List.of(computed, node.paramGrads.get(0), 108L, 3, 9), accumulate.arguments());
         assertEquals(DType.BF16, computed.dtype());
         assertEquals(node.address(computed), address(filter, RESULT));
 
@@ -155,7 +155,7 @@ class Bf16ConvolutionArgumentsTest {
         assertEquals(List.of(2, 2, 2),
                 calls(node, "cudnnSetConvolutionGroupCount").stream().map(c -> c.arguments().get(1)).toList());
         assertEquals(List.of(node.params.get(0), launches(node, "cast_f32_to_storage").getFirst().arguments().get(1),
-                108L), launches(node, "cast_f32_to_storage").getFirst().arguments());
+                108L, 3, 9), launches(node, "cast_f32_to_storage").getFirst().arguments());
     }
 
     @Test

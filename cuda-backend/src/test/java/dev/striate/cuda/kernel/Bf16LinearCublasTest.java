@@ -53,7 +53,7 @@ class Bf16LinearCublasTest {
         assertEquals(2, casts.size());
         for (RecordingCudaContext.Launch cast : casts) {
             Tensor copy = (Tensor) cast.arguments().get(1);
-            assertEquals(List.of(weight, copy, 8L), cast.arguments());
+            assertEquals(List.of(weight, copy, 8L, 1, 1), cast.arguments(), "rank 2: read flat");
             assertEquals(DType.BF16, copy.dtype());
             assertEquals(weight.shape(), copy.shape());
         }

@@ -21,6 +21,7 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBackend;
+import dev.striate.cuda.ActivationLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The NVRTC kernels computed on the host against the reference, without a GPU, in both activation storages: every
+ * The NVRTC kernels computed on the host against the reference, without a GPU, in every activation storage and layout
+ * (fp32; bf16; bf16 with rank-4 activations channels-last, whose results must be the bf16 ones): every
  * gradient-check case whose ops all run on the project's own CUDA C kernels (no cuDNN, no cuBLAS) is run through the
  * CUDA kernels' host code, its launches replayed by a C++ program that includes the .cu files with the CUDA built-ins
  * emulated, and the output, every input gradient and every parameter gradient compared with the reference backend's
@@ -56,10 +58,13 @@ import org.junit.jupiter.api.io.TempDir;
  * through f'(y) ({@link #storedOutputRounding}). Parameter gradients stay F32 (fp32 sums of products of bf16 values)
  * and keep the float tolerance.
  *
+ * <p>Channels-last runs hold rank-4 bf16 tensors in NHWC order ({@link HostProgram} gives and prints them in NCHW
+ * order), so a kernel of the bf16-nhwc variant that addresses any of them as NCHW fails the same bounds.
+ *
  * <p>Every node's output starts as NaN, as memory from {@code allocateUninitialized} may hold anything, so a forward
  * kernel that reads its output before writing it (adds into it) fails; so does every gradient the run hands its first
  * writer fresh ({@link KernelRun#writingFreshGradients()}, as the planned executor does), so a backward that reads or
- * skips part of a fresh gradient fails. One g++ build for all cases of both storages;
+ * skips part of a fresh gradient fails. One g++ build for all cases of all combinations;
  * skipped, saying why, where there is no g++.
  */
 class HostEmulationTest {
@@ -67,6 +72,17 @@ class HostEmulationTest {
     private static final long STEP = 3;
     /** Cases each storage must run on the project's own kernels (fp32: 34, bf16: 37 when this was written). */
     private static final int FEWEST_CASES = 20;
+    /** The combinations every case runs in: float, bf16, and bf16 with rank-4 activations channels-last. */
+    private static final List<Work> WORK = List.of(new Work(Precision.FP32, ActivationLayout.NCHW),
+            new Work(Precision.BF16, ActivationLayout.NCHW), new Work(Precision.BF16, ActivationLayout.NHWC));
+
+    /** A precision and the layout of its rank-4 bf16 activations. */
+    private record Work(Precision precision, ActivationLayout layout) {
+        @Override
+        public String toString() {
+            return precision.flagValue() + (layout == ActivationLayout.NHWC ? " nhwc" : "");
+        }
+    }
 
     /**
      * A reference result, the type the CUDA tensor compared with it is stored in, and per element the magnitudes of
@@ -84,19 +100,19 @@ class HostEmulationTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> ownKernelsMatchTheReference(@TempDir Path work) throws Exception {
+    Stream<DynamicTest> ownKernelsMatchTheReference(@TempDir Path folder) throws Exception {
         assumeTrue(HostProgram.gppAvailable(), "skipped: no g++ on the PATH to build the host emulation of the CUDA C kernels with");
         HostProgram program = new HostProgram();
         List<Outcome> outcomes = new ArrayList<>();
         int scenario = 0;
-        for (Precision precision : List.of(Precision.FP32, Precision.BF16)) {
+        for (Work work : WORK) {
             int run = 0;
             for (GradCheckCase gradCase : GradCheckSuite.cases()) {
-                String caseName = "[" + precision.flagValue() + "] " + gradCase.op() + ": " + gradCase.name();
+                String caseName = "[" + work + "] " + gradCase.op() + ": " + gradCase.name();
                 if (gradCase.graph().nodes().stream().anyMatch(n -> n.op() instanceof Linear)) {
                     continue;
                 }
-                RecordingCudaContext context = new RecordingCudaContext(precision);
+                RecordingCudaContext context = new RecordingCudaContext(work.precision(), work.layout());
                 KernelRun kernelRun = new KernelRun(context, gradCase.graph()).writingFreshGradients();
                 Map<Tensor, double[]> initial = new IdentityHashMap<>();
                 Map<String, Tensor> printed = new LinkedHashMap<>();
@@ -116,9 +132,9 @@ class HostEmulationTest {
                 scenario++;
                 run++;
             }
-            assertTrue(run >= FEWEST_CASES, precision + " cases on the project's own kernels: " + run);
+            assertTrue(run >= FEWEST_CASES, work + " cases on the project's own kernels: " + run);
         }
-        Map<String, double[]> emulated = program.buildAndRun(work);
+        Map<String, double[]> emulated = program.buildAndRun(folder);
         return outcomes.stream().map(outcome -> DynamicTest.dynamicTest(outcome.caseName(), () -> {
             outcome.expected().forEach((label, reference) -> EmulationValues.assertClose(label, reference.stored(),
                     reference.values(), reference.otherRoundings(), emulated.get(label)));

@@ -17,6 +17,7 @@ import dev.striate.core.op.SoftmaxCrossEntropy;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.ActivationLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.HashSet;
@@ -32,9 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The CUDA kernels' host code on every case of the gradient-check grid, without a GPU: every NVRTC launch names a
  * kernel that exists in its .cu file and passes arguments of its parameters' count and types (tensors of the pointed-to
  * element type), every cuDNN call matches its declared C signature, backward adds (beta 1) into gradients, and every
- * temporary and every cuDNN descriptor is given back. Once in fp32 and once in bf16 work, where values and gradients
- * are BF16 tensors and a launch's {@code act_t} pointers take BF16: a {@code float} pointer given a BF16 tensor, or an
- * {@code act_t} one given an F32 tensor, fails.
+ * temporary and every cuDNN descriptor is given back. Once in fp32 and twice in bf16 work (rank-4 activations NCHW,
+ * then channels-last, whose launches use the bf16-nhwc variant), where values and gradients are BF16 tensors and a
+ * launch's {@code act_t} pointers take BF16: a {@code float} pointer given a BF16 tensor, or an {@code act_t} one given
+ * an F32 tensor, fails.
  */
 class KernelLaunchTest {
     private static final CudaSignatures SIGNATURES = new CudaSignatures();
@@ -57,13 +59,13 @@ class KernelLaunchTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void everyLaunchAndCallMatchesItsSignature(GradCheckCase gradCase) {
-        checkRun(gradCase, Precision.FP32);
+        checkRun(gradCase, Precision.FP32, ActivationLayout.NCHW, false);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void inBf16EveryLaunchTakesBf16Activations(GradCheckCase gradCase) {
-        checkRun(gradCase, Precision.BF16);
+        checkRun(gradCase, Precision.BF16, ActivationLayout.NCHW, false);
     }
 
     /**
@@ -74,15 +76,18 @@ class KernelLaunchTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void freshGradientsAloneAreWrittenWithBetaZero(GradCheckCase gradCase) {
-        checkRun(gradCase, Precision.FP32, true);
+        checkRun(gradCase, Precision.FP32, ActivationLayout.NCHW, true);
     }
 
-    private static void checkRun(GradCheckCase gradCase, Precision precision) {
-        checkRun(gradCase, precision, false);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void inChannelsLastBf16EveryLaunchMatchesItsSignature(GradCheckCase gradCase) {
+        checkRun(gradCase, Precision.BF16, ActivationLayout.NHWC, false);
     }
 
-    private static void checkRun(GradCheckCase gradCase, Precision precision, boolean freshWriting) {
-        RecordingCudaContext context = new RecordingCudaContext(precision);
+    private static void checkRun(GradCheckCase gradCase, Precision precision, ActivationLayout layout,
+                                 boolean freshWriting) {
+        RecordingCudaContext context = new RecordingCudaContext(precision, layout);
         KernelRun run = new KernelRun(context, gradCase.graph());
         if (freshWriting) {
             run.writingFreshGradients();

@@ -72,9 +72,9 @@ class StorageEmulationTest {
         Tensor copied = device.allocate(Shape.of(floats.length), DType.F32);
         long n = floats.length;
         program.scenario(device, initial, List.of(
-                launch("cast_f32_to_storage", source, stored, n),
-                launch("cast_storage_to_f32", stored, widened, n),
-                launch("accumulate_storage_into_f32", gradient, master, 1L),
+                launch("cast_f32_to_storage", source, stored, n, 1, 1),
+                launch("cast_storage_to_f32", stored, widened, n, 1, 1),
+                launch("accumulate_storage_into_f32", gradient, master, 1L, 1, 1),
                 launch("relu_backward", y, dy, dx, 2L, 1),
                 launch("relu_backward", freshY, freshDy, freshDx, 3L, 0),
                 launch("fill_act", filled, 3L, 0.1f),
