@@ -19,7 +19,6 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBackend;
-import dev.striate.cuda.ActivationLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,10 +76,6 @@ class Bf16LibraryEmulationTest {
         cases.add(convolution(program, "convolution with asymmetric padding",
                 new Conv2d(2, new Window2d(3, 3, 1, 1, 0, 1, 1, 0, 1, 1), 1, false, Conv2d.TORCHVISION_INIT), small));
         cases.add(convolution(program, "convolution bias in chunks", Conv2d.of(2, 3, 1, 1), chunked));
-        // Channels-last: the weight casts, padding and dW (no bias: conv.cu's bias kernels are checked above).
-        cases.add(convolution(program, "convolution with asymmetric padding, channels-last",
-                new Conv2d(2, new Window2d(3, 3, 1, 1, 0, 1, 1, 0, 1, 1), 1, false, Conv2d.TORCHVISION_INIT), small,
-                ActivationLayout.NHWC));
         cases.add(linear(program));
         Map<String, double[]> emulated = program.buildAndRun(work);
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () ->
@@ -170,13 +165,7 @@ class Bf16LibraryEmulationTest {
      * wrote.
      */
     private static Case convolution(HostProgram program, String name, Conv2d op, Shape shape) {
-        return convolution(program, name, op, shape, ActivationLayout.NCHW);
-    }
-
-    /** As above, rank-4 bf16 tensors laid out as {@code layout} (the expected values are in NCHW order). */
-    private static Case convolution(HostProgram program, String name, Conv2d op, Shape shape,
-                                    ActivationLayout layout) {
-        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16, layout);
+        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
         NodeRun node = new NodeRun(context, new Conv2dKernel(context), op, shape, DType.BF16);
         node.run(RunContext.training(SEED, 1));
         Map<Tensor, double[]> initial = new IdentityHashMap<>();

@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
+import dev.striate.core.op.Conv2d;
 import dev.striate.core.op.Dropout;
 import dev.striate.core.op.DropoutMask;
 import dev.striate.core.op.Flatten;
+import dev.striate.core.op.Window2d;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.ActivationLayout;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The channels-last (bf16-nhwc) kernels whose meaning is an ORDER, computed on the host with hand-worked answers:
  * flatten gives NCHW order (PyTorch's) from a channels-last input, dropout's mask follows the NCHW index (core's
  * {@link DropoutMask}) wherever the element lies, and a conv weight's bf16 copy lies K, R, S, C (cuDNN's NHWC filter
- * format) and goes back into the float NCHW gradient in place. {@link HostProgram} gives and prints rank-4 bf16
+ * format) and goes back into the float NCHW gradient in place, and a convolution's explicit padding and its gradient
+ * keep every element's place. {@link HostProgram} gives and prints rank-4 bf16
  * tensors in NCHW order; every value here is exact in bf16, so results are compared exactly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -51,6 +55,7 @@ class ChannelsLastEmulationTest {
         dropout("nhwc", ActivationLayout.NHWC);
         dropout("nchw", ActivationLayout.NCHW);
         weightCasts();
+        convolution();
         emulated = program.buildAndRun(folder);
     }
 
@@ -160,6 +165,63 @@ class ChannelsLastEmulationTest {
         assertArrayEquals(new double[] {1, 3, 2, 4, 5, 7, 6, 8}, emulated.get("weight memory"));
         assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, emulated.get("weight back"));
         assertArrayEquals(new double[] {1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5}, emulated.get("weight gradient"));
+    }
+
+    /**
+     * A bf16 channels-last convolution's own launches through Conv2dKernel: x [1, 2, 1, 2] (channel 0: 1 2, channel 1:
+     * 3 4), window 1x2 padded bottom 1 and left 1 (so explicitly: x padded to [1, 2, 2, 3]), no bias, weight 1..8
+     * [2, 2, 1, 2]. What cuDNN would write stands as made-up contents: the padded input gradient 1..12, the bf16 dW
+     * temporary 0.5, 1, .. 4 (NCHW order). dx starts 10 10 20 20, dW 10; the copies start NaN.
+     */
+    private void convolution() {
+        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16, ActivationLayout.NHWC);
+        Conv2d op = new Conv2d(2, new Window2d(1, 2, 1, 1, 0, 1, 1, 0, 1, 1), 1, false, Conv2d.TORCHVISION_INIT);
+        NodeRun node = new NodeRun(context, new Conv2dKernel(context), op, Shape.of(1, 2, 1, 2), DType.BF16);
+        node.run(RunContext.training(SEED, STEP));
+        Map<Tensor, double[]> initial = new IdentityHashMap<>();
+        for (Tensor tensor : context.device().allocated()) {
+            double[] nan = new double[Math.toIntExact(tensor.size())];
+            Arrays.fill(nan, Double.NaN);
+            initial.put(tensor, nan);
+        }
+        initial.put(node.x, new double[] {1, 2, 3, 4});
+        initial.put(node.dx, new double[] {10, 10, 20, 20});
+        initial.put(node.params.get(0), new double[] {1, 2, 3, 4, 5, 6, 7, 8});
+        initial.put(node.paramGrads.get(0), new double[] {10, 10, 10, 10, 10, 10, 10, 10});
+        Map<String, Tensor> printed = new LinkedHashMap<>();
+        for (RecordingCudaContext.Launch launch : context.launches()) {
+            Tensor first = (Tensor) launch.arguments().get(0);
+            Tensor second = (Tensor) launch.arguments().get(1);
+            switch (launch.kernel()) {
+                case "cast_f32_to_storage" -> printed.put("conv_weight_copy #" + printed.size(), second);
+                case "pad_input" -> printed.put("conv_padded #" + printed.size(), second);
+                case "unpad_accumulate" -> initial.put(first, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+                case "accumulate_storage_into_f32" -> initial.put(first, new double[] {0.5, 1, 1.5, 2, 2.5, 3, 3.5,
+                    4});
+                default -> throw new AssertionError("unexpected launch " + launch.kernel());
+            }
+        }
+        printed.put("conv dx", node.dx);
+        printed.put("conv dW", node.paramGrads.get(0));
+        program.scenario(context.device(), initial, context.launches(), printed);
+        kernels.put("convolution", List.copyOf(printed.keySet()));
+    }
+
+    @Test
+    void aChannelsLastConvolutionsCastsPaddingAndGradientsKeepTheirPlaces() {
+        List<String> labels = kernels.get("convolution");
+        assertEquals(6, labels.size(), "two weight casts, x padded twice (forward, dW), dx, dW: " + labels);
+        for (String label : labels) {
+            if (label.startsWith("conv_weight_copy")) {
+                assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, emulated.get(label), label);
+            } else if (label.startsWith("conv_padded")) {
+                // Each channel placed at row 0, columns 1..2 of a 2 x 3 plane of zeros.
+                assertArrayEquals(new double[] {0, 1, 2, 0, 0, 0, 0, 3, 4, 0, 0, 0}, emulated.get(label), label);
+            }
+        }
+        // dx += the padded gradient's interior: channel 0 reads 2 3 (row 0, columns 1..2 of 1..6), channel 1 8 9.
+        assertArrayEquals(new double[] {12, 13, 28, 29}, emulated.get("conv dx"));
+        assertArrayEquals(new double[] {10.5, 11, 11.5, 12, 12.5, 13, 13.5, 14}, emulated.get("conv dW"));
     }
 
     private static RecordingCudaContext.Launch channelsLast(String kernel, Object... arguments) {
