@@ -1,7 +1,7 @@
-// Pooling kernels with exactly the reference's semantics (PyTorch's), on activations laid out as layout.cuh says (NCHW,
-// or channels-last in the bf16-nhwc variant). cuDNN's pooling is not used: it
-// has no ceil mode, no asymmetric padding, no dilation, no adaptive windows, and does not document which of equal
-// maxima receives the gradient, while the reference sends it to the first in row-major scan order.
+// Pooling kernels with exactly the reference's semantics (PyTorch's), on activations laid out as layout.cuh says
+// (NCHW, or channels-last in the bf16-nhwc variant). cuDNN's pooling is not used: it has no ceil mode, no asymmetric
+// padding, no dilation, no adaptive windows, and does not document which of equal maxima receives the gradient, while
+// the reference sends it to the first in row-major scan order.
 // Backward kernels gather (one thread per input element, summing the outputs that read it), so they need no
 // atomics, are deterministic, and ADD into dx. act_t (storage.cuh) is float, or bf16 in the bf16 variant: values
 // are loaded as floats, each window is summed in float, and every element is stored once (rounded to bf16 there).
