@@ -34,7 +34,14 @@ public final class AdaptiveAvgPool2dKernel implements Kernel<AdaptiveAvgPool2d> 
         }
         Shape in = call.input().shape();
         Shape out = call.output().shape();
-        launcher.overElements("pooling", "adaptive_avg_pool2d_backward", call.input().size(), call.outputGrad(),
-                call.inputGrad(), in.batch(), in.channels(), in.height(), in.width(), out.height(), out.width());
+        launcher.backwardOverElements(call, "pooling", "adaptive_avg_pool2d_backward", call.input().size(),
+                call.outputGrad(), call.inputGrad(), in.batch(), in.channels(), in.height(), in.width(), out.height(),
+                out.width());
+    }
+
+    /** Every input gradient element is written (a gather), so a fresh one is written whole. */
+    @Override
+    public boolean writesFreshInputGradient(AdaptiveAvgPool2d op, int position) {
+        return true;
     }
 }

@@ -32,8 +32,14 @@ public final class AvgPool2dKernel implements Kernel<AvgPool2d> {
         if (call.inputGrad() == null) {
             return;
         }
-        launcher.overElements("pooling", "avg_pool2d_backward", call.input().size(),
+        launcher.backwardOverElements(call, "pooling", "avg_pool2d_backward", call.input().size(),
                 arguments(op, call.input().shape(), call.output().shape(), call.outputGrad(), call.inputGrad()));
+    }
+
+    /** Every input gradient element is written (a gather), so a fresh one is written whole. */
+    @Override
+    public boolean writesFreshInputGradient(AvgPool2d op, int position) {
+        return true;
     }
 
     /** The tensors, then N, C, H, W, P, Q, kh, kw, sh, sw, pt, pb, pl, pr, countIncludePad. */

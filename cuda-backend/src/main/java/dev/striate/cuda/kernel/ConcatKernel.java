@@ -41,10 +41,17 @@ public final class ConcatKernel implements Kernel<Concat> {
             int channels = input.shape().channels();
             Tensor inputGrad = call.inputGrads().get(k);
             if (inputGrad != null) {
-                launcher.overElements("channels", "accumulate_channels", input.size(), call.outputGrad(), inputGrad,
-                        out.batch(), out.channels(), channels, out.positions(), offset, 0, channels);
+                // A fresh gradient is written whole: all of its channels come from this slice of dy.
+                launcher.overElements("channels", call.fresh(k) ? "copy_channels" : "accumulate_channels",
+                        input.size(), call.outputGrad(), inputGrad, out.batch(), out.channels(), channels,
+                        out.positions(), offset, 0, channels);
             }
             offset += channels;
         }
+    }
+
+    @Override
+    public boolean writesFreshInputGradient(Concat op, int position) {
+        return true;
     }
 }

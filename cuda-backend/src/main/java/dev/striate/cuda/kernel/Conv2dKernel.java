@@ -114,13 +114,24 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
         }
     }
 
+    /**
+     * dx is written whole when fresh: cuDNN's backward data with beta 0; with explicit padding, the interior of the
+     * padded gradient is added into a dx cleared first.
+     */
+    @Override
+    public boolean writesFreshInputGradient(Conv2d op, int position) {
+        return true;
+    }
+
     private void inputGradient(Conv2d op, Plan plan, BackwardCall call, long dy) {
         Tensor weight = operandWeight(plan, call.params().get(WEIGHT));
         if (plan.paddedInput() == null) {
-            plan.convolution().backwardData(context.address(weight), dy, context.address(call.inputGrad()), true);
+            plan.convolution().backwardData(context.address(weight), dy, context.address(call.inputGrad()),
+                    !call.fresh(0));
             releaseOperand(plan, weight);
             return;
         }
+        launcher.clearIfFresh(call, 0); // the padded path adds the interior of its gradient into dx
         Tensor paddedGrad = context.temporary(plan.paddedInput(), plan.storage());
         plan.convolution().backwardData(context.address(weight), dy, context.address(paddedGrad), false);
         releaseOperand(plan, weight);

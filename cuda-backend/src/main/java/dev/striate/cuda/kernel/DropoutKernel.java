@@ -42,13 +42,22 @@ public final class DropoutKernel implements Kernel<Dropout> {
         }
         RunContext run = call.context();
         if (!run.training()) {
-            launcher.accumulate(call.outputGrad(), call.inputGrad());
+            if (call.fresh(0)) {
+                launcher.copy(call.outputGrad(), call.inputGrad());
+            } else {
+                launcher.accumulate(call.outputGrad(), call.inputGrad());
+            }
             return;
         }
         long n = call.inputGrad().size();
         ChannelsAndCells extent = ChannelsAndCells.of(call.inputGrad().shape());
-        launcher.overElements("dropout", "dropout_backward", n, call.outputGrad(), call.inputGrad(), n,
-                extent.channels(), extent.cells(), op.p(), keptScale(op), run.seed(), call.nodeId(), run.step());
+        launcher.backwardOverElements(call, "dropout", "dropout_backward", n, call.outputGrad(), call.inputGrad(),
+                n, extent.channels(), extent.cells(), op.p(), keptScale(op), run.seed(), call.nodeId(), run.step());
+    }
+
+    @Override
+    public boolean writesFreshInputGradient(Dropout op, int position) {
+        return true;
     }
 
     private static float keptScale(Dropout op) {

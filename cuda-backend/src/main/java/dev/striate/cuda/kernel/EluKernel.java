@@ -42,7 +42,7 @@ public final class EluKernel extends ActivationKernel<Elu> {
             return;
         }
         long n = call.input().size();
-        launcher.overElements("activation", "elu_backward", n, call.input(), call.outputGrad(), call.inputGrad(), n,
-                (float) op.alpha(), Launcher.accumulateFlag(call, 0));
+        launcher.backwardOverElements(call, "activation", "elu_backward", n, call.input(), call.outputGrad(),
+                call.inputGrad(), n, (float) op.alpha());
     }
 }

@@ -41,10 +41,17 @@ public final class FlattenKernel implements Kernel<Flatten> {
         }
         if (context.layoutOf(call.inputGrad()) == ActivationLayout.NHWC) {
             Shape in = call.inputGrad().shape();
-            launcher.overElements("channels", "flatten_backward", call.inputGrad().size(), call.outputGrad(),
-                    call.inputGrad(), in.batch(), in.channels(), in.height() * in.width());
+            launcher.backwardOverElements(call, "channels", "flatten_backward", call.inputGrad().size(),
+                    call.outputGrad(), call.inputGrad(), in.batch(), in.channels(), in.height() * in.width());
+        } else if (call.fresh(0)) {
+            launcher.copy(call.outputGrad(), call.inputGrad());
         } else {
             launcher.accumulate(call.outputGrad(), call.inputGrad());
         }
+    }
+
+    @Override
+    public boolean writesFreshInputGradient(Flatten op, int position) {
+        return true;
     }
 }

@@ -29,7 +29,13 @@ public final class GlobalAvgPoolKernel implements Kernel<GlobalAvgPool> {
             return;
         }
         Shape in = call.input().shape();
-        launcher.overElements("pooling", "global_avg_pool_backward", call.input().size(), call.outputGrad(),
-                call.inputGrad(), in.batch(), in.channels(), in.height() * in.width());
+        launcher.backwardOverElements(call, "pooling", "global_avg_pool_backward", call.input().size(),
+                call.outputGrad(), call.inputGrad(), in.batch(), in.channels(), in.height() * in.width());
+    }
+
+    /** Every input gradient element is written, so a fresh one is written whole. */
+    @Override
+    public boolean writesFreshInputGradient(GlobalAvgPool op, int position) {
+        return true;
     }
 }

@@ -4,6 +4,7 @@ import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
+import java.util.Arrays;
 
 /**
  * Launches the project's NVRTC kernels ({@code /dev/striate/cuda/kernels/<source>.cu}) with 256 threads per block,
@@ -26,6 +27,16 @@ final class Launcher {
     void overElements(String source, String kernel, long elements, Object... arguments) {
         int blocks = (int) Math.max(1, Math.min(MAX_BLOCKS, (elements + THREADS - 1) / THREADS));
         context.launch(context.function(source, kernel, storage(arguments)), blocks, THREADS, arguments);
+    }
+
+    /**
+     * A backward kernel writing input 0's gradient, one thread per element: {@code arguments} then its last argument,
+     * {@code int accumulate} ({@link #accumulateFlag}).
+     */
+    void backwardOverElements(BackwardCall call, String source, String kernel, long elements, Object... arguments) {
+        Object[] all = Arrays.copyOf(arguments, arguments.length + 1);
+        all[arguments.length] = accumulateFlag(call, 0);
+        overElements(source, kernel, elements, all);
     }
 
     /** Exactly {@code blocks} blocks (one per row, per channel, ...). */

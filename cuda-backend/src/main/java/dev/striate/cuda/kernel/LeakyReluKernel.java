@@ -28,8 +28,8 @@ public final class LeakyReluKernel implements Kernel<LeakyRelu> {
             return;
         }
         long n = call.input().size();
-        launcher.overElements("elementwise", "leaky_relu_backward", n, call.input(), call.outputGrad(),
-                call.inputGrad(), n, (float) op.slope(), Launcher.accumulateFlag(call, 0));
+        launcher.backwardOverElements(call, "elementwise", "leaky_relu_backward", n, call.input(), call.outputGrad(),
+                call.inputGrad(), n, (float) op.slope());
     }
 
     @Override

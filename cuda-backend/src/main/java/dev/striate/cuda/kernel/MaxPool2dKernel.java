@@ -32,9 +32,15 @@ public final class MaxPool2dKernel implements Kernel<MaxPool2d> {
         if (call.inputGrad() == null) {
             return;
         }
-        launcher.overElements("pooling", "max_pool2d_backward", call.input().size(),
+        launcher.backwardOverElements(call, "pooling", "max_pool2d_backward", call.input().size(),
                 arguments(op, call.input().shape(), call.output().shape(), call.input(), call.outputGrad(),
                         call.inputGrad()));
+    }
+
+    /** Every input gradient element is written (a gather), so a fresh one is written whole. */
+    @Override
+    public boolean writesFreshInputGradient(MaxPool2d op, int position) {
+        return true;
     }
 
     /** The tensors, then N, C, H, W, P, Q, kh, kw, sh, sw, pt, pl, dh, dw. */

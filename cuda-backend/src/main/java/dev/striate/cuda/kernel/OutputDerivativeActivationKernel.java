@@ -24,7 +24,7 @@ abstract class OutputDerivativeActivationKernel<O extends Op> extends Activation
             return;
         }
         long n = call.output().size();
-        launcher.overElements("elementwise", backwardKernel(), n, call.output(), call.outputGrad(), call.inputGrad(),
-                n, Launcher.accumulateFlag(call, 0));
+        launcher.backwardOverElements(call, "elementwise", backwardKernel(), n, call.output(), call.outputGrad(),
+                call.inputGrad(), n);
     }
 }

@@ -22,8 +22,9 @@
 //   flatten_forward(const act_t* x, act_t* y, int N, int C, int S)
 //       y[n, c·S + s] = x[n, c, s]: the rank-2 y holds x's elements in NCHW order (PyTorch's flatten, the order the
 //       following layer's weights assume) whatever x's layout; one thread per element of y
-//   flatten_backward(const act_t* dy, act_t* dx, int N, int C, int S)
-//       dx[n, c, s] += dy[n, c·S + s]; one thread per element of dx
+//   flatten_backward(const act_t* dy, act_t* dx, int N, int C, int S, int accumulate)
+//       dx[n, c, s] += dy[n, c·S + s]; one thread per element of dx; accumulate 0 writes dx without reading it
+//       (a fresh gradient: prior_gradient, block.cuh)
 
 // x[index] += value, stored once.
 __device__ void add_into(act_t* x, long long index, float value) {
@@ -113,10 +114,10 @@ extern "C" __global__ void flatten_forward(const act_t* x, act_t* y, int N, int 
     }
 }
 
-extern "C" __global__ void flatten_backward(const act_t* dy, act_t* dx, int N, int C, int S) {
+extern "C" __global__ void flatten_backward(const act_t* dy, act_t* dx, int N, int C, int S, int accumulate) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
         ActCell at = act_cell(index, C, S);
-        add_into(dx, index, to_float(dy[(at.n * C + at.c) * S + at.s]));
+        dx[index] = to_act(prior_gradient(dx, index, accumulate) + to_float(dy[(at.n * C + at.c) * S + at.s]));
     }
 }

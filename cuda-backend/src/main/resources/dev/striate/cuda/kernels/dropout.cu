@@ -10,7 +10,8 @@
 //   dropout_forward(const act_t* x, act_t* y, long long n, int C, int S, double p, float keptScale,
 //                   long long seed, long long node, long long step)          y[i] = x[i] · m[i]
 //   dropout_backward(const act_t* dy, act_t* dx, long long n, int C, int S, double p, float keptScale,
-//                    long long seed, long long node, long long step)         dx[i] += dy[i] · m[i]
+//                    long long seed, long long node, long long step, int accumulate)     dx[i] += dy[i] · m[i]
+//       (accumulate 0 writes dx without reading it: a fresh gradient, prior_gradient in block.cuh)
 
 // SplitMix64's finalizer, as DropoutMask.mix (Java's long arithmetic wraps like unsigned 64-bit arithmetic, and
 // >>> is the unsigned shift).
@@ -45,9 +46,10 @@ extern "C" __global__ void dropout_forward(const act_t* x, act_t* y, long long n
 }
 
 extern "C" __global__ void dropout_backward(const act_t* dy, act_t* dx, long long n, int C, int S, double p,
-                                            float keptScale, long long seed, long long node, long long step) {
+                                            float keptScale, long long seed, long long node, long long step,
+                                            int accumulate) {
     GRID_STRIDE_LOOP(i, n) {
         float m = dropout_multiplier(logical_index(i, C, S), p, keptScale, seed, node, step);
-        dx[i] = to_act(to_float(dx[i]) + to_float(dy[i]) * m);
+        dx[i] = to_act(prior_gradient(dx, i, accumulate) + to_float(dy[i]) * m);
     }
 }

@@ -31,6 +31,8 @@
 //       one thread per (n, c), consecutive threads taking consecutive channels (y is [N, C, 1, 1]: the same memory in
 //       both layouts), so that in NHWC they read neighbouring addresses x[(n·cells + s)·C + c].
 //   global_avg_pool_backward(const act_t* dy, act_t* dx, int N, int C, int cells)  dx[n, c, s] += dy[n, c] / cells
+// Every backward kernel takes a last argument int accumulate: 1 adds into dx as above, 0 writes dx without reading it
+// (a fresh gradient: prior_gradient, block.cuh). Each writes every element of dx.
 
 // Where an element of an [N, C, rows, cols] activation lies: item n, channel c, row and column.
 struct Cell {
@@ -78,9 +80,9 @@ __device__ float window_sum(const act_t* x, long long n, int c, int C, int H, in
     return sum;
 }
 
-// dx[index] += sum, stored once.
-__device__ void add_into(act_t* dx, long long index, float sum) {
-    dx[index] = to_act(to_float(dx[index]) + sum);
+// dx[index] += sum (or = sum, when not accumulate), stored once.
+__device__ void add_into(act_t* dx, long long index, float sum, int accumulate) {
+    dx[index] = to_act(prior_gradient(dx, index, accumulate) + sum);
 }
 
 // The memory position in x of the argmax of output (p, q) of channel c of item n, or -1 when the window holds padding
@@ -126,7 +128,8 @@ extern "C" __global__ void max_pool2d_forward(const act_t* x, act_t* y, int N, i
 
 extern "C" __global__ void max_pool2d_backward(const act_t* x, const act_t* dy, act_t* dx,
                                                int N, int C, int H, int W, int P, int Q,
-                                               int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw) {
+                                               int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw,
+                                               int accumulate) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
         Cell in = cell_at(index, C, H, W);
@@ -149,7 +152,7 @@ extern "C" __global__ void max_pool2d_backward(const act_t* x, const act_t* dy, 
                 }
             }
         }
-        add_into(dx, index, sum);
+        add_into(dx, index, sum, accumulate);
     }
 }
 
@@ -197,7 +200,7 @@ extern "C" __global__ void avg_pool2d_forward(const act_t* x, act_t* y, int N, i
 
 extern "C" __global__ void avg_pool2d_backward(const act_t* dy, act_t* dx, int N, int C, int H, int W, int P, int Q,
                                                int kh, int kw, int sh, int sw, int pt, int pb, int pl, int pr,
-                                               int countIncludePad) {
+                                               int countIncludePad, int accumulate) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
         Cell in = cell_at(index, C, H, W);
@@ -215,7 +218,7 @@ extern "C" __global__ void avg_pool2d_backward(const act_t* dy, act_t* dx, int N
                 }
             }
         }
-        add_into(dx, index, sum);
+        add_into(dx, index, sum, accumulate);
     }
 }
 
@@ -240,7 +243,7 @@ extern "C" __global__ void adaptive_avg_pool2d_forward(const act_t* x, act_t* y,
 }
 
 extern "C" __global__ void adaptive_avg_pool2d_backward(const act_t* dy, act_t* dx, int N, int C, int H, int W,
-                                                        int P, int Q) {
+                                                        int P, int Q, int accumulate) {
     long long total = (long long) N * C * H * W;
     GRID_STRIDE_LOOP(index, total) {
         Cell in = cell_at(index, C, H, W);
@@ -253,7 +256,7 @@ extern "C" __global__ void adaptive_avg_pool2d_backward(const act_t* dy, act_t* 
                 }
             }
         }
-        add_into(dx, index, sum);
+        add_into(dx, index, sum, accumulate);
     }
 }
 
@@ -270,10 +273,11 @@ extern "C" __global__ void global_avg_pool_forward(const act_t* x, act_t* y, int
     }
 }
 
-extern "C" __global__ void global_avg_pool_backward(const act_t* dy, act_t* dx, int N, int C, int cells) {
+extern "C" __global__ void global_avg_pool_backward(const act_t* dy, act_t* dx, int N, int C, int cells,
+                                                    int accumulate) {
     long long total = (long long) N * C * cells;
     GRID_STRIDE_LOOP(index, total) {
         ActCell at = act_cell(index, C, cells);
-        add_into(dx, index, to_float(dy[at.n * C + at.c]) / cells);
+        add_into(dx, index, to_float(dy[at.n * C + at.c]) / cells, accumulate);
     }
 }
