@@ -10,6 +10,13 @@ import dev.striate.core.backend.RunContext;
 import dev.striate.core.check.GradCheckCase;
 import dev.striate.core.check.GradCheckSuite;
 import dev.striate.core.op.BatchNorm;
+import dev.striate.core.op.AdaptiveAvgPool2d;
+import dev.striate.core.op.AvgPool2d;
+import dev.striate.core.op.Conv2d;
+import dev.striate.core.op.Dropout;
+import dev.striate.core.op.Flatten;
+import dev.striate.core.op.GlobalAvgPool;
+import dev.striate.core.op.MaxPool2d;
 import dev.striate.core.op.Elu;
 import dev.striate.core.op.Initializer;
 import dev.striate.core.op.LeakyRelu;
@@ -22,9 +29,11 @@ import dev.striate.core.op.Sigmoid;
 import dev.striate.core.op.Tanh;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
+import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.CudaContext;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -100,6 +109,37 @@ class FreshGradientCallsTest {
         assertEquals(List.of(), clearsOf(node), "nothing clears dx");
     }
 
+    /** cuDNN's backward data writes a fresh dx with beta 0 (argument 10; dx is argument 12), in every precision. */
+    @ParameterizedTest(name = "fresh {0}")
+    @ValueSource(booleans = {true, false})
+    void convolutionWritesAFreshDxWithBetaZero(boolean fresh) {
+        for (Precision precision : List.of(Precision.FP32, Precision.BF16)) {
+            RecordingCudaContext context = new RecordingCudaContext(precision);
+            DType activations = precision == Precision.BF16 ? DType.BF16 : DType.F32;
+            NodeRun node = new NodeRun(context, new Conv2dKernel(context), Conv2d.of(4, 3, 1, 1), SHAPE, activations);
+            node.run(RunContext.training(1, 1), fresh);
+            assertBeta(node, "cudnnConvolutionBackwardData", 10, 12, fresh);
+        }
+    }
+
+    /** Flatten of a channels-last input reorders dy into a fresh dx (accumulate 0); of an NCHW one it copies. */
+    @ParameterizedTest(name = "fresh {0}")
+    @ValueSource(booleans = {true, false})
+    void flattenWritesAFreshDxInBothLayouts(boolean fresh) {
+        RecordingCudaContext nhwc = new RecordingCudaContext(Precision.BF16, ActivationLayout.NHWC);
+        NodeRun reordered = new NodeRun(nhwc, new FlattenKernel(nhwc), new Flatten(), SHAPE, DType.BF16);
+        reordered.run(RunContext.training(1, 1), fresh);
+        RecordingCudaContext.Launch backward = nhwc.launches().stream()
+                .filter(l -> l.kernel().equals("flatten_backward")).findFirst().orElseThrow();
+        assertEquals(fresh ? 0 : 1, backward.arguments().getLast());
+
+        RecordingCudaContext nchw = new RecordingCudaContext(Precision.BF16);
+        NodeRun copied = new NodeRun(nchw, new FlattenKernel(nchw), new Flatten(), SHAPE, DType.BF16);
+        copied.run(RunContext.training(1, 1), fresh);
+        assertEquals(List.of(fresh ? "copy_act" : "accumulate_act"), nchw.launches().stream()
+                .filter(l -> l.arguments().contains(copied.dx)).map(RecordingCudaContext.Launch::kernel).toList());
+    }
+
     /** The NVRTC paths add into dx: bf16 training and evaluation mode clear a fresh dx first, and only then. */
     @ParameterizedTest(name = "fresh {0}")
     @ValueSource(booleans = {true, false})
@@ -137,7 +177,17 @@ class FreshGradientCallsTest {
                         "leaky_relu_backward", SHAPE),
                 Arguments.of(new Elu(0.5), (Function<CudaContext, Kernel<?>>) EluKernel::new, "elu_backward", SHAPE),
                 Arguments.of(new LogSoftmax(), (Function<CudaContext, Kernel<?>>) LogSoftmaxKernel::new,
-                        "log_softmax_backward", Shape.of(2, 5)));
+                        "log_softmax_backward", Shape.of(2, 5)),
+                Arguments.of(MaxPool2d.of(2, 2, 0), (Function<CudaContext, Kernel<?>>) MaxPool2dKernel::new,
+                        "max_pool2d_backward", SHAPE),
+                Arguments.of(AvgPool2d.of(2, 1, 1), (Function<CudaContext, Kernel<?>>) AvgPool2dKernel::new,
+                        "avg_pool2d_backward", SHAPE),
+                Arguments.of(new AdaptiveAvgPool2d(1, 2), (Function<CudaContext, Kernel<?>>) AdaptiveAvgPool2dKernel::new,
+                        "adaptive_avg_pool2d_backward", SHAPE),
+                Arguments.of(new GlobalAvgPool(), (Function<CudaContext, Kernel<?>>) GlobalAvgPoolKernel::new,
+                        "global_avg_pool_backward", SHAPE),
+                Arguments.of(new Dropout(0.5), (Function<CudaContext, Kernel<?>>) DropoutKernel::new,
+                        "dropout_backward", SHAPE));
     }
 
     /** bf16 work runs these on NVRTC kernels: the last argument is accumulate, 0 exactly when dx is fresh. */
@@ -153,7 +203,7 @@ class FreshGradientCallsTest {
             RecordingCudaContext.Launch launch = context.launches().stream()
                     .filter(l -> l.kernel().equals(backward)).findFirst().orElseThrow();
             List<Object> arguments = launch.arguments();
-            assertSame(node.dx, arguments.get(2), backward + " writes dx");
+            assertTrue(arguments.contains(node.dx), backward + " writes dx");
             assertEquals(fresh ? 0 : 1, arguments.getLast(), backward + "'s accumulate, fresh " + fresh);
         }
     }
@@ -163,6 +213,13 @@ class FreshGradientCallsTest {
         assertEquals(List.of("copy_act", "copy_act"), backwardLaunches("add", "two inputs"));
         assertEquals(List.of("accumulate_act", "accumulate_act"),
                 backwardLaunches("add", "same input twice (fan-out accumulates)"));
+    }
+
+    @Test
+    void concatCopiesEachFreshInputsChannels() {
+        // Forward copies each input's channels into y; backward copies y's slices back into the fresh gradients.
+        assertEquals(Collections.nCopies(4, "copy_channels"),
+                launchesOf("concat", "two inputs, rank 4", "copy_channels", "accumulate_channels"));
     }
 
     @Test
@@ -182,12 +239,18 @@ class FreshGradientCallsTest {
 
     /** The elementwise kernels the add case's backward launches, in fresh-writing mode. */
     private static List<String> backwardLaunches(String op, String name) {
+        return launchesOf(op, name, "copy_act", "accumulate_act");
+    }
+
+    /** The launches of the named kernels in a gradient-check case's run, in fresh-writing mode. */
+    private static List<String> launchesOf(String op, String name, String... kernels) {
         GradCheckCase add = GradCheckSuite.cases().stream()
-                .filter(c -> c.op().equals(op) && c.name().equals(name)).findFirst().orElseThrow();
+                .filter(c -> c.op().equals(op) && c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no gradient-check case " + op + ": " + name));
         RecordingCudaContext context = new RecordingCudaContext(Precision.FP32);
         KernelRun run = new KernelRun(context, add.graph()).writingFreshGradients();
         run.run(RunContext.training(1, 1));
         return context.launches().stream().map(RecordingCudaContext.Launch::kernel)
-                .filter(k -> k.equals("copy_act") || k.equals("accumulate_act")).toList();
+                .filter(List.of(kernels)::contains).toList();
     }
 }
