@@ -186,8 +186,9 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
         }
         Shape shape = dy.shape();
         int positions = shape.height() * shape.width();
-        ChannelChunks grid = ChannelChunks.of(shape.channels(), (long) shape.batch() * positions);
-        Tensor partials = context.temporary(Shape.of(grid.blocks()), DType.F32);
+        ChannelChunks grid = ChannelChunks.of(launcher.variantLayout(dy), shape.channels(),
+                (long) shape.batch() * positions);
+        Tensor partials = context.temporary(Shape.of(grid.partials()), DType.F32);
         launcher.withBlocks("conv", "channel_sum_partials", grid.blocks(), dy, partials, shape.batch(),
                 shape.channels(), positions, grid.chunkLength());
         launcher.withBlocks("conv", "channel_bias_gradient", shape.channels(), partials, biasGrad, shape.batch(),

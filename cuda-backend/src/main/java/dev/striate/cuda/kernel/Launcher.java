@@ -3,6 +3,7 @@ package dev.striate.cuda.kernel;
 import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.CudaContext;
 import java.util.Arrays;
 
@@ -71,6 +72,15 @@ final class Launcher {
         if (gradient != null && call.fresh(position)) {
             fill(gradient, 0f);
         }
+    }
+
+    /**
+     * The layout the kernel variant of a launch with these arguments reads: the context's for the bf16 variant, NCHW
+     * for the float one. Rank-2 tensors lie the same in both, so a kernel whose grid depends on the layout follows
+     * this.
+     */
+    ActivationLayout variantLayout(Object... arguments) {
+        return storage(arguments) == DType.BF16 ? context.layout() : ActivationLayout.NCHW;
     }
 
     /** destination = source, element by element. */

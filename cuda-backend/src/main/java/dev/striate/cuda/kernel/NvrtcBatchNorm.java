@@ -14,8 +14,9 @@ import dev.striate.cuda.CudaContext;
  * mean and biased variance, running statistics moved by the momentum (variance unbiased), the mean and 1/std saved
  * for backward. A null γ, β or gradient is passed as a null pointer (γ = 1, β = 0, gradient not wanted).
  *
- * <p>Per-channel sums run in two stages over {@link ChannelChunks} (many blocks per channel, then one per channel,
- * partials in a temporary float buffer released after the call); normalizing and dx take one thread per element.
+ * <p>Per-channel sums run in two stages over {@link ChannelChunks} (many blocks per channel, or channels-last one per
+ * chunk of rows for all channels, then one per channel, partials in a temporary float buffer released after the call);
+ * normalizing and dx take one thread per element.
  */
 final class NvrtcBatchNorm {
     /** A null device pointer as a launch argument (8 bytes of zero). */
@@ -37,7 +38,7 @@ final class NvrtcBatchNorm {
     void forwardTraining(Tensor x, Tensor y, Tensor gamma, Tensor beta, Statistics running, Statistics saved,
                          double momentum, double eps) {
         ChannelLayout layout = ChannelLayout.of(x.shape());
-        ChannelChunks grid = chunks(layout);
+        ChannelChunks grid = chunks(x, layout);
         Tensor partials = partials(grid);
         launcher.withBlocks("batchnorm", "batch_norm_statistics_partials", grid.blocks(), x, partials,
                 layout.batch(), layout.channels(), layout.positions(), grid.chunkLength());
@@ -60,7 +61,7 @@ final class NvrtcBatchNorm {
     /** Backward through the batch statistics {@code saved} by {@link #forwardTraining}: dx, dγ, dβ added into. */
     void backward(Tensor x, Tensor dy, Tensor dx, Tensor gamma, Statistics saved, Tensor gammaGrad, Tensor betaGrad) {
         ChannelLayout layout = ChannelLayout.of(x.shape());
-        ChannelChunks grid = chunks(layout);
+        ChannelChunks grid = chunks(x, layout);
         Tensor partials = partials(grid);
         launcher.withBlocks("batchnorm", "batch_norm_gradient_partials", grid.blocks(), x, dy, saved.mean(),
                 saved.second(), partials, layout.batch(), layout.channels(), layout.positions(), grid.chunkLength());
@@ -91,7 +92,7 @@ final class NvrtcBatchNorm {
         if (gammaGrad == null && betaGrad == null) {
             return;
         }
-        ChannelChunks grid = chunks(layout);
+        ChannelChunks grid = chunks(x, layout);
         Tensor partials = partials(grid);
         launcher.withBlocks("batchnorm", "batch_norm_running_gradient_partials", grid.blocks(), x, dy,
                 running.mean(), running.second(), (float) eps, partials, layout.batch(), layout.channels(),
@@ -102,13 +103,15 @@ final class NvrtcBatchNorm {
         context.release(partials);
     }
 
-    private static ChannelChunks chunks(ChannelLayout layout) {
-        return ChannelChunks.of(layout.channels(), (long) layout.batch() * layout.positions());
+    /** The two-stage sums' grid for the kernel variant that reads {@code x}. */
+    private ChannelChunks chunks(Tensor x, ChannelLayout layout) {
+        return ChannelChunks.of(launcher.variantLayout(x), layout.channels(),
+                (long) layout.batch() * layout.positions());
     }
 
     /** Two float partials per (channel, chunk), as the first stage writes them: [2, C·K]. */
     private Tensor partials(ChannelChunks grid) {
-        return context.temporary(Shape.of(2, grid.blocks()), DType.F32);
+        return context.temporary(Shape.of(2, grid.partials()), DType.F32);
     }
 
     private static Object orNull(Tensor tensor) {

@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
  * What NVRTC compiles for one of the project's CUDA C sources ({@code /dev/striate/cuda/kernels/<source>.cu}) in one
  * variant, an activation storage type and layout: the preludes {@code storage.cuh} (after {@code #define STRIATE_BF16}
  * for bf16: the activation type), {@code layout.cuh} (after {@code #define STRIATE_NHWC} for channels-last bf16: where
- * element (n, c, s) of an activation lies) and {@code block.cuh} (block size, grid-stride loop, block-wide sum and
- * maximum), then the source,
- * whose compile errors keep their own file name and line numbers ({@code #line}). NVRTC has no include path, so the
- * preludes are text put in front. The nvcc check and the host emulation compile the same text.
+ * element (n, c, s) of an activation lies), {@code block.cuh} (block size, grid-stride loop, block-wide sum and
+ * maximum) and {@code per_channel.cuh} (an element's channel, the chunks of two-stage per-channel sums), then the
+ * source, whose compile errors keep their own file name and line numbers ({@code #line}). NVRTC has no include path,
+ * so the preludes are text put in front. The nvcc check and the host emulation compile the same text.
  */
 public final class KernelText {
     private KernelText() {
@@ -31,6 +31,7 @@ public final class KernelText {
         return (storage == DType.BF16 ? "#define STRIATE_BF16\n" : "")
                 + (layout == ActivationLayout.NHWC ? "#define STRIATE_NHWC\n" : "")
                 + read("storage.cuh") + read("layout.cuh") + read("block.cuh")
+                + read("per_channel.cuh")
                 + "#line 1 \"" + source + ".cu\"\n" + read(source + ".cu");
     }
 

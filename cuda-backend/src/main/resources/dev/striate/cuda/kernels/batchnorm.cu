@@ -5,16 +5,24 @@
 // cuDNN does fp32 training forward and backward and inference forward. bf16 runs on the kernels below instead: cuDNN's
 // legacy batch norm documents no bf16 data type configuration, and PyTorch does not send bf16 batch norm to cuDNN.
 //
-// Per-channel sums run in two stages so that the whole GPU works on them, whatever C is: stage one has one block per
-// (channel, chunk), chunk k of channel c holding its values m = k·chunkLength ... (the m-th of the channel's M = N·S
-// values, n-major), and writes that chunk's float partials; stage two has one block per channel and adds the chunks'
-// partials in chunk order. No atomics, so every sum is added in the same order on every run (deterministic results).
-// Partials of C channels and K = ⌈M / chunkLength⌉ chunks lie in one float buffer as [2, C, K]: the first of the two
-// quantities a stage sums, then the second. The elementwise passes (normalize, dx) take one thread per element.
+// Per-channel sums run in two stages (per_channel.cuh): stage one writes float partials per (channel, chunk) of the
+// channel's M = N·S values, stage two adds a channel's partials in chunk order. Partials of C channels and K chunks lie
+// in one float buffer as [2, C, K]: the first of the two quantities a stage sums, then the second. Stage one's grid is
+// C·K blocks in NCHW (a block per channel and chunk) and K in NHWC (a block per chunk of rows, all channels, threads
+// over consecutive channels so that loads coalesce). The elementwise passes (normalize, dx) take one thread per element
+// and find its channel with channel_of (index / S % C, or index % C channels-last): every layout gives each element
+// the same arithmetic.
+//
+// Channels-last design: a channel's values lie C elements apart, so the NCHW block per (channel, chunk) would read 2
+// useful bytes of every 32-byte sector. An NHWC block reads whole rows instead (RowLanes: THREADS / C rows side by side
+// when C < THREADS, channels THREADS at a time above). Its chunk is up to C times the NCHW one (ChannelChunks keeps K
+// at most 1024 in both layouts), too much to read twice from cache, so the statistics pass walks the chunk in tiles of
+// about TILE_VALUES values, reads each tile twice (its sum, then its squared deviations from its own mean) and
+// combines the tiles as the finalize kernel combines chunks (Chan et al.); the partials mean the same in both layouts.
 //
 //   increment_i64(long long* counter)            counter[0] += 1 (num_batches_tracked); one thread.
-//   batch_norm_statistics_partials(x, partials, N, C, S, chunkLength)       grid C·K
-//       per chunk: its sum and Σ(x - chunk mean)² (two passes over the chunk, the second from cache).
+//   batch_norm_statistics_partials(x, partials, N, C, S, chunkLength)       grid C·K, channels-last K
+//       per chunk: its sum and Σ(x - chunk mean)² (two passes over the chunk or tile, the second from cache).
 //   batch_norm_statistics_finalize(partials, runningMean, runningVar, savedMean, savedInverseStd, N, C, S, chunkLength,
 //                                  momentum, eps)                              grid C
 //       The batch's mean μ and biased variance σ² combined from the chunks (Chan et al.: M2 = Σ M2_k + Σ n_k(μ_k - μ)²,
@@ -23,8 +31,8 @@
 //   batch_norm_normalize(x, y, gamma, beta, mean, inverseStd, N, C, S)       y = γ·(x - μ)·invStd + β; per element.
 //   batch_norm_inference_forward(x, y, gamma, beta, runningMean, runningVar, N, C, S, eps)
 //       y = γ·(x - running mean)/√(running var + eps) + β; one thread per element.
-//   batch_norm_gradient_partials(x, dy, mean, inverseStd, partials, N, C, S, chunkLength)             grid C·K
-//   batch_norm_running_gradient_partials(x, dy, runningMean, runningVar, eps, partials, N, C, S, chunkLength) grid C·K
+//   batch_norm_gradient_partials(x, dy, mean, inverseStd, partials, N, C, S, chunkLength)      grid C·K (NHWC K)
+//   batch_norm_running_gradient_partials(x, dy, runningMean, runningVar, eps, partials, N, C, S, chunkLength) ditto
 //       per chunk: Σ dy and Σ dy·x̂, x̂ = (x - μ)·invStd with the saved batch statistics, or the running ones
 //       (invStd = 1/√(var + eps)).
 //   batch_norm_gradient_finalize(partials, dgamma, dbeta, sums, N, C, S, chunkLength)                   grid C
@@ -34,71 +42,56 @@
 //   batch_norm_running_input_gradient(dy, dx, gamma, runningVar, N, C, S, eps)
 //       Through evaluation mode, where the running statistics are constants: dx += γ·invStd·dy; per element.
 
-// The channel of element `index` of an [N, C, S] tensor. In 32-bit arithmetic when the index fits: a 64-bit division
-// is a long instruction sequence on the GPU, and the elementwise passes do one per element.
-__device__ int channel_of(long long index, int C, int S) {
-    if (index <= 0x7fffffffLL) {
-        return (int) (((unsigned int) index / (unsigned int) S) % (unsigned int) C);
-    }
-    return (int) ((index / S) % C);
-}
-
-// One block's walk over its chunk of channel c: thread t visits the chunk's values t, t + THREADS, ... as (n, s),
-// stepping without a division per value (THREADS = step·S + carry positions, applied with one wrap-around).
-struct ChunkWalk {
-    long long m;
-    long long end;
-    int n;
-    int s;
-    int stepN;
-    int stepS;
-
-    __device__ ChunkWalk(int chunk, int chunkLength, long long count, int S) {
-        long long begin = (long long) chunk * chunkLength;
-        long long last = begin + chunkLength;
-        end = last < count ? last : count;
-        m = begin + threadIdx.x;
-        n = (int) (m / S);
-        s = (int) (m % S);
-        stepN = THREADS / S;
-        stepS = THREADS % S;
-    }
-
-    __device__ bool more() const {
-        return m < end;
-    }
-
-    __device__ long long index(int C, int c, int S) const {
-        return ((long long) n * C + c) * S + s;
-    }
-
-    __device__ void next(int S) {
-        m += THREADS;
-        n += stepN;
-        s += stepS;
-        if (s >= S) {
-            s -= S;
-            n += 1;
-        }
-    }
-};
-
-// The number of values of chunk k, and the number of chunks, of a channel of `count` values.
-__device__ long long chunk_size(int chunk, int chunkLength, long long count) {
-    long long rest = count - (long long) chunk * chunkLength;
-    return rest < chunkLength ? rest : chunkLength;
-}
-
-__device__ int chunk_count(int chunkLength, long long count) {
-    return (int) ((count + chunkLength - 1) / chunkLength);
-}
-
 extern "C" __global__ void increment_i64(long long* counter) {
     if (blockIdx.x == 0 && threadIdx.x == 0) {
         counter[0] += 1;
     }
 }
 
+#ifdef STRIATE_NHWC
+// Values per tile of a channels-last chunk, per pass of channels: 8 KB of bf16, read a second time from cache.
+#define TILE_VALUES (16 * THREADS)
+
+extern "C" __global__ void batch_norm_statistics_partials(const act_t* x, float* partials, int N, int C, int S,
+                                                          int chunkLength) {
+    __shared__ float scratch[THREADS];
+    long long count = (long long) N * S;
+    int chunks = chunk_count(chunkLength, count);
+    RowLanes rows(blockIdx.x, chunkLength, count, C);
+    long long tileRows = (TILE_VALUES + rows.width - 1) / rows.width;
+    for (int first = 0; first < C; first += rows.width) {
+        int c = rows.channel(first);
+        bool reads = rows.reads(first, C);
+        float chunkSum = 0.0f;
+        float chunkSquaredDeviations = 0.0f;
+        for (long long tile = rows.begin; tile < rows.end; tile += tileRows) {
+            long long tileEnd = tile + tileRows < rows.end ? tile + tileRows : rows.end;
+            float sum = 0.0f;
+            for (long long m = tile + rows.lane; reads && m < tileEnd; m += rows.lanes) {
+                sum += to_float(x[m * C + c]);
+            }
+            float tileSum = rows.sum(sum, scratch);
+            float tileSize = (float) (tileEnd - tile);
+            float tileMean = tileSum / tileSize;
+            float squaredDeviations = 0.0f;
+            for (long long m = tile + rows.lane; reads && m < tileEnd; m += rows.lanes) {
+                float deviation = to_float(x[m * C + c]) - tileMean;
+                squaredDeviations += deviation * deviation;
+            }
+            float tileSquaredDeviations = rows.sum(squaredDeviations, scratch);
+            // Chan et al.: the chunk so far (`before` values) and this tile, each around its own mean.
+            float before = (float) (tile - rows.begin);
+            float offset = before > 0.0f ? chunkSum / before - tileMean : 0.0f;
+            chunkSquaredDeviations += tileSquaredDeviations + before * tileSize / (before + tileSize) * offset * offset;
+            chunkSum += tileSum;
+        }
+        if (rows.writes(first, C)) {
+            partials[(long long) c * chunks + blockIdx.x] = chunkSum;
+            partials[((long long) C + c) * chunks + blockIdx.x] = chunkSquaredDeviations;
+        }
+    }
+}
+#else
 extern "C" __global__ void batch_norm_statistics_partials(const act_t* x, float* partials, int N, int C, int S,
                                                           int chunkLength) {
     __shared__ float scratch[THREADS];
@@ -123,6 +116,7 @@ extern "C" __global__ void batch_norm_statistics_partials(const act_t* x, float*
         partials[(long long) C * chunks + blockIdx.x] = chunkSquaredDeviations;
     }
 }
+#endif
 
 extern "C" __global__ void batch_norm_statistics_finalize(const float* partials, float* runningMean,
                                                           float* runningVar, float* savedMean,
@@ -175,21 +169,61 @@ extern "C" __global__ void batch_norm_inference_forward(const act_t* x, act_t* y
     }
 }
 
+// The inverse standard deviation of channel c: saved by the forward (1/std), or from a running variance.
+__device__ float inverse_std(const float* second, int c, bool fromVariance, float eps) {
+    return fromVariance ? rsqrtf(second[c] + eps) : second[c];
+}
+
+#ifdef STRIATE_NHWC
+// One chunk block's Σ dy and Σ dy·(x - mean)·inverseStd for every channel, written to partials as [2, C, K].
+__device__ void gradient_partials(const act_t* x, const act_t* dy, const float* mean, const float* second,
+                                  bool fromVariance, float eps, float* partials, int N, int C, int S,
+                                  int chunkLength) {
+    __shared__ float scratch[THREADS];
+    long long count = (long long) N * S;
+    int chunks = chunk_count(chunkLength, count);
+    RowLanes rows(blockIdx.x, chunkLength, count, C);
+    for (int first = 0; first < C; first += rows.width) {
+        int c = rows.channel(first);
+        float sum = 0.0f;
+        float sumTimesNormalized = 0.0f;
+        if (rows.reads(first, C)) {
+            float channelMean = mean[c];
+            float inverseStd = inverse_std(second, c, fromVariance, eps);
+            for (long long m = rows.begin + rows.lane; m < rows.end; m += rows.lanes) {
+                long long index = m * C + c;
+                float g = to_float(dy[index]);
+                sum += g;
+                sumTimesNormalized += g * (to_float(x[index]) - channelMean) * inverseStd;
+            }
+        }
+        float chunkSum = rows.sum(sum, scratch);
+        float chunkSumTimesNormalized = rows.sum(sumTimesNormalized, scratch);
+        if (rows.writes(first, C)) {
+            partials[(long long) c * chunks + blockIdx.x] = chunkSum;
+            partials[((long long) C + c) * chunks + blockIdx.x] = chunkSumTimesNormalized;
+        }
+    }
+}
+#else
 // One (channel, chunk) block's Σ dy and Σ dy·(x - mean)·inverseStd, written to partials as [2, C, K].
-__device__ void gradient_partials(const act_t* x, const act_t* dy, float mean, float inverseStd, float* partials,
-                                  int N, int C, int S, int chunkLength) {
+__device__ void gradient_partials(const act_t* x, const act_t* dy, const float* mean, const float* second,
+                                  bool fromVariance, float eps, float* partials, int N, int C, int S,
+                                  int chunkLength) {
     __shared__ float scratch[THREADS];
     long long count = (long long) N * S;
     int chunks = chunk_count(chunkLength, count);
     int c = blockIdx.x / chunks;
     int chunk = blockIdx.x % chunks;
+    float channelMean = mean[c];
+    float inverseStd = inverse_std(second, c, fromVariance, eps);
     float sum = 0.0f;
     float sumTimesNormalized = 0.0f;
     for (ChunkWalk walk(chunk, chunkLength, count, S); walk.more(); walk.next(S)) {
         long long index = walk.index(C, c, S);
         float g = to_float(dy[index]);
         sum += g;
-        sumTimesNormalized += g * (to_float(x[index]) - mean) * inverseStd;
+        sumTimesNormalized += g * (to_float(x[index]) - channelMean) * inverseStd;
     }
     float chunkSum = block_sum(sum, scratch);
     float chunkSumTimesNormalized = block_sum(sumTimesNormalized, scratch);
@@ -198,20 +232,19 @@ __device__ void gradient_partials(const act_t* x, const act_t* dy, float mean, f
         partials[(long long) C * chunks + blockIdx.x] = chunkSumTimesNormalized;
     }
 }
+#endif
 
 extern "C" __global__ void batch_norm_gradient_partials(const act_t* x, const act_t* dy, const float* mean,
                                                         const float* inverseStd, float* partials, int N, int C, int S,
                                                         int chunkLength) {
-    int c = blockIdx.x / chunk_count(chunkLength, (long long) N * S);
-    gradient_partials(x, dy, mean[c], inverseStd[c], partials, N, C, S, chunkLength);
+    gradient_partials(x, dy, mean, inverseStd, false, 0.0f, partials, N, C, S, chunkLength);
 }
 
 extern "C" __global__ void batch_norm_running_gradient_partials(const act_t* x, const act_t* dy,
                                                                 const float* runningMean, const float* runningVar,
                                                                 float eps, float* partials, int N, int C, int S,
                                                                 int chunkLength) {
-    int c = blockIdx.x / chunk_count(chunkLength, (long long) N * S);
-    gradient_partials(x, dy, runningMean[c], rsqrtf(runningVar[c] + eps), partials, N, C, S, chunkLength);
+    gradient_partials(x, dy, runningMean, runningVar, true, eps, partials, N, C, S, chunkLength);
 }
 
 extern "C" __global__ void batch_norm_gradient_finalize(const float* partials, float* dgamma, float* dbeta,

@@ -15,11 +15,14 @@
 // The bias of a bf16 convolution (cuDNN's cudnnAddTensor and cudnnConvolutionBackwardBias take the bias in y's data
 // type, and the bias stays float), on y and dy read as [N, C, S], S = H·W:
 //
-//   add_channel_bias(const float* bias, act_t* y, int N, int C, int S)   y[n, c, s] += bias[c]; one thread per element.
-//   db[c] += Σ dy[n, c, s] over n and s, in two stages so that the whole GPU works on it whatever C is (as
-//   batchnorm.cu's sums, which say more): the channel's M = N·S values (n-major) in chunks of chunkLength, K of them.
+//   add_channel_bias(const float* bias, act_t* y, int N, int C, int S)   y[n, c, s] += bias[c]; one thread per element,
+//       in memory order, its channel from channel_of (per_channel.cuh).
+//   db[c] += Σ dy[n, c, s] over n and s, in two stages so that the whole GPU works on it whatever C is
+//   (per_channel.cuh, as batchnorm.cu's sums): the channel's M = N·S values (n-major) in chunks of chunkLength, K of
+//   them.
 //   channel_sum_partials(const act_t* dy, float* partials, int N, int C, int S, int chunkLength)
-//       partials[c·K + k] = the sum of chunk k of channel c; one block of exactly 256 threads per chunk (grid C·K).
+//       partials[c·K + k] = the sum of chunk k of channel c; blocks of exactly 256 threads, one per (channel, chunk)
+//       (grid C·K), or channels-last one per chunk of rows for all channels, threads over channels (grid K).
 //   channel_bias_gradient(const float* partials, float* db, int N, int C, int S, int chunkLength)
 //       db[c] += the sum of channel c's partials, added in chunk order (no atomics: deterministic); grid C.
 
@@ -49,44 +52,52 @@ extern "C" __global__ void unpad_accumulate(const act_t* padded, act_t* dx, int 
 extern "C" __global__ void add_channel_bias(const float* bias, act_t* y, int N, int C, int S) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
-        int c = (int) ((index / S) % C);
-        y[index] = to_act(to_float(y[index]) + bias[c]);
+        y[index] = to_act(to_float(y[index]) + bias[channel_of(index, C, S)]);
     }
 }
 
+#ifdef STRIATE_NHWC
 extern "C" __global__ void channel_sum_partials(const act_t* dy, float* partials, int N, int C, int S,
                                                 int chunkLength) {
     __shared__ float scratch[THREADS];
     long long count = (long long) N * S;
-    int chunks = (int) ((count + chunkLength - 1) / chunkLength);
-    int c = blockIdx.x / chunks;
-    long long begin = (long long) (blockIdx.x % chunks) * chunkLength;
-    long long end = begin + chunkLength < count ? begin + chunkLength : count;
-    // Thread t visits values begin + t, + THREADS, ... as (n, s), stepping without a division per value.
-    long long m = begin + threadIdx.x;
-    int n = (int) (m / S);
-    int s = (int) (m % S);
-    float sum = 0.0f;
-    for (; m < end; m += THREADS) {
-        sum += to_float(dy[((long long) n * C + c) * S + s]);
-        n += THREADS / S;
-        s += THREADS % S;
-        if (s >= S) {
-            s -= S;
-            n += 1;
+    int chunks = chunk_count(chunkLength, count);
+    RowLanes rows(blockIdx.x, chunkLength, count, C);
+    for (int first = 0; first < C; first += rows.width) {
+        int c = rows.channel(first);
+        float sum = 0.0f;
+        for (long long m = rows.begin + rows.lane; rows.reads(first, C) && m < rows.end; m += rows.lanes) {
+            sum += to_float(dy[m * C + c]);
         }
+        float chunkSum = rows.sum(sum, scratch);
+        if (rows.writes(first, C)) {
+            partials[(long long) c * chunks + blockIdx.x] = chunkSum;
+        }
+    }
+}
+#else
+extern "C" __global__ void channel_sum_partials(const act_t* dy, float* partials, int N, int C, int S,
+                                                int chunkLength) {
+    __shared__ float scratch[THREADS];
+    long long count = (long long) N * S;
+    int chunks = chunk_count(chunkLength, count);
+    int c = blockIdx.x / chunks;
+    float sum = 0.0f;
+    for (ChunkWalk walk(blockIdx.x % chunks, chunkLength, count, S); walk.more(); walk.next(S)) {
+        sum += to_float(dy[walk.index(C, c, S)]);
     }
     float chunkSum = block_sum(sum, scratch);
     if (threadIdx.x == 0) {
         partials[blockIdx.x] = chunkSum;
     }
 }
+#endif
 
 extern "C" __global__ void channel_bias_gradient(const float* partials, float* db, int N, int C, int S,
                                                  int chunkLength) {
     __shared__ float scratch[THREADS];
     int c = blockIdx.x;
-    int chunks = (int) (((long long) N * S + chunkLength - 1) / chunkLength);
+    int chunks = chunk_count(chunkLength, (long long) N * S);
     float sum = 0.0f;
     for (int k = threadIdx.x; k < chunks; k += THREADS) {
         sum += partials[(long long) c * chunks + k];

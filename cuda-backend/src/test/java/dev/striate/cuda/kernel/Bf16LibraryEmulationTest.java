@@ -19,6 +19,7 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBackend;
+import dev.striate.cuda.ActivationLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,12 +44,18 @@ import org.junit.jupiter.api.io.TempDir;
  * value is off by up to 0.4% of itself, and a value that cancels (batch norm's dx) by that share of the tensor's
  * scale. A float result (parameter gradients, running statistics) is computed in float from the same bf16 inputs the
  * reference has, so it is held to float's 1e-4·|reference| + 1e-5·max|reference|.
+ *
+ * <p>Batch norm and the convolution's bias run channels-last (NHWC) too, to the same bounds: the host program holds
+ * rank-4 bf16 tensors in NHWC order and gives and prints them in NCHW order, so the expected values do not change.
+ * Those cases cover channel counts below and above a block's 256 threads and not multiples of 32 (the row lanes and
+ * the passes over channels), several chunks of rows per channel, and chunks read in several tiles (the last two by
+ * {@link ChannelsLastSumCases}, which launches the first stages directly).
  */
 class Bf16LibraryEmulationTest {
     private static final long SEED = 11;
 
     /** One case's expected (float64) results, by the label its emulated tensor prints under, and the tensors. */
-    private record Case(String name, Map<String, double[]> expected, Map<String, Tensor> printed) {
+    record Case(String name, Map<String, double[]> expected, Map<String, Tensor> printed) {
     }
 
     @TestFactory
@@ -77,6 +84,25 @@ class Bf16LibraryEmulationTest {
                 new Conv2d(2, new Window2d(3, 3, 1, 1, 0, 1, 1, 0, 1, 1), 1, false, Conv2d.TORCHVISION_INIT), small));
         cases.add(convolution(program, "convolution bias in chunks", Conv2d.of(2, 3, 1, 1), chunked));
         cases.add(linear(program));
+        ActivationLayout nhwc = ActivationLayout.NHWC;
+        cases.add(batchNorm(program, "channels-last batch norm training", new BatchNorm(1e-3, 0.25, true), image,
+                true, 0, nhwc));
+        cases.add(batchNorm(program, "channels-last batch norm training [N, C]", new BatchNorm(1e-5, 0.1, true),
+                Shape.of(6, 5), true, 0, nhwc));
+        cases.add(batchNorm(program, "channels-last batch norm frozen", new BatchNorm(1e-3, 0.25, true).freeze(), image,
+                true, 0, nhwc));
+        // 2 · 25 · 50 = 2,500 rows of 2 channels (128 row lanes): chunks of ⌈4096 / 2⌉ = 2048 rows, the first across
+        // both images, the second of 452.
+        Shape rows = Shape.of(2, 2, 25, 50);
+        cases.add(batchNorm(program, "channels-last batch norm training in chunks", new BatchNorm(1e-5, 0.1, true),
+                rows, true, 4, nhwc));
+        // 40 channels (6 row lanes, 16 threads idle), 120 rows: chunks of ⌈4096 / 40⌉ = 103 rows, the second 17.
+        cases.add(batchNorm(program, "channels-last batch norm 40 channels in chunks", new BatchNorm(1e-5, 0.1, true),
+                Shape.of(6, 40, 4, 5), true, 4, nhwc));
+        cases.add(ChannelsLastSumCases.partialsOfWideChannels(program));
+        cases.add(ChannelsLastSumCases.statisticsInTiles(program));
+        cases.add(convolution(program, "channels-last convolution with bias", Conv2d.of(3, 3, 1, 1), small, nhwc));
+        cases.add(convolution(program, "channels-last convolution bias in chunks", Conv2d.of(2, 3, 1, 1), rows, nhwc));
         Map<String, double[]> emulated = program.buildAndRun(work);
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () ->
                 c.expected().forEach((label, reference) -> assertClose(label, c.printed().get(label).dtype(),
@@ -85,18 +111,24 @@ class Bf16LibraryEmulationTest {
 
     /** Batch norm on batchnorm.cu against the reference backend: y, dx, dγ, dβ and the running statistics. */
     private static Case batchNorm(HostProgram program, String name, BatchNorm op, Shape shape, boolean training) {
-        return batchNorm(program, name, op, shape, training, 0);
+        return batchNorm(program, name, op, shape, training, 0, ActivationLayout.NCHW);
+    }
+
+    private static Case batchNorm(HostProgram program, String name, BatchNorm op, Shape shape, boolean training,
+                                  double drift) {
+        return batchNorm(program, name, op, shape, training, drift, ActivationLayout.NCHW);
     }
 
     /**
      * As above, x rising by {@code drift} from the first element to the last, so that the chunks of a channel have
      * different means: the variance then depends on combining them right (each chunk's squared deviations from its own
-     * mean plus its size times its mean's squared offset from the channel's), which a periodic x alone hardly tests.
+     * mean plus its size times its mean's squared offset from the channel's), which a periodic x alone hardly tests;
+     * rank-4 bf16 activations laid out as {@code layout}.
      */
     private static Case batchNorm(HostProgram program, String name, BatchNorm op, Shape shape, boolean training,
-                                  double drift) {
+                                  double drift, ActivationLayout layout) {
         RunContext run = training ? RunContext.training(SEED, 1) : RunContext.evaluation();
-        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
+        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16, layout);
         NodeRun node = new NodeRun(context, new BatchNormKernel(context), op, shape, DType.BF16);
         Map<Tensor, double[]> initial = new IdentityHashMap<>();
         float[] wave = EmulationValues.wave(shape.size(), 0.61, 0.3, 2.5);
@@ -165,7 +197,16 @@ class Bf16LibraryEmulationTest {
      * wrote.
      */
     private static Case convolution(HostProgram program, String name, Conv2d op, Shape shape) {
-        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16);
+        return convolution(program, name, op, shape, ActivationLayout.NCHW);
+    }
+
+    /**
+     * As above, rank-4 bf16 activations laid out as {@code layout}. Channels-last, only the bias's launches are checked
+     * here: {@link ChannelsLastEmulationTest} checks the casts, padding and dW accumulation channels-last.
+     */
+    private static Case convolution(HostProgram program, String name, Conv2d op, Shape shape,
+                                    ActivationLayout layout) {
+        RecordingCudaContext context = new RecordingCudaContext(Precision.BF16, layout);
         NodeRun node = new NodeRun(context, new Conv2dKernel(context), op, shape, DType.BF16);
         node.run(RunContext.training(SEED, 1));
         Map<Tensor, double[]> initial = new IdentityHashMap<>();
@@ -176,9 +217,13 @@ class Bf16LibraryEmulationTest {
         String prefix = label(name);
         Map<String, double[]> expected = new LinkedHashMap<>();
         Map<String, Tensor> printed = new LinkedHashMap<>();
+        Set<String> biasOnly = Set.of("add_channel_bias", "channel_sum_partials", "channel_bias_gradient");
         for (RecordingCudaContext.Launch launch : context.launches()) {
             List<Object> a = launch.arguments();
             String label = prefix + launch.kernel() + "#" + printed.size();
+            if (layout == ActivationLayout.NHWC && !biasOnly.contains(launch.kernel())) {
+                continue;
+            }
             switch (launch.kernel()) {
                 case "cast_f32_to_storage" -> expect(expected, printed, label, (Tensor) a.get(1),
                         initial.get((Tensor) a.get(0)).clone());
@@ -197,7 +242,8 @@ class Bf16LibraryEmulationTest {
                 default -> throw new AssertionError("unexpected launch " + launch.kernel());
             }
         }
-        assertEquals(op.bias() ? 5 : 6, printed.size(), name + ": " + printed.keySet());
+        int checked = layout == ActivationLayout.NHWC ? 2 : op.bias() ? 5 : 6;
+        assertEquals(checked, printed.size(), name + ": " + printed.keySet());
         program.scenario(context.device(), initial, context.launches(), printed);
         return new Case(name, expected, printed);
     }
@@ -231,11 +277,11 @@ class Bf16LibraryEmulationTest {
     }
 
     /** The first word of a printed line's label (the host program's labels are two words): the case's name. */
-    private static String label(String caseName) {
+    static String label(String caseName) {
         return caseName.replaceAll("[^A-Za-z0-9]+", "_") + " ";
     }
 
-    private static void expect(Map<String, double[]> expected, Map<String, Tensor> printed, String label,
+    static void expect(Map<String, double[]> expected, Map<String, Tensor> printed, String label,
                                Tensor tensor, double[] values) {
         expected.put(label, values);
         printed.put(label, tensor);
@@ -251,7 +297,7 @@ class Bf16LibraryEmulationTest {
     }
 
     /** The values rounded to bf16, as a bf16 tensor holds them, after adding {@code offset}. */
-    private static double[] bf16(float[] values, double offset) {
+    static double[] bf16(float[] values, double offset) {
         double[] rounded = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             rounded[i] = HalfPrecision.fromBf16Bits(HalfPrecision.toBf16Bits(values[i] + offset));
@@ -265,7 +311,7 @@ class Bf16LibraryEmulationTest {
         return values;
     }
 
-    private static double[] plus(double[] a, double[] b) {
+    static double[] plus(double[] a, double[] b) {
         double[] sum = a.clone();
         for (int i = 0; i < sum.length; i++) {
             sum[i] += b[i];
