@@ -110,9 +110,10 @@ class BenchCommandTest {
         double stepMillis = json.get("step_ms").asDouble();
         double imagesPerSecond = json.get("images_per_s").asDouble();
         assertTrue(stepMillis > 0 && imagesPerSecond > 0, json.toString());
-        // step_ms is rounded to 0.001 ms and images_per_s to 0.1.
-        assertEquals(2000 / stepMillis, imagesPerSecond, 0.05 + 2000 / stepMillis * 0.0005 / stepMillis + 1e-9,
-                json.toString());
+        // step_ms is rounded to 0.001 ms and images_per_s to 0.1: the true step lies within 0.0005 of step_ms, so
+        // 2000 / step_ms is off by at most 2000·0.0005 / (step_ms·(step_ms - 0.0005)).
+        assertEquals(2000 / stepMillis, imagesPerSecond,
+                0.05 + 2000 * 0.0005 / (stepMillis * (stepMillis - 0.0005)) + 1e-9, json.toString());
         // Four significant digits of each, and images_per_s rounded to 0.1.
         assertEquals(3.0 * TINY_MACS * 2 * imagesPerSecond / 1e12, json.get("tflops").asDouble(),
                 3.0 * TINY_MACS * 2 * (imagesPerSecond * 1e-3 + 0.05) / 1e12, json.toString());

@@ -11,8 +11,8 @@ import java.util.Locale;
  * tensor's shape stays [N, C, H, W], reads and writes from the host see NCHW order, and every kernel gives the same
  * results in both. fp32 and tf32 work, parameters (fp32 masters) and tensors of other ranks are always NCHW.
  *
- * <p>The layout of bf16 work is the default below, or {@value #SETTING} ({@code nchw} or {@code nhwc}), so the two
- * can be measured against each other on one GPU.
+ * <p>bf16 work is channels-last unless {@value #SETTING} says {@code nchw} (so that the two can be measured against
+ * each other on one GPU, or NCHW kept should channels-last misbehave on some GPU).
  */
 public enum ActivationLayout {
     NCHW,
@@ -23,13 +23,13 @@ public enum ActivationLayout {
 
     /**
      * The layout of rank-4 bf16 activations in {@code precision}'s work: {@code setting} ({@value #SETTING}'s value,
-     * null when unset) or the default; NCHW for fp32 and tf32, whose activations are float.
+     * null when unset), else NHWC for bf16 and NCHW for fp32 and tf32, whose activations are float.
      *
      * @throws IllegalArgumentException naming the setting, for a value other than nchw or nhwc, or nhwc outside bf16
      */
     public static ActivationLayout forWork(Precision precision, String setting) {
         if (setting == null || setting.isBlank()) {
-            return precision == Precision.BF16 ? defaultForBf16() : NCHW;
+            return precision == Precision.BF16 ? NHWC : NCHW;
         }
         ActivationLayout chosen = switch (setting.strip().toLowerCase(Locale.ROOT)) {
             case "nchw" -> NCHW;
@@ -42,10 +42,6 @@ public enum ActivationLayout {
                     + " unset " + SETTING + " for " + precision.flagValue());
         }
         return chosen;
-    }
-
-    private static ActivationLayout defaultForBf16() {
-        return NCHW;
     }
 
     /** Whether a tensor of this shape lies in this layout's order (rank 4); any other rank is the same in both. */

@@ -35,6 +35,7 @@ class ActivationLayoutTest {
     void theSettingChoosesTheLayoutOfBf16Work() {
         assertEquals(ActivationLayout.NCHW, ActivationLayout.forWork(Precision.FP32, null));
         assertEquals(ActivationLayout.NCHW, ActivationLayout.forWork(Precision.TF32, " "));
+        assertEquals(ActivationLayout.NHWC, ActivationLayout.forWork(Precision.BF16, null), "bf16's default");
         assertEquals(ActivationLayout.NHWC, ActivationLayout.forWork(Precision.BF16, "NHWC"));
         assertEquals(ActivationLayout.NCHW, ActivationLayout.forWork(Precision.BF16, "nchw"));
         assertEquals(ActivationLayout.NCHW, ActivationLayout.forWork(Precision.FP32, "nchw"));

@@ -150,18 +150,14 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
         if (call.inputGrad() == null && scaleGrad == null && biasGrad == null) {
             return;
         }
-        boolean onCudnn = call.saved() != Normalized.BY_RUNNING_STATISTICS && plan.onCudnn();
-        if (!onCudnn) {
-            launcher.clearIfFresh(call, 0);
-        }
         if (call.saved() == Normalized.BY_RUNNING_STATISTICS) {
-            nvrtc.backwardThroughRunning(call.input(), call.outputGrad(), call.inputGrad(), gamma,
+            nvrtc.backwardThroughRunning(call.input(), call.outputGrad(), call.inputGrad(), !call.fresh(0), gamma,
                     runningTensors(op, call.params()), scaleGrad, biasGrad, op.eps());
         } else if (plan.onCudnn()) {
             cudnnBackward(op, call, plan, gamma, scaleGrad, biasGrad);
         } else {
-            nvrtc.backward(call.input(), call.outputGrad(), call.inputGrad(), gamma, plan.savedTensors(), scaleGrad,
-                    biasGrad);
+            nvrtc.backward(call.input(), call.outputGrad(), call.inputGrad(), !call.fresh(0), gamma,
+                    plan.savedTensors(), scaleGrad, biasGrad);
         }
     }
 
@@ -185,11 +181,7 @@ public final class BatchNormKernel implements Kernel<BatchNorm> {
         }
     }
 
-    /**
-     * dx is written whole when fresh: by cuDNN's training backward with beta 0; the NVRTC paths (bf16, and through
-     * the running statistics) add, so they start a fresh dx from zero, which costs what the executor's zero-fill
-     * would have.
-     */
+    /** dx is written whole when fresh: cuDNN's training backward with beta 0, the NVRTC kernels with accumulate 0. */
     @Override
     public boolean writesFreshInputGradient(BatchNorm op, int position) {
         return true;

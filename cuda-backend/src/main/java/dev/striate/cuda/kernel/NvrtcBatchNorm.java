@@ -58,8 +58,12 @@ final class NvrtcBatchNorm {
                 layout.positions(), (float) eps);
     }
 
-    /** Backward through the batch statistics {@code saved} by {@link #forwardTraining}: dx, dγ, dβ added into. */
-    void backward(Tensor x, Tensor dy, Tensor dx, Tensor gamma, Statistics saved, Tensor gammaGrad, Tensor betaGrad) {
+    /**
+     * Backward through the batch statistics {@code saved} by {@link #forwardTraining}: dx, dγ, dβ added into (dx
+     * written instead when not {@code accumulateInput}: a fresh gradient).
+     */
+    void backward(Tensor x, Tensor dy, Tensor dx, boolean accumulateInput, Tensor gamma, Statistics saved,
+                  Tensor gammaGrad, Tensor betaGrad) {
         ChannelLayout layout = ChannelLayout.of(x.shape());
         ChannelChunks grid = chunks(x, layout);
         Tensor partials = partials(grid);
@@ -73,21 +77,22 @@ final class NvrtcBatchNorm {
         if (dx != null) {
             launcher.overElements("batchnorm", "batch_norm_training_input_gradient", x.size(), x, dy, dx,
                     orNull(gamma), saved.mean(), saved.second(), sums, layout.batch(), layout.channels(),
-                    layout.positions());
+                    layout.positions(), accumulateInput ? 1 : 0);
             context.release(sums);
         }
     }
 
     /**
      * Backward through constant running statistics (evaluation or a frozen batch norm), in either precision: cuDNN
-     * has no such backward. dx += γ/√(var + eps)·dy, dγ += Σ dy·x̂, dβ += Σ dy.
+     * has no such backward. dx += γ/√(var + eps)·dy (= when not {@code accumulateInput}), dγ += Σ dy·x̂, dβ += Σ dy.
      */
-    void backwardThroughRunning(Tensor x, Tensor dy, Tensor dx, Tensor gamma, Statistics running, Tensor gammaGrad,
-                                Tensor betaGrad, double eps) {
+    void backwardThroughRunning(Tensor x, Tensor dy, Tensor dx, boolean accumulateInput, Tensor gamma,
+                                Statistics running, Tensor gammaGrad, Tensor betaGrad, double eps) {
         ChannelLayout layout = ChannelLayout.of(x.shape());
         if (dx != null) {
             launcher.overElements("batchnorm", "batch_norm_running_input_gradient", x.size(), dy, dx, orNull(gamma),
-                    running.second(), layout.batch(), layout.channels(), layout.positions(), (float) eps);
+                    running.second(), layout.batch(), layout.channels(), layout.positions(), (float) eps,
+                    accumulateInput ? 1 : 0);
         }
         if (gammaGrad == null && betaGrad == null) {
             return;

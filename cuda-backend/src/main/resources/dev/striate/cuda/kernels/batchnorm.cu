@@ -37,10 +37,11 @@
 //       (invStd = 1/√(var + eps)).
 //   batch_norm_gradient_finalize(partials, dgamma, dbeta, sums, N, C, S, chunkLength)                   grid C
 //       dγ += Σ dy·x̂, dβ += Σ dy; sums (null when not wanted) = [Σ dy per channel, Σ dy·x̂ per channel] for dx.
-//   batch_norm_training_input_gradient(x, dy, dx, gamma, savedMean, savedInverseStd, sums, N, C, S)
+//   batch_norm_training_input_gradient(x, dy, dx, gamma, savedMean, savedInverseStd, sums, N, C, S, accumulate)
 //       Through the batch statistics: dx += γ·invStd·(dy - Σdy/M - x̂·Σ(dy·x̂)/M); one thread per element.
-//   batch_norm_running_input_gradient(dy, dx, gamma, runningVar, N, C, S, eps)
+//   batch_norm_running_input_gradient(dy, dx, gamma, runningVar, N, C, S, eps, accumulate)
 //       Through evaluation mode, where the running statistics are constants: dx += γ·invStd·dy; per element.
+//   Both write dx instead of adding into it when accumulate is 0 (a fresh gradient: prior_gradient, block.cuh).
 
 extern "C" __global__ void increment_i64(long long* counter) {
     if (blockIdx.x == 0 && threadIdx.x == 0) {
@@ -279,7 +280,7 @@ extern "C" __global__ void batch_norm_gradient_finalize(const float* partials, f
 extern "C" __global__ void batch_norm_training_input_gradient(const act_t* x, const act_t* dy, act_t* dx,
                                                               const float* gamma, const float* savedMean,
                                                               const float* savedInverseStd, const float* sums,
-                                                              int N, int C, int S) {
+                                                              int N, int C, int S, int accumulate) {
     long long total = (long long) N * C * S;
     float count = (float) ((long long) N * S);
     GRID_STRIDE_LOOP(index, total) {
@@ -287,17 +288,17 @@ extern "C" __global__ void batch_norm_training_input_gradient(const act_t* x, co
         float inverseStd = savedInverseStd[c];
         float normalized = (to_float(x[index]) - savedMean[c]) * inverseStd;
         float through = to_float(dy[index]) - sums[c] / count - normalized * (sums[C + c] / count);
-        dx[index] = to_act(to_float(dx[index]) + (gamma ? gamma[c] : 1.0f) * inverseStd * through);
+        dx[index] = to_act(prior_gradient(dx, index, accumulate) + (gamma ? gamma[c] : 1.0f) * inverseStd * through);
     }
 }
 
 extern "C" __global__ void batch_norm_running_input_gradient(const act_t* dy, act_t* dx, const float* gamma,
                                                              const float* runningVar, int N, int C, int S,
-                                                             float eps) {
+                                                             float eps, int accumulate) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
         int c = channel_of(index, C, S);
         float scale = (gamma ? gamma[c] : 1.0f) * rsqrtf(runningVar[c] + eps);
-        dx[index] = to_act(to_float(dx[index]) + scale * to_float(dy[index]));
+        dx[index] = to_act(prior_gradient(dx, index, accumulate) + scale * to_float(dy[index]));
     }
 }

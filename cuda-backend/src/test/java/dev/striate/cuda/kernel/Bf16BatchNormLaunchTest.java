@@ -82,8 +82,8 @@ class Bf16BatchNormLaunchTest {
         assertEquals(List.of(partialGradients, node.paramGrads.get(0), node.paramGrads.get(1), sums, 2, 3, 4, 4096),
                 gradientFinalize.arguments());
         assertEquals(Shape.of(2, 3), sums.shape());
-        // (x, dy, dx, gamma, savedMean, savedInverseStd, sums, N, C, S)
-        assertEquals(List.of(node.x, node.dy, node.dx, p.get(0), savedMean, savedInverseStd, sums, 2, 3, 4),
+        // (x, dy, dx, gamma, savedMean, savedInverseStd, sums, N, C, S, accumulate): dx is added into
+        assertEquals(List.of(node.x, node.dy, node.dx, p.get(0), savedMean, savedInverseStd, sums, 2, 3, 4, 1),
                 launch(node, "batch_norm_training_input_gradient").arguments());
         assertEquals(7, node.context.launches().size(), "3 forward, counter, 3 backward: nothing else");
         // Kernels given bf16 activations run in the bf16 variant; the counter and the finalizing stages (float
@@ -118,8 +118,8 @@ class Bf16BatchNormLaunchTest {
             assertEquals(List.of(node.x, node.y, p.get(0), p.get(1), p.get(2), p.get(3), 2, 3, 4, 1e-3f),
                     forward.arguments());
             assertEquals(1, forward.blocks(), "24 elements fit one block of 256");
-            // (dy, dx, gamma, runningVar, N, C, S, eps): constants, not the batch's.
-            assertEquals(List.of(node.dy, node.dx, p.get(0), p.get(3), 2, 3, 4, 1e-3f),
+            // (dy, dx, gamma, runningVar, N, C, S, eps, accumulate): constants, not the batch's.
+            assertEquals(List.of(node.dy, node.dx, p.get(0), p.get(3), 2, 3, 4, 1e-3f, 1),
                     launch(node, "batch_norm_running_input_gradient").arguments());
             RecordingCudaContext.Launch partials = launch(node, "batch_norm_running_gradient_partials");
             Tensor partialGradients = (Tensor) partials.arguments().get(5);
@@ -182,7 +182,7 @@ class Bf16BatchNormLaunchTest {
         Tensor sums = (Tensor) launch(node, "batch_norm_gradient_finalize").arguments().get(3);
         assertEquals(List.of(partialGradients, node.paramGrads.get(0), node.paramGrads.get(1), sums, 2, 3, 4, 1366),
                 launch(node, "batch_norm_gradient_finalize").arguments());
-        assertEquals(List.of(node.x, node.dy, node.dx, p.get(0), savedMean, savedInverseStd, sums, 2, 3, 4),
+        assertEquals(List.of(node.x, node.dy, node.dx, p.get(0), savedMean, savedInverseStd, sums, 2, 3, 4, 1),
                 launch(node, "batch_norm_training_input_gradient").arguments());
         assertEquals(7, node.context.launches().size());
         // The kernels given bf16 activations run in the channels-last variant; the float-only ones in the F32 one.
