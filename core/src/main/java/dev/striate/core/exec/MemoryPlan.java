@@ -18,8 +18,9 @@ import java.util.Set;
  * backward, the nodes of its {@link BackwardPlan} in reverse order (steps F onwards). A node's output is born at its
  * forward step and dies after the last step that reads it: a later forward node, or a backward whose op declares
  * reading it ({@link BackwardReads}); the values the caller keeps outlive the step. A gradient is born at the first
- * backward step that touches it (zero-filled, since backward kernels add into it; the target's is written with the
- * output gradient) and dies after its node's backward consumed it; a graph input's gradient outlives the step so that
+ * backward step that touches it (zero-filled, since backward kernels add into it, unless that step's kernel writes it
+ * whole: {@link PlannedExecutor}; the target's is written with the output gradient) and dies after its node's
+ * backward consumed it; a graph input's gradient outlives the step so that
  * it can be read. Graph inputs are fed from outside and live for the executor's life.
  */
 public final class MemoryPlan {
