@@ -1,11 +1,10 @@
 package dev.striate.cpu;
 
-import dev.striate.core.backend.BackwardCall;
-import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.op.Op;
 import dev.striate.cpu.check.WrappedCpuBackend;
+import dev.striate.cpu.check.WrappedKernel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,21 +15,11 @@ class SignatureRecordingBackend extends WrappedCpuBackend {
     @Override
     public <O extends Op> Kernel<O> kernel(Class<O> opClass) {
         Kernel<O> kernel = super.kernel(opClass);
-        return new Kernel<>() {
+        return new WrappedKernel<>(kernel) {
             @Override
             public Object prepare(O op, NodeSignature signature) {
                 signatures.add(signature);
                 return kernel.prepare(op, signature);
-            }
-
-            @Override
-            public Object forward(O op, ForwardCall call) {
-                return kernel.forward(op, call);
-            }
-
-            @Override
-            public void backward(O op, BackwardCall call) {
-                kernel.backward(op, call);
             }
         };
     }

@@ -2,9 +2,7 @@ package dev.striate.cpu.check;
 
 import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.BackwardCall;
-import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
-import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.op.Op;
 
 /**
@@ -14,23 +12,12 @@ import dev.striate.core.op.Op;
  * marking it fresh leaves NaN in it (the poisoning backend's uninitialized memory); one that marks a gradient fresh
  * after another node added into it loses that node's share. Either way the results differ from the reference's.
  */
-final class FreshWritingKernel<O extends Op> implements Kernel<O> {
-    private final Kernel<O> reference;
+final class FreshWritingKernel<O extends Op> extends WrappedKernel<O> {
     private final Backend backend;
 
     FreshWritingKernel(Kernel<O> reference, Backend backend) {
-        this.reference = reference;
+        super(reference);
         this.backend = backend;
-    }
-
-    @Override
-    public Object prepare(O op, NodeSignature signature) {
-        return reference.prepare(op, signature);
-    }
-
-    @Override
-    public Object forward(O op, ForwardCall call) {
-        return reference.forward(op, call);
     }
 
     @Override
@@ -40,7 +27,7 @@ final class FreshWritingKernel<O extends Op> implements Kernel<O> {
                 backend.fill(call.inputGrads().get(position), 0);
             }
         }
-        reference.backward(op, call);
+        kernel.backward(op, call);
     }
 
     @Override

@@ -5,13 +5,13 @@ import static dev.striate.cpu.CpuBackend.data;
 import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
-import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.op.Conv2d;
 import dev.striate.core.op.Linear;
 import dev.striate.core.op.Op;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBuffer;
+import dev.striate.cpu.check.WrappedKernel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,21 +22,15 @@ import java.util.List;
  * bf16 a convolution's weight gradient goes through a bf16 temporary before it is added into the fp32 gradient
  * (cuDNN writes it in the operands' type; cuBLAS writes an fp32 result directly).
  */
-final class RoundingKernel<O extends Op> implements Kernel<O> {
+final class RoundingKernel<O extends Op> extends WrappedKernel<O> {
     private static final int WEIGHT = 0;
     private static final int BIAS = 1;
 
-    private final Kernel<O> kernel;
     private final EmulatedPrecisionBackend backend;
 
     RoundingKernel(Kernel<O> kernel, EmulatedPrecisionBackend backend) {
-        this.kernel = kernel;
+        super(kernel);
         this.backend = backend;
-    }
-
-    @Override
-    public Object prepare(O op, NodeSignature signature) {
-        return kernel.prepare(op, signature);
     }
 
     @Override
