@@ -46,11 +46,8 @@ class PlannedBackwardTest {
     @MethodSource("cases")
     void plannedStepsEqualTheReferenceExecutors(GradCheckCase c) {
         Graph graph = c.graph();
-        Set<String> floatInputs = graph.inputs().stream()
-                .filter(in -> in.dtype() != DType.I32 && in.dtype() != DType.I64).map(GraphInput::name)
-                .collect(Collectors.toSet());
         PlannedRunComparison.assertPlannedEqualsReference(graph,
-                PlanRequest.backward(graph.output(), graph.outputs()), c.labels(), floatInputs, c.training());
+                PlanRequest.backward(graph.output(), graph.outputs()), c.labels(), floatInputs(graph), c.training());
     }
 
     /**
@@ -61,11 +58,13 @@ class PlannedBackwardTest {
     @MethodSource("cases")
     void freshGradientsGiveTheReferenceExecutorsResults(GradCheckCase c) {
         Graph graph = c.graph();
-        Set<String> floatInputs = graph.inputs().stream()
-                .filter(in -> in.dtype() != DType.I32 && in.dtype() != DType.I64).map(GraphInput::name)
-                .collect(Collectors.toSet());
-        PlannedRunComparison.assertPlannedEqualsReference(graph,
-                PlanRequest.backward(graph.output(), graph.outputs()), c.labels(), floatInputs, c.training(), true);
+        PlannedRunComparison.assertPlannedEqualsReference(graph, PlanRequest.backward(graph.output(), graph.outputs()),
+                c.labels(), floatInputs(graph), c.training(), true);
+    }
+
+    private static Set<String> floatInputs(Graph graph) {
+        return graph.inputs().stream().filter(in -> in.dtype() != DType.I32 && in.dtype() != DType.I64)
+                .map(GraphInput::name).collect(Collectors.toSet());
     }
 
     /** x → fc (linear) → relu → sum = relu + fc: add's backward reads nothing, so fc is freed after sum's forward. */

@@ -51,39 +51,33 @@ public enum ActivationLayout {
 
     /** {@code logical} (NCHW order, as the host reads and writes) in this layout's memory order. */
     public double[] toMemoryOrder(Shape shape, double[] logical) {
-        if (!reorders(shape)) {
-            return logical;
-        }
-        int n = shape.dim(0);
-        int c = shape.dim(1);
-        int s = shape.dim(2) * shape.dim(3);
-        double[] memory = new double[logical.length];
-        for (int item = 0; item < n; item++) {
-            for (int channel = 0; channel < c; channel++) {
-                for (int cell = 0; cell < s; cell++) {
-                    memory[(item * s + cell) * c + channel] = logical[(item * c + channel) * s + cell];
-                }
-            }
-        }
-        return memory;
+        return reorders(shape) ? reordered(shape, logical, true) : logical;
     }
 
     /** {@code memory} (this layout's order) in NCHW order. */
     public double[] toLogicalOrder(Shape shape, double[] memory) {
-        if (!reorders(shape)) {
-            return memory;
-        }
+        return reorders(shape) ? reordered(shape, memory, false) : memory;
+    }
+
+    /** Values of a rank-4 shape moved from NCHW to NHWC order ({@code toChannelsLast}) or back. */
+    private static double[] reordered(Shape shape, double[] values, boolean toChannelsLast) {
         int n = shape.dim(0);
         int c = shape.dim(1);
         int s = shape.dim(2) * shape.dim(3);
-        double[] logical = new double[memory.length];
+        double[] result = new double[values.length];
         for (int item = 0; item < n; item++) {
             for (int channel = 0; channel < c; channel++) {
                 for (int cell = 0; cell < s; cell++) {
-                    logical[(item * c + channel) * s + cell] = memory[(item * s + cell) * c + channel];
+                    int nchw = (item * c + channel) * s + cell;
+                    int nhwc = (item * s + cell) * c + channel;
+                    if (toChannelsLast) {
+                        result[nhwc] = values[nchw];
+                    } else {
+                        result[nchw] = values[nhwc];
+                    }
                 }
             }
         }
-        return logical;
+        return result;
     }
 }
