@@ -33,17 +33,17 @@ step doctor-json 15 "${striate[@]}" doctor --json
 step doctor-own-discovery 10 env -u LD_LIBRARY_PATH "${striate[@]}" doctor
 # The tests are a folder of classes (see gpu-stage.sh); no test found is a failure, not a silent pass.
 if [ -f "$here/junit-console.jar" ] && [ -d "$here/cuda-gpu-tests" ]; then
-    step gpu-unit-tests 75 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
+    step gpu-unit-tests 90 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
         --details=tree --fail-if-no-tests --class-path "$jar:$here/cuda-gpu-tests" --select-package dev.striate.cuda \
         --include-tag gpu
 fi
 step selftest-fp32 90 "${striate[@]}" selftest --device cuda --precision fp32
 step selftest-tf32 60 "${striate[@]}" selftest --device cuda --precision tf32
 step selftest-bf16 60 "${striate[@]}" selftest --device cuda --precision bf16
-step selftest-bf16-nchw 40 env STRIATE_CUDA_LAYOUT=nchw "${striate[@]}" selftest --device cuda --precision bf16
+step selftest-bf16-nchw 50 env STRIATE_CUDA_LAYOUT=nchw "${striate[@]}" selftest --device cuda --precision bf16
 step memcheck-lenet5 40 "${striate[@]}" memcheck lenet5 --steps 1000 --batch 64
 step memcheck-resnet18 30 "${striate[@]}" memcheck resnet18 --steps 100 --batch 32
 step export-fashion 25 "${striate[@]}" dataset export-folder fashion-mnist-subset "$out/fashion"
-step train-resnet18 100 "${striate[@]}" train resnet18 --data "$out/fashion" --epochs 1 --batch 128 \
+step train-resnet18 80 "${striate[@]}" train resnet18 --data "$out/fashion" --epochs 1 --batch 128 \
     --device cuda --precision tf32 --out "$out/run-resnet18"
 rm -rf "$out/fashion"
