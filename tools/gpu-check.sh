@@ -4,6 +4,7 @@
 #   check, and one epoch of resnet18 on Fashion-MNIST exported as an image folder. Each step has its own time limit
 #   so the whole run ends within 9.5 minutes; OUTDIR/summary.txt has one line per step (exit status, seconds).
 # Staged by tools/gpu-stage.sh; on the host:  bash .gpu/run.sh bash .gpu/gpu-check.sh OUTDIR
+# GPU_CHECK_QUICK=1: doctor and the GPU unit tests only (about 2 minutes).
 set -uo pipefail
 out=${1:?usage: gpu-check.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,6 +37,11 @@ if [ -f "$here/junit-console.jar" ] && [ -d "$here/cuda-gpu-tests" ]; then
     step gpu-unit-tests 90 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
         --details=tree --fail-if-no-tests --class-path "$jar:$here/cuda-gpu-tests" --select-package dev.striate.cuda \
         --include-tag gpu
+fi
+# GPU_CHECK_QUICK=1 stops here (about 2 minutes): the bindings checked before a gpu-bench.sh run, whose selftests
+# and benchmarks fill the rest of a 15-minute device session.
+if [ "${GPU_CHECK_QUICK:-0}" = 1 ]; then
+    exit 0
 fi
 step selftest-fp32 90 "${striate[@]}" selftest --device cuda --precision fp32
 step selftest-tf32 60 "${striate[@]}" selftest --device cuda --precision tf32
