@@ -22,9 +22,18 @@ public interface CudaContext {
     /** How this backend lays out rank-4 bf16 activations ({@link ActivationLayout}); NCHW in fp32 and tf32 work. */
     ActivationLayout layout();
 
+    /**
+     * The layout the kernels of activations stored as {@code storage} read rank-4 tensors in (their variant's):
+     * {@link #layout()} for BF16, NCHW for F32.
+     */
+    default ActivationLayout variantLayout(DType storage) {
+        return storage == DType.BF16 ? layout() : ActivationLayout.NCHW;
+    }
+
     /** The layout {@code tensor} lies in: {@link #layout()} for a rank-4 BF16 tensor, NCHW for any other. */
     default ActivationLayout layoutOf(Tensor tensor) {
-        return tensor.dtype() == DType.BF16 && layout().reorders(tensor.shape()) ? layout() : ActivationLayout.NCHW;
+        ActivationLayout layout = variantLayout(tensor.dtype());
+        return layout.reorders(tensor.shape()) ? layout : ActivationLayout.NCHW;
     }
 
     /** The device pointer of a tensor of this backend. */

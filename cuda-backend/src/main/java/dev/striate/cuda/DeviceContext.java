@@ -58,7 +58,7 @@ final class DeviceContext implements CudaContext {
         this.allocator = new CachingAllocator(device);
         this.libraries = libraries;
         this.cacheFolder = cacheFolder;
-        this.modules = new KernelModules(device, libraries.found("NVRTC"), cacheFolder, layout);
+        this.modules = new KernelModules(device, libraries.found("NVRTC"), cacheFolder);
         this.registrations = new HostRegistrations(device);
         this.readback = new PinnedReadback(registrations);
     }
@@ -142,7 +142,7 @@ final class DeviceContext implements CudaContext {
     @Override
     public CUfunction function(String source, String kernelName, DType storage) {
         device.makeCurrent();
-        return modules.function(source, kernelName, storage);
+        return modules.function(source, kernelName, storage, variantLayout(storage));
     }
 
     @Override

@@ -19,55 +19,44 @@ import jcuda.driver.JCudaDriver;
 /**
  * The project's CUDA C sources ({@code /dev/striate/cuda/kernels/<name>.cu} in the jar), compiled by NVRTC on first
  * use for this GPU, cached on disk ({@link KernelCache}), loaded with {@code cuModuleLoadData}; one module per source
- * and activation storage type. Every source is compiled after the preludes {@code storage.cuh}, which defines
- * {@code act_t} as float, or as bf16 for the {@link DType#BF16} variant, {@code layout.cuh} (bf16 activations in this
- * backend's {@link ActivationLayout}) and {@code block.cuh} ({@link KernelText}).
+ * and variant (activation storage type and layout). Every source is compiled after the preludes ({@link KernelText}):
+ * {@code storage.cuh}, which defines {@code act_t} as float, or as bf16 for the {@link DType#BF16} variant,
+ * {@code layout.cuh} (where a rank-4 activation's elements lie: {@link ActivationLayout}) and the others.
  */
 final class KernelModules {
     private final CudaDevice device;
     private final LibraryDiscovery.Found nvrtcLibrary;
     private final KernelCache cache;
-    private final ActivationLayout bf16Layout;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private Nvrtc nvrtc;
 
-    KernelModules(CudaDevice device, LibraryDiscovery.Found nvrtcLibrary, Path cacheFolder,
-                  ActivationLayout bf16Layout) {
+    KernelModules(CudaDevice device, LibraryDiscovery.Found nvrtcLibrary, Path cacheFolder) {
         this.device = device;
-        this.bf16Layout = bf16Layout;
         this.nvrtcLibrary = nvrtcLibrary;
         this.cache = new KernelCache(cacheFolder.resolve("kernels"));
     }
 
-    synchronized CUfunction function(String source, String kernelName, DType storage) {
-        String key = variantName(source, storage) + "/" + kernelName;
+    synchronized CUfunction function(String source, String kernelName, DType storage, ActivationLayout layout) {
+        String variant = KernelText.variantName(source, storage, layout);
+        String key = variant + "/" + kernelName;
         CUfunction function = functions.get(key);
         if (function == null) {
             function = new CUfunction();
-            check(JCudaDriver.cuModuleGetFunction(function, module(source, storage), kernelName),
-                    "cuModuleGetFunction(" + kernelName + " in " + variantName(source, storage) + ".cu)");
+            check(JCudaDriver.cuModuleGetFunction(function, module(source, storage, layout, variant), kernelName),
+                    "cuModuleGetFunction(" + kernelName + " in " + variant + ".cu)");
             functions.put(key, function);
         }
         return function;
     }
 
-    private ActivationLayout layout(DType storage) {
-        return storage == DType.BF16 ? bf16Layout : ActivationLayout.NCHW;
-    }
-
-    private String variantName(String source, DType storage) {
-        return KernelText.variantName(source, storage, layout(storage));
-    }
-
-    private CUmodule module(String source, DType storage) {
-        String variant = variantName(source, storage);
+    private CUmodule module(String source, DType storage, ActivationLayout layout, String variant) {
         CUmodule module = modules.get(variant);
         if (module == null) {
             if (nvrtc == null) {
                 nvrtc = new Nvrtc(CudaLibraryLoader.openNvrtc(nvrtcLibrary));
             }
-            String text = KernelText.of(source, storage, layout(storage));
+            String text = KernelText.of(source, storage, layout);
             Nvrtc.Target target = nvrtc.target(device.computeMajor(), device.computeMinor());
             byte[] image = cache.load(variant, text, target, nvrtc.version(),
                     () -> nvrtc.compile(source + ".cu", text, target));

@@ -9,7 +9,6 @@ import dev.striate.core.op.Window2d;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
-import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.ChannelsAndCells;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.cudnn.ConvolutionGeometry;
@@ -73,9 +72,8 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
                 symmetric ? k.padLeft() : 0, k.strideH(), k.strideW(), k.dilationH(), k.dilationW(), op.groups(),
                 out.height(), out.width());
         // x, y, their gradients and the bf16 weight copy lie as the context lays out rank-4 tensors of their type.
-        ActivationLayout layout = storage == DType.BF16 ? context.layout() : ActivationLayout.NCHW;
-        return new Plan(new CudnnConvolution(context, geometry, Cudnn.dataType(storage), layout,
-                signature.backward()), symmetric ? null : seen, storage);
+        return new Plan(new CudnnConvolution(context, geometry, Cudnn.dataType(storage),
+                context.variantLayout(storage), signature.backward()), symmetric ? null : seen, storage);
     }
 
     @Override

@@ -80,7 +80,7 @@ final class Launcher {
      * this.
      */
     ActivationLayout variantLayout(Object... arguments) {
-        return storage(arguments) == DType.BF16 ? context.layout() : ActivationLayout.NCHW;
+        return context.variantLayout(storage(arguments));
     }
 
     /** destination = source, element by element. */

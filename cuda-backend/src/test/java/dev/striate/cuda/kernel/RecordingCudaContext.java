@@ -143,7 +143,7 @@ final class RecordingCudaContext implements CudaContext {
             }
         }
         launches.add(new Launch(f.source(), f.storage(), f.kernel(), blocks, threadsPerBlock, List.of(arguments),
-                f.storage() == DType.BF16 ? layout : ActivationLayout.NCHW));
+                variantLayout(f.storage())));
     }
 
     @Override
