@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.striate.core.backend.BackwardCall;
-import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.check.GradCheckCase;
@@ -24,6 +23,7 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.cpu.check.PlannedRunComparison;
 import dev.striate.cpu.check.WrappedCpuBackend;
+import dev.striate.cpu.check.WrappedKernel;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -145,12 +145,7 @@ class PlannedBackwardTest {
             if (opClass != Add.class) {
                 return kernel;
             }
-            return new Kernel<>() {
-                @Override
-                public Object forward(O op, ForwardCall call) {
-                    return kernel.forward(op, call);
-                }
-
+            return new WrappedKernel<>(kernel) {
                 @Override
                 public void backward(O op, BackwardCall call) {
                     CpuBackend.data(call.input());

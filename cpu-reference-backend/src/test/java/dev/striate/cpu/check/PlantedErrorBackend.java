@@ -32,7 +32,7 @@ public final class PlantedErrorBackend extends WrappedCpuBackend {
         if (opClass != faultyOp) {
             return kernel;
         }
-        return new Kernel<>() {
+        return new WrappedKernel<>(kernel) {
             @Override
             public Object forward(O op, ForwardCall call) {
                 if (where == Where.FORWARD_THROWS) {

@@ -9,6 +9,7 @@ import dev.striate.core.op.Conv2d;
 import dev.striate.core.op.MaxPool2d;
 import dev.striate.core.op.Op;
 import dev.striate.core.op.Window2d;
+import dev.striate.cpu.check.WrappedKernel;
 import java.util.Arrays;
 
 /**
@@ -21,7 +22,7 @@ public enum PlantedBug implements KernelBug {
     CONV_BIAS_ADDED_TWICE(Conv2d.class, "conv2d forward adds its bias twice") {
         @Override
         <O extends Op> Kernel<O> planted(Kernel<O> kernel, EmulatedPrecisionBackend backend) {
-            return new Kernel<>() {
+            return new WrappedKernel<>(kernel) {
                 @Override
                 public Object forward(O op, ForwardCall call) {
                     Object saved = kernel.forward(op, call);
@@ -31,11 +32,6 @@ public enum PlantedBug implements KernelBug {
                     }
                     return saved;
                 }
-
-                @Override
-                public void backward(O op, BackwardCall call) {
-                    kernel.backward(op, call);
-                }
             };
         }
     },
@@ -44,12 +40,7 @@ public enum PlantedBug implements KernelBug {
             "conv2d backward overwrites the input gradient instead of adding into it") {
         @Override
         <O extends Op> Kernel<O> planted(Kernel<O> kernel, EmulatedPrecisionBackend backend) {
-            return new Kernel<>() {
-                @Override
-                public Object forward(O op, ForwardCall call) {
-                    return kernel.forward(op, call);
-                }
-
+            return new WrappedKernel<>(kernel) {
                 @Override
                 public void backward(O op, BackwardCall call) {
                     if (call.inputGrad() != null) {
@@ -64,7 +55,7 @@ public enum PlantedBug implements KernelBug {
     CONV_STRIDE_IGNORED(Conv2d.class, "conv2d forward reads its input with stride 1") {
         @Override
         <O extends Op> Kernel<O> planted(Kernel<O> kernel, EmulatedPrecisionBackend backend) {
-            return new Kernel<>() {
+            return new WrappedKernel<>(kernel) {
                 @Override
                 @SuppressWarnings("unchecked")
                 public Object forward(O op, ForwardCall call) {
@@ -75,11 +66,6 @@ public enum PlantedBug implements KernelBug {
                     return kernel.forward((O) new Conv2d(conv.outChannels(), strideOne, conv.groups(), conv.bias(),
                             conv.weightInit()), call);
                 }
-
-                @Override
-                public void backward(O op, BackwardCall call) {
-                    kernel.backward(op, call);
-                }
             };
         }
     },
@@ -87,7 +73,7 @@ public enum PlantedBug implements KernelBug {
     MAX_POOL_WINDOW_SHORT_BY_ONE(MaxPool2d.class, "max_pool2d's window loops stop one tap short") {
         @Override
         <O extends Op> Kernel<O> planted(Kernel<O> kernel, EmulatedPrecisionBackend backend) {
-            return new Kernel<>() {
+            return new WrappedKernel<>(kernel) {
                 @Override
                 public Object forward(O op, ForwardCall call) {
                     return kernel.forward(shortWindow(op), call);
