@@ -129,11 +129,7 @@ extern "C" __global__ void batch_norm_statistics_finalize(const float* partials,
     int chunks = chunk_count(chunkLength, count);
     const float* sums = partials + (long long) c * chunks;
     const float* squaredDeviations = partials + ((long long) C + c) * chunks;
-    float sum = 0.0f;
-    for (int k = threadIdx.x; k < chunks; k += THREADS) {
-        sum += sums[k];
-    }
-    float mean = block_sum(sum, scratch) / (float) count;
+    float mean = sum_of_chunks(sums, chunks, scratch) / (float) count;
     float combined = 0.0f;
     for (int k = threadIdx.x; k < chunks; k += THREADS) {
         float size = (float) chunk_size(k, chunkLength, count);
@@ -255,14 +251,8 @@ extern "C" __global__ void batch_norm_gradient_finalize(const float* partials, f
     int chunks = chunk_count(chunkLength, (long long) N * S);
     const float* gradSums = partials + (long long) c * chunks;
     const float* gradTimesNormalizedSums = partials + ((long long) C + c) * chunks;
-    float sum = 0.0f;
-    float sumTimesNormalized = 0.0f;
-    for (int k = threadIdx.x; k < chunks; k += THREADS) {
-        sum += gradSums[k];
-        sumTimesNormalized += gradTimesNormalizedSums[k];
-    }
-    float gradSum = block_sum(sum, scratch);
-    float gradTimesNormalizedSum = block_sum(sumTimesNormalized, scratch);
+    float gradSum = sum_of_chunks(gradSums, chunks, scratch);
+    float gradTimesNormalizedSum = sum_of_chunks(gradTimesNormalizedSums, chunks, scratch);
     if (threadIdx.x == 0) {
         if (dgamma) {
             dgamma[c] += gradTimesNormalizedSum;

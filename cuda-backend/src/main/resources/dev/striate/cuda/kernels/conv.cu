@@ -98,11 +98,7 @@ extern "C" __global__ void channel_bias_gradient(const float* partials, float* d
     __shared__ float scratch[THREADS];
     int c = blockIdx.x;
     int chunks = chunk_count(chunkLength, (long long) N * S);
-    float sum = 0.0f;
-    for (int k = threadIdx.x; k < chunks; k += THREADS) {
-        sum += partials[(long long) c * chunks + k];
-    }
-    float total = block_sum(sum, scratch);
+    float total = sum_of_chunks(partials + (long long) c * chunks, chunks, scratch);
     if (threadIdx.x == 0) {
         db[c] += total;
     }

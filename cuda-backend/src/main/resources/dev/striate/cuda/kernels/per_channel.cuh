@@ -11,6 +11,9 @@
 //
 //   chunk_count(chunkLength, count), chunk_size(chunk, chunkLength, count)
 //       K for channels of `count` values, and the number of values of chunk k.
+//   sum_of_chunks(chunkPartials, chunks, scratch)
+//       Stage two's sum of one channel's K partials, returned to every thread of the block: thread t adds chunks t,
+//       t + THREADS, ... in order, then block_sum's fixed tree (every thread must call it).
 //
 // Stage one's blocks differ per layout (ChannelChunks.blocks gives the grid):
 //   NCHW: one block per (channel c, chunk k), blockIdx = c·K + k. A channel's values lie side by side within an image,
@@ -46,6 +49,14 @@ __device__ long long chunk_size(int chunk, int chunkLength, long long count) {
 
 __device__ int chunk_count(int chunkLength, long long count) {
     return (int) ((count + chunkLength - 1) / chunkLength);
+}
+
+__device__ float sum_of_chunks(const float* chunkPartials, int chunks, float* scratch) {
+    float sum = 0.0f;
+    for (int k = threadIdx.x; k < chunks; k += THREADS) {
+        sum += chunkPartials[k];
+    }
+    return block_sum(sum, scratch);
 }
 
 #ifdef STRIATE_NHWC

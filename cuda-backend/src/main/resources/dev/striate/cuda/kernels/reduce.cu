@@ -8,8 +8,7 @@
 extern "C" __global__ void sum_of_squares_f32(const float* x, long long n, double* out) {
     __shared__ double partial[THREADS];
     double sum = 0.0;
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < n;
-         i += (long long) blockDim.x * gridDim.x) {
+    GRID_STRIDE_LOOP(i, n) {
         double v = x[i];
         sum += v * v;
     }
