@@ -10,6 +10,7 @@ import dev.striate.cuda.device.HostPointer;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jcuda.Pointer;
 import jcuda.driver.JCudaDriver;
@@ -82,11 +83,7 @@ final class HostTransfers {
         if (DeviceContext.buffer(destination).dtype() == DType.I32) {
             upload(destination, Pointer.to(values));
         } else {
-            double[] wide = new double[values.length];
-            for (int i = 0; i < values.length; i++) {
-                wide[i] = values[i];
-            }
-            write(destination, wide);
+            write(destination, Arrays.stream(values).asDoubleStream().toArray());
         }
     }
 
