@@ -120,7 +120,7 @@ public final class Graph {
             builder.input(in.name(), in.shape(), in.dtype());
         }
         for (Node node : nodes) {
-            builder.add(node.name(), replacement.apply(node), node.inputs());
+            builder.add(node.name(), replacement.apply(node), node.inputs(), node.parameterOwner());
         }
         return builder.build(outputs.toArray(String[]::new));
     }
@@ -136,7 +136,7 @@ public final class Graph {
             builder.input(in.name(), inputShape.apply(in.shape()), in.dtype());
         }
         for (Node node : nodes) {
-            builder.add(node.name(), node.op(), node.inputs());
+            builder.add(node.name(), node.op(), node.inputs(), node.parameterOwner());
         }
         return builder;
     }

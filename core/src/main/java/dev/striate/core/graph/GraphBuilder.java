@@ -40,6 +40,14 @@ public final class GraphBuilder {
     }
 
     public String add(String name, Op op, List<String> inputNames) {
+        return add(name, op, inputNames, name);
+    }
+
+    /**
+     * Adds a node whose parameters are named after {@code parameterOwner} instead of itself: a fused node keeping
+     * the parameter names of the node it replaces.
+     */
+    public String add(String name, Op op, List<String> inputNames, String parameterOwner) {
         requireNewName(name);
         String where = "node '" + name + "' (" + op.typeName() + ")";
         if (inputNames.size() < op.minInputs() || inputNames.size() > op.maxInputs()) {
@@ -76,14 +84,15 @@ public final class GraphBuilder {
                 if (!spec.shape().fitsOneTensor()) {
                     throw new ShapeException("the parameter '" + spec.suffix() + "' " + tooLarge(spec.shape()));
                 }
-                parameters.add(new Parameter(name + "." + spec.suffix(), spec));
+                parameters.add(new Parameter(parameterOwner + "." + spec.suffix(), spec));
             }
             warnings = op.warnings(shapes);
         } catch (ShapeException e) {
             throw new GraphException(where + ": " + e.getMessage() + "; input shape" + (shapes.size() == 1
                     ? " " + shapes.getFirst() : "s " + shapes));
         }
-        nodes.put(name, new Node(name, op, inputNames, out, op.outputDType(dtypes), parameters, warnings));
+        nodes.put(name, new Node(name, op, inputNames, out, op.outputDType(dtypes), parameters, warnings,
+                parameterOwner));
         return name;
     }
 

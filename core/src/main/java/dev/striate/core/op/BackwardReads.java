@@ -64,6 +64,11 @@ public record BackwardReads(Set<Integer> inputs, boolean output) {
             case LogSoftmax _ -> OUTPUT;
             // The probabilities again from the logits, and the labels.
             case SoftmaxCrossEntropy _ -> new BackwardReads(Set.of(0, 1), false);
+            // Fused nodes read what their parts read, the ReLU's derivative off the fused output y: the
+            // convolution's x (dw), the batch norm's x (x̂); never the residual (its gradient is dy where y > 0).
+            case Conv2dRelu _ -> INPUT_AND_OUTPUT;
+            case BatchNormRelu _ -> INPUT_AND_OUTPUT;
+            case BatchNormAddRelu _ -> INPUT_AND_OUTPUT;
         };
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public sealed interface Op permits Conv2d, MaxPool2d, AvgPool2d, GlobalAvgPool, AdaptiveAvgPool2d, Linear,
         BatchNorm, Lrn, Dropout, Relu, Relu6, LeakyRelu, Elu, Sigmoid, Tanh, Maxout, Add, Concat, SliceChannels,
-        ChannelShuffle, Flatten, LogSoftmax, SoftmaxCrossEntropy {
+        ChannelShuffle, Flatten, LogSoftmax, SoftmaxCrossEntropy, Conv2dRelu, BatchNormRelu, BatchNormAddRelu {
 
     /** The snake_case name used in specs, reports and kernel error messages. */
     default String typeName() {
