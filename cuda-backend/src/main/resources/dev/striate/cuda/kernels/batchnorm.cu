@@ -1,9 +1,11 @@
-// Batch normalization's own kernels. Tensors are read as [N, C, S] (S = H·W, or 1 for rank 2); x, y, dx and dy are
-// activations (act_t), γ, β, their gradients and the statistics are float. Launch with exactly 256 threads per block.
-// gamma null means γ = 1, beta null β = 0; dx, dgamma and dbeta null mean that gradient is not wanted.
+// Batch normalization's own kernels. Tensors are read as [N, C, S] (S = H·W, or 1 for rank 2); x, y, dx and dy (and a
+// fused op's residual and its gradient) are activations (act_t), γ, β, their gradients and the statistics are float.
+// Launch with exactly 256 threads per block. gamma null means γ = 1, beta null β = 0; dx, dgamma and dbeta null mean
+// that gradient is not wanted.
 //
-// cuDNN does fp32 training forward and backward and inference forward. bf16 runs on the kernels below instead: cuDNN's
-// legacy batch norm documents no bf16 data type configuration, and PyTorch does not send bf16 batch norm to cuDNN.
+// cuDNN does fp32 training forward and backward and inference forward of a plain batch norm. bf16 runs on the kernels
+// below instead: cuDNN's legacy batch norm documents no bf16 data type configuration, and PyTorch does not send bf16
+// batch norm to cuDNN. So do the fused ops in every precision (below).
 //
 // Per-channel sums run in two stages (per_channel.cuh): stage one writes float partials per (channel, chunk) of the
 // channel's M = N·S values, stage two adds a channel's partials in chunk order. Partials of C channels and K chunks lie
@@ -42,6 +44,25 @@
 //   batch_norm_running_input_gradient(dy, dx, gamma, runningVar, N, C, S, eps, accumulate)
 //       Through evaluation mode, where the running statistics are constants: dx += γ·invStd·dy; per element.
 //   Both write dx instead of adding into it when accumulate is 0 (a fresh gradient: prior_gradient, block.cuh).
+//
+// The fused ops (BatchNormRelu, BatchNormAddRelu) run on these kernels in every precision and layout: cuDNN's legacy
+// batch norm cannot fuse a ReLU in fp32 NCHW. Their statistics and finalize passes are the plain ones; the elementwise
+// and gradient-partials passes below are the plain ones with an epilogue, through the same device functions (the plain
+// kernels call them with no residual and no y, so their arithmetic is unchanged). Forward adds the residual (null:
+// none) to the normalized value and clamps the sum to [0, ceiling] (ceiling INFINITY for ReLU, 6 for ReLU6; NaN stays
+// NaN) before the one store to act_t. Backward reads g = dy·[0 < y < ceiling], the clamp's derivative read off the
+// fused output y, wherever the plain kernels read dy; the input-gradient passes also write or add g into dresidual
+// (null: not wanted; accumulateResidual as accumulate, written after dx so that the two may be one tensor). A null dx
+// is not wanted there either, and sums may then be null.
+//   batch_norm_normalize_relu(x, residual, y, gamma, beta, mean, inverseStd, N, C, S, ceiling)
+//   batch_norm_inference_forward_relu(x, residual, y, gamma, beta, runningMean, runningVar, N, C, S, eps, ceiling)
+//   batch_norm_relu_gradient_partials(x, dy, y, ceiling, mean, inverseStd, partials, N, C, S, chunkLength)
+//   batch_norm_relu_running_gradient_partials(x, dy, y, ceiling, runningMean, runningVar, eps, partials, N, C, S,
+//                                             chunkLength)
+//   batch_norm_relu_training_input_gradient(x, dy, y, ceiling, dx, dresidual, gamma, savedMean, savedInverseStd, sums,
+//                                           N, C, S, accumulate, accumulateResidual)
+//   batch_norm_relu_running_input_gradient(dy, y, ceiling, dx, dresidual, gamma, runningVar, N, C, S, eps, accumulate,
+//                                          accumulateResidual)
 
 extern "C" __global__ void increment_i64(long long* counter) {
     if (blockIdx.x == 0 && threadIdx.x == 0) {
@@ -145,13 +166,37 @@ extern "C" __global__ void batch_norm_statistics_finalize(const float* partials,
     }
 }
 
+// One element normalized with its channel's statistics: γ·(x - μ)·invStd + β.
+__device__ __forceinline__ float normalized_value(const act_t* x, long long index, int c, const float* gamma,
+                                                  const float* beta, float mean, float inverseStd) {
+    float scale = (gamma ? gamma[c] : 1.0f) * inverseStd;
+    return scale * (to_float(x[index]) - mean) + (beta ? beta[c] : 0.0f);
+}
+
+// The fused ops' epilogue: + residual[index] (none when null), then clamped to [0, ceiling]; "v <= 0 ? 0 : v" as
+// relu_forward, not fmaxf, which would turn a NaN into 0.
+__device__ __forceinline__ float relu_epilogue(float value, const act_t* residual, long long index, float ceiling) {
+    float v = residual ? value + to_float(residual[index]) : value;
+    return v <= 0.0f ? 0.0f : (v >= ceiling ? ceiling : v);
+}
+
 extern "C" __global__ void batch_norm_normalize(const act_t* x, act_t* y, const float* gamma, const float* beta,
                                                 const float* mean, const float* inverseStd, int N, int C, int S) {
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
         int c = channel_of(index, C, S);
-        float scale = (gamma ? gamma[c] : 1.0f) * inverseStd[c];
-        y[index] = to_act(scale * (to_float(x[index]) - mean[c]) + (beta ? beta[c] : 0.0f));
+        y[index] = to_act(normalized_value(x, index, c, gamma, beta, mean[c], inverseStd[c]));
+    }
+}
+
+extern "C" __global__ void batch_norm_normalize_relu(const act_t* x, const act_t* residual, act_t* y,
+                                                     const float* gamma, const float* beta, const float* mean,
+                                                     const float* inverseStd, int N, int C, int S, float ceiling) {
+    long long total = (long long) N * C * S;
+    GRID_STRIDE_LOOP(index, total) {
+        int c = channel_of(index, C, S);
+        float value = normalized_value(x, index, c, gamma, beta, mean[c], inverseStd[c]);
+        y[index] = to_act(relu_epilogue(value, residual, index, ceiling));
     }
 }
 
@@ -161,9 +206,32 @@ extern "C" __global__ void batch_norm_inference_forward(const act_t* x, act_t* y
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
         int c = channel_of(index, C, S);
-        float scale = (gamma ? gamma[c] : 1.0f) * rsqrtf(runningVar[c] + eps);
-        y[index] = to_act(scale * (to_float(x[index]) - runningMean[c]) + (beta ? beta[c] : 0.0f));
+        y[index] = to_act(normalized_value(x, index, c, gamma, beta, runningMean[c], rsqrtf(runningVar[c] + eps)));
     }
+}
+
+extern "C" __global__ void batch_norm_inference_forward_relu(const act_t* x, const act_t* residual, act_t* y,
+                                                             const float* gamma, const float* beta,
+                                                             const float* runningMean, const float* runningVar,
+                                                             int N, int C, int S, float eps, float ceiling) {
+    long long total = (long long) N * C * S;
+    GRID_STRIDE_LOOP(index, total) {
+        int c = channel_of(index, C, S);
+        float value = normalized_value(x, index, c, gamma, beta, runningMean[c], rsqrtf(runningVar[c] + eps));
+        y[index] = to_act(relu_epilogue(value, residual, index, ceiling));
+    }
+}
+
+// The gradient batch norm's backward differentiates: dy, or for a fused op (y, its output, not null) dy where
+// 0 < y < ceiling and 0 elsewhere: the clamp's derivative read off its output.
+__device__ __forceinline__ float gradient_through_clamp(const act_t* dy, const act_t* y, long long index,
+                                                        float ceiling) {
+    float g = to_float(dy[index]);
+    if (!y) {
+        return g;
+    }
+    float out = to_float(y[index]);
+    return out > 0.0f && out < ceiling ? g : 0.0f;
 }
 
 // The inverse standard deviation of channel c: saved by the forward (1/std), or from a running variance.
@@ -172,10 +240,11 @@ __device__ float inverse_std(const float* second, int c, bool fromVariance, floa
 }
 
 #ifdef STRIATE_NHWC
-// One chunk block's Σ dy and Σ dy·(x - mean)·inverseStd for every channel, written to partials as [2, C, K].
-__device__ void gradient_partials(const act_t* x, const act_t* dy, const float* mean, const float* second,
-                                  bool fromVariance, float eps, float* partials, int N, int C, int S,
-                                  int chunkLength) {
+// One chunk block's Σ g and Σ g·(x - mean)·inverseStd for every channel (g: gradient_through_clamp), written to
+// partials as [2, C, K].
+__device__ void gradient_partials(const act_t* x, const act_t* dy, const act_t* y, float ceiling, const float* mean,
+                                  const float* second, bool fromVariance, float eps, float* partials, int N, int C,
+                                  int S, int chunkLength) {
     __shared__ float scratch[THREADS];
     long long count = (long long) N * S;
     int chunks = chunk_count(chunkLength, count);
@@ -189,7 +258,7 @@ __device__ void gradient_partials(const act_t* x, const act_t* dy, const float* 
             float inverseStd = inverse_std(second, c, fromVariance, eps);
             for (long long m = rows.begin + rows.lane; m < rows.end; m += rows.lanes) {
                 long long index = m * C + c;
-                float g = to_float(dy[index]);
+                float g = gradient_through_clamp(dy, y, index, ceiling);
                 sum += g;
                 sumTimesNormalized += g * (to_float(x[index]) - channelMean) * inverseStd;
             }
@@ -203,10 +272,11 @@ __device__ void gradient_partials(const act_t* x, const act_t* dy, const float* 
     }
 }
 #else
-// One (channel, chunk) block's Σ dy and Σ dy·(x - mean)·inverseStd, written to partials as [2, C, K].
-__device__ void gradient_partials(const act_t* x, const act_t* dy, const float* mean, const float* second,
-                                  bool fromVariance, float eps, float* partials, int N, int C, int S,
-                                  int chunkLength) {
+// One (channel, chunk) block's Σ g and Σ g·(x - mean)·inverseStd (g: gradient_through_clamp), written to partials as
+// [2, C, K].
+__device__ void gradient_partials(const act_t* x, const act_t* dy, const act_t* y, float ceiling, const float* mean,
+                                  const float* second, bool fromVariance, float eps, float* partials, int N, int C,
+                                  int S, int chunkLength) {
     __shared__ float scratch[THREADS];
     long long count = (long long) N * S;
     int chunks = chunk_count(chunkLength, count);
@@ -218,7 +288,7 @@ __device__ void gradient_partials(const act_t* x, const act_t* dy, const float* 
     float sumTimesNormalized = 0.0f;
     for (ChunkWalk walk(chunk, chunkLength, count, S); walk.more(); walk.next(S)) {
         long long index = walk.index(C, c, S);
-        float g = to_float(dy[index]);
+        float g = gradient_through_clamp(dy, y, index, ceiling);
         sum += g;
         sumTimesNormalized += g * (to_float(x[index]) - channelMean) * inverseStd;
     }
@@ -234,14 +304,28 @@ __device__ void gradient_partials(const act_t* x, const act_t* dy, const float* 
 extern "C" __global__ void batch_norm_gradient_partials(const act_t* x, const act_t* dy, const float* mean,
                                                         const float* inverseStd, float* partials, int N, int C, int S,
                                                         int chunkLength) {
-    gradient_partials(x, dy, mean, inverseStd, false, 0.0f, partials, N, C, S, chunkLength);
+    gradient_partials(x, dy, nullptr, 0.0f, mean, inverseStd, false, 0.0f, partials, N, C, S, chunkLength);
+}
+
+extern "C" __global__ void batch_norm_relu_gradient_partials(const act_t* x, const act_t* dy, const act_t* y,
+                                                             float ceiling, const float* mean, const float* inverseStd,
+                                                             float* partials, int N, int C, int S, int chunkLength) {
+    gradient_partials(x, dy, y, ceiling, mean, inverseStd, false, 0.0f, partials, N, C, S, chunkLength);
 }
 
 extern "C" __global__ void batch_norm_running_gradient_partials(const act_t* x, const act_t* dy,
                                                                 const float* runningMean, const float* runningVar,
                                                                 float eps, float* partials, int N, int C, int S,
                                                                 int chunkLength) {
-    gradient_partials(x, dy, runningMean, runningVar, true, eps, partials, N, C, S, chunkLength);
+    gradient_partials(x, dy, nullptr, 0.0f, runningMean, runningVar, true, eps, partials, N, C, S, chunkLength);
+}
+
+extern "C" __global__ void batch_norm_relu_running_gradient_partials(const act_t* x, const act_t* dy, const act_t* y,
+                                                                     float ceiling, const float* runningMean,
+                                                                     const float* runningVar, float eps,
+                                                                     float* partials, int N, int C, int S,
+                                                                     int chunkLength) {
+    gradient_partials(x, dy, y, ceiling, runningMean, runningVar, true, eps, partials, N, C, S, chunkLength);
 }
 
 extern "C" __global__ void batch_norm_gradient_finalize(const float* partials, float* dgamma, float* dbeta,
@@ -267,6 +351,16 @@ extern "C" __global__ void batch_norm_gradient_finalize(const float* partials, f
     }
 }
 
+// One element's dx through the batch statistics before its scale γ·invStd, from its gradient g:
+// g - Σg/M - x̂·Σ(g·x̂)/M. The callers multiply and add it to the prior gradient in one expression, as nvcc contracts
+// that into one fma.
+__device__ __forceinline__ float through_batch_statistics(const act_t* x, float g, long long index, int c,
+                                                          const float* savedMean, float inverseStd, const float* sums,
+                                                          int C, float count) {
+    float normalized = (to_float(x[index]) - savedMean[c]) * inverseStd;
+    return g - sums[c] / count - normalized * (sums[C + c] / count);
+}
+
 extern "C" __global__ void batch_norm_training_input_gradient(const act_t* x, const act_t* dy, act_t* dx,
                                                               const float* gamma, const float* savedMean,
                                                               const float* savedInverseStd, const float* sums,
@@ -276,9 +370,32 @@ extern "C" __global__ void batch_norm_training_input_gradient(const act_t* x, co
     GRID_STRIDE_LOOP(index, total) {
         int c = channel_of(index, C, S);
         float inverseStd = savedInverseStd[c];
-        float normalized = (to_float(x[index]) - savedMean[c]) * inverseStd;
-        float through = to_float(dy[index]) - sums[c] / count - normalized * (sums[C + c] / count);
+        float through = through_batch_statistics(x, to_float(dy[index]), index, c, savedMean, inverseStd, sums, C,
+                                                 count);
         dx[index] = to_act(prior_gradient(dx, index, accumulate) + (gamma ? gamma[c] : 1.0f) * inverseStd * through);
+    }
+}
+
+extern "C" __global__ void batch_norm_relu_training_input_gradient(const act_t* x, const act_t* dy, const act_t* y,
+                                                                   float ceiling, act_t* dx, act_t* dresidual,
+                                                                   const float* gamma, const float* savedMean,
+                                                                   const float* savedInverseStd, const float* sums,
+                                                                   int N, int C, int S, int accumulate,
+                                                                   int accumulateResidual) {
+    long long total = (long long) N * C * S;
+    float count = (float) ((long long) N * S);
+    GRID_STRIDE_LOOP(index, total) {
+        float g = gradient_through_clamp(dy, y, index, ceiling);
+        if (dx) {
+            int c = channel_of(index, C, S);
+            float inverseStd = savedInverseStd[c];
+            float through = through_batch_statistics(x, g, index, c, savedMean, inverseStd, sums, C, count);
+            dx[index] = to_act(prior_gradient(dx, index, accumulate) + (gamma ? gamma[c] : 1.0f) * inverseStd
+                               * through);
+        }
+        if (dresidual) {
+            dresidual[index] = to_act(prior_gradient(dresidual, index, accumulateResidual) + g);
+        }
     }
 }
 
@@ -290,5 +407,23 @@ extern "C" __global__ void batch_norm_running_input_gradient(const act_t* dy, ac
         int c = channel_of(index, C, S);
         float scale = (gamma ? gamma[c] : 1.0f) * rsqrtf(runningVar[c] + eps);
         dx[index] = to_act(prior_gradient(dx, index, accumulate) + scale * to_float(dy[index]));
+    }
+}
+
+extern "C" __global__ void batch_norm_relu_running_input_gradient(const act_t* dy, const act_t* y, float ceiling,
+                                                                  act_t* dx, act_t* dresidual, const float* gamma,
+                                                                  const float* runningVar, int N, int C, int S,
+                                                                  float eps, int accumulate, int accumulateResidual) {
+    long long total = (long long) N * C * S;
+    GRID_STRIDE_LOOP(index, total) {
+        float g = gradient_through_clamp(dy, y, index, ceiling);
+        if (dx) {
+            int c = channel_of(index, C, S);
+            float scale = (gamma ? gamma[c] : 1.0f) * rsqrtf(runningVar[c] + eps);
+            dx[index] = to_act(prior_gradient(dx, index, accumulate) + scale * g);
+        }
+        if (dresidual) {
+            dresidual[index] = to_act(prior_gradient(dresidual, index, accumulateResidual) + g);
+        }
     }
 }
