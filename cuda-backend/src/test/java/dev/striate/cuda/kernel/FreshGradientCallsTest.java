@@ -10,6 +10,8 @@ import dev.striate.core.backend.RunContext;
 import dev.striate.core.check.GradCheckCase;
 import dev.striate.core.check.GradCheckSuite;
 import dev.striate.core.op.BatchNorm;
+import dev.striate.core.op.BatchNormAddRelu;
+import dev.striate.core.op.BatchNormRelu;
 import dev.striate.core.op.AdaptiveAvgPool2d;
 import dev.striate.core.op.AvgPool2d;
 import dev.striate.core.op.Conv2d;
@@ -41,6 +43,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -155,6 +158,40 @@ class FreshGradientCallsTest {
                     .findFirst().orElseThrow();
             assertTrue(launch.arguments().contains(node.dx), kernel + " writes dx");
             assertEquals(fresh ? 0 : 1, launch.arguments().getLast(), kernel + "'s accumulate");
+        }
+    }
+
+    /**
+     * The fused batch norms write x's and the residual's gradients in one NVRTC pass, in every precision and both
+     * statistics sources: accumulate 0 for each exactly when it is fresh, and nothing clears either.
+     */
+    @ParameterizedTest(name = "fresh x {0}, fresh residual {1}")
+    @CsvSource({"true, true", "true, false", "false, true", "false, false"})
+    void fusedBatchNormsWriteFreshInputAndResidualGradients(boolean freshX, boolean freshResidual) {
+        for (Precision precision : List.of(Precision.FP32, Precision.BF16)) {
+            for (RunContext run : List.of(RunContext.training(1, 1), RunContext.evaluation())) {
+                RecordingCudaContext context = new RecordingCudaContext(precision);
+                NodeRun node = new NodeRun(context, new BatchNormAddReluKernel(context),
+                        new BatchNormAddRelu(BatchNorm.standard()), SHAPE, 2,
+                        precision == Precision.BF16 ? DType.BF16 : DType.F32);
+                node.run(run, List.of(true, true), List.of(freshX, freshResidual), true);
+                String kernel = run.training() ? "batch_norm_relu_training_input_gradient"
+                        : "batch_norm_relu_running_input_gradient";
+                List<Object> arguments = context.launches().stream().filter(l -> l.kernel().equals(kernel))
+                        .findFirst().orElseThrow().arguments();
+                assertTrue(arguments.contains(node.dx) && arguments.contains(node.inputGrads.get(1)), kernel);
+                assertEquals(List.of(freshX ? 0 : 1, freshResidual ? 0 : 1),
+                        arguments.subList(arguments.size() - 2, arguments.size()), precision + " " + kernel);
+                assertEquals(List.of(), context.launches().stream().filter(l -> l.kernel().equals("fill_act"))
+                        .toList(), "nothing clears a gradient");
+            }
+        }
+        RecordingCudaContext context = new RecordingCudaContext(Precision.FP32);
+        BatchNormReluKernel relu = new BatchNormReluKernel(context);
+        assertTrue(relu.writesFreshInputGradient(BatchNormRelu.relu(BatchNorm.standard()), 0));
+        BatchNormAddReluKernel addRelu = new BatchNormAddReluKernel(context);
+        for (int position : new int[] {0, 1}) {
+            assertTrue(addRelu.writesFreshInputGradient(new BatchNormAddRelu(BatchNorm.standard()), position));
         }
     }
 
