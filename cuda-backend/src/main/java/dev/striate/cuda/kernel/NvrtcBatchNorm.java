@@ -132,12 +132,12 @@ final class NvrtcBatchNorm {
         if (epilogue != null) {
             all.add((float) epilogue.ceiling());
         }
-        launcher.overElements("batchnorm", epilogue == null ? kernel : kernel + "_relu", x.size(), all.toArray());
+        launcher.overElements("batchnorm", epilogue == null ? kernel : fused(kernel), x.size(), all.toArray());
     }
 
     /**
      * The two-stage per-channel gradient sums: stage one {@code partialsKernel}(x, dy, statistics..., partials, N, C,
-     * S, chunkLength) (with an epilogue its {@code batch_norm_relu_} variant, y and ceiling after dy), then the
+     * S, chunkLength) (with an epilogue its {@code _relu} variant, y and ceiling after dy), then the
      * finalize stage into dγ, dβ and {@code sums} (each null when not wanted).
      */
     private void gradientSums(String partialsKernel, Tensor x, Tensor dy, EpilogueGradient epilogue,
@@ -162,7 +162,7 @@ final class NvrtcBatchNorm {
 
     /**
      * An input-gradient pass over x's elements: {@code kernel}(reads..., dx, arguments..., accumulate) where dx is
-     * wanted; with an epilogue its {@code batch_norm_relu_} variant (reads..., y, ceiling, dx, dresidual,
+     * wanted; with an epilogue its {@code _relu} variant (reads..., y, ceiling, dx, dresidual,
      * arguments..., accumulate, accumulateResidual) where either gradient is wanted.
      */
     private void inputGradient(String kernel, Tensor x, List<Tensor> reads, Tensor dx, boolean accumulateInput,
@@ -188,9 +188,9 @@ final class NvrtcBatchNorm {
         launcher.overElements("batchnorm", fused(kernel), x.size(), all.toArray());
     }
 
-    /** A plain kernel's fused variant: batch_norm_x to batch_norm_relu_x. */
+    /** A plain kernel's variant with the fused ops' epilogue. */
     private static String fused(String kernel) {
-        return kernel.replaceFirst("^batch_norm_", "batch_norm_relu_");
+        return kernel + "_relu";
     }
 
     /** The two-stage sums' grid for the kernel variant that reads {@code x}. */

@@ -56,12 +56,12 @@
 // is not wanted there either, and sums may then be null.
 //   batch_norm_normalize_relu(x, residual, y, gamma, beta, mean, inverseStd, N, C, S, ceiling)
 //   batch_norm_inference_forward_relu(x, residual, y, gamma, beta, runningMean, runningVar, N, C, S, eps, ceiling)
-//   batch_norm_relu_gradient_partials(x, dy, y, ceiling, mean, inverseStd, partials, N, C, S, chunkLength)
-//   batch_norm_relu_running_gradient_partials(x, dy, y, ceiling, runningMean, runningVar, eps, partials, N, C, S,
+//   batch_norm_gradient_partials_relu(x, dy, y, ceiling, mean, inverseStd, partials, N, C, S, chunkLength)
+//   batch_norm_running_gradient_partials_relu(x, dy, y, ceiling, runningMean, runningVar, eps, partials, N, C, S,
 //                                             chunkLength)
-//   batch_norm_relu_training_input_gradient(x, dy, y, ceiling, dx, dresidual, gamma, savedMean, savedInverseStd, sums,
+//   batch_norm_training_input_gradient_relu(x, dy, y, ceiling, dx, dresidual, gamma, savedMean, savedInverseStd, sums,
 //                                           N, C, S, accumulate, accumulateResidual)
-//   batch_norm_relu_running_input_gradient(dy, y, ceiling, dx, dresidual, gamma, runningVar, N, C, S, eps, accumulate,
+//   batch_norm_running_input_gradient_relu(dy, y, ceiling, dx, dresidual, gamma, runningVar, N, C, S, eps, accumulate,
 //                                          accumulateResidual)
 
 extern "C" __global__ void increment_i64(long long* counter) {
@@ -307,7 +307,7 @@ extern "C" __global__ void batch_norm_gradient_partials(const act_t* x, const ac
     gradient_partials(x, dy, nullptr, 0.0f, mean, inverseStd, false, 0.0f, partials, N, C, S, chunkLength);
 }
 
-extern "C" __global__ void batch_norm_relu_gradient_partials(const act_t* x, const act_t* dy, const act_t* y,
+extern "C" __global__ void batch_norm_gradient_partials_relu(const act_t* x, const act_t* dy, const act_t* y,
                                                              float ceiling, const float* mean, const float* inverseStd,
                                                              float* partials, int N, int C, int S, int chunkLength) {
     gradient_partials(x, dy, y, ceiling, mean, inverseStd, false, 0.0f, partials, N, C, S, chunkLength);
@@ -320,7 +320,7 @@ extern "C" __global__ void batch_norm_running_gradient_partials(const act_t* x, 
     gradient_partials(x, dy, nullptr, 0.0f, runningMean, runningVar, true, eps, partials, N, C, S, chunkLength);
 }
 
-extern "C" __global__ void batch_norm_relu_running_gradient_partials(const act_t* x, const act_t* dy, const act_t* y,
+extern "C" __global__ void batch_norm_running_gradient_partials_relu(const act_t* x, const act_t* dy, const act_t* y,
                                                                      float ceiling, const float* runningMean,
                                                                      const float* runningVar, float eps,
                                                                      float* partials, int N, int C, int S,
@@ -376,7 +376,7 @@ extern "C" __global__ void batch_norm_training_input_gradient(const act_t* x, co
     }
 }
 
-extern "C" __global__ void batch_norm_relu_training_input_gradient(const act_t* x, const act_t* dy, const act_t* y,
+extern "C" __global__ void batch_norm_training_input_gradient_relu(const act_t* x, const act_t* dy, const act_t* y,
                                                                    float ceiling, act_t* dx, act_t* dresidual,
                                                                    const float* gamma, const float* savedMean,
                                                                    const float* savedInverseStd, const float* sums,
@@ -410,7 +410,7 @@ extern "C" __global__ void batch_norm_running_input_gradient(const act_t* dy, ac
     }
 }
 
-extern "C" __global__ void batch_norm_relu_running_input_gradient(const act_t* dy, const act_t* y, float ceiling,
+extern "C" __global__ void batch_norm_running_input_gradient_relu(const act_t* dy, const act_t* y, float ceiling,
                                                                   act_t* dx, act_t* dresidual, const float* gamma,
                                                                   const float* runningVar, int N, int C, int S,
                                                                   float eps, int accumulate, int accumulateResidual) {

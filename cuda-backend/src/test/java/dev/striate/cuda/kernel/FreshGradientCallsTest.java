@@ -175,8 +175,8 @@ class FreshGradientCallsTest {
                         new BatchNormAddRelu(BatchNorm.standard()), SHAPE, 2,
                         precision == Precision.BF16 ? DType.BF16 : DType.F32);
                 node.run(run, List.of(true, true), List.of(freshX, freshResidual), true);
-                String kernel = run.training() ? "batch_norm_relu_training_input_gradient"
-                        : "batch_norm_relu_running_input_gradient";
+                String kernel = run.training() ? "batch_norm_training_input_gradient_relu"
+                        : "batch_norm_running_input_gradient_relu";
                 List<Object> arguments = context.launches().stream().filter(l -> l.kernel().equals(kernel))
                         .findFirst().orElseThrow().arguments();
                 assertTrue(arguments.contains(node.dx) && arguments.contains(node.inputGrads.get(1)), kernel);

@@ -58,15 +58,15 @@ class FusedBatchNormLaunchTest {
         List<Tensor> p = node.params;
         assertEquals(List.of(), node.context.cudnnCalls(), "no cuDNN batch norm");
         assertEquals(List.of("batch_norm_statistics_partials", "batch_norm_statistics_finalize",
-                "batch_norm_normalize_relu", "increment_i64", "batch_norm_relu_gradient_partials",
-                "batch_norm_gradient_finalize", "batch_norm_relu_training_input_gradient"), kernels(node));
+                "batch_norm_normalize_relu", "increment_i64", "batch_norm_gradient_partials_relu",
+                "batch_norm_gradient_finalize", "batch_norm_training_input_gradient_relu"), kernels(node));
         RecordingCudaContext.Launch finalize = launch(node, "batch_norm_statistics_finalize");
         Tensor savedMean = (Tensor) finalize.arguments().get(3);
         Tensor savedInverseStd = (Tensor) finalize.arguments().get(4);
         // (x, residual, y, gamma, beta, mean, inverseStd, N, C, S, ceiling): no residual.
         assertEquals(List.of(node.x, NULL, node.y, p.get(0), p.get(1), savedMean, savedInverseStd, 2, 3, 4, INFINITE),
                 launch(node, "batch_norm_normalize_relu").arguments());
-        RecordingCudaContext.Launch partials = launch(node, "batch_norm_relu_gradient_partials");
+        RecordingCudaContext.Launch partials = launch(node, "batch_norm_gradient_partials_relu");
         Tensor partialGradients = (Tensor) partials.arguments().get(6);
         // (x, dy, y, ceiling, mean, inverseStd, partials, N, C, S, chunkLength): one block per channel.
         assertEquals(List.of(node.x, node.dy, node.y, INFINITE, savedMean, savedInverseStd, partialGradients, 2, 3, 4,
@@ -77,7 +77,7 @@ class FusedBatchNormLaunchTest {
                 launch(node, "batch_norm_gradient_finalize").arguments());
         // (x, dy, y, ceiling, dx, dresidual, gamma, mean, inverseStd, sums, N, C, S, accumulate, accumulateResidual)
         assertEquals(List.of(node.x, node.dy, node.y, INFINITE, node.dx, NULL, p.get(0), savedMean, savedInverseStd,
-                sums, 2, 3, 4, 1, 0), launch(node, "batch_norm_relu_training_input_gradient").arguments());
+                sums, 2, 3, 4, 1, 0), launch(node, "batch_norm_training_input_gradient_relu").arguments());
         node.context.launches().forEach(l -> assertEquals(DType.F32, l.storage(), l.kernel()));
         assertEquals(ownTensors(node), node.context.device().liveCount(),
                 "the partials and sums released; the saved statistics when the plan closed");
@@ -88,8 +88,8 @@ class FusedBatchNormLaunchTest {
         NodeRun node = relu(Precision.BF16, ActivationLayout.NCHW, BatchNormRelu.relu6(NORM));
         node.run(RunContext.training(1, 1));
         assertEquals(6f, launch(node, "batch_norm_normalize_relu").arguments().get(10));
-        assertEquals(6f, launch(node, "batch_norm_relu_gradient_partials").arguments().get(3));
-        assertEquals(6f, launch(node, "batch_norm_relu_training_input_gradient").arguments().get(3));
+        assertEquals(6f, launch(node, "batch_norm_gradient_partials_relu").arguments().get(3));
+        assertEquals(6f, launch(node, "batch_norm_training_input_gradient_relu").arguments().get(3));
         node.context.launches().forEach(l -> assertEquals(l.kernel().equals("increment_i64")
                 || l.kernel().endsWith("_finalize") ? DType.F32 : DType.BF16, l.storage(), l.kernel()));
     }
@@ -107,13 +107,13 @@ class FusedBatchNormLaunchTest {
         Tensor savedInverseStd = (Tensor) finalize.arguments().get(4);
         assertEquals(List.of(node.x, residual, node.y, p.get(0), p.get(1), savedMean, savedInverseStd, 2, 3, 4,
                 INFINITE), launch(node, "batch_norm_normalize_relu").arguments());
-        RecordingCudaContext.Launch partials = launch(node, "batch_norm_relu_gradient_partials");
+        RecordingCudaContext.Launch partials = launch(node, "batch_norm_gradient_partials_relu");
         assertEquals(List.of(node.x, node.dy, node.y, INFINITE, savedMean, savedInverseStd,
                 partials.arguments().get(6), 2, 3, 4, 1366), partials.arguments());
         assertEquals(1, partials.blocks(), "one block for all channels of the 8 rows");
         Tensor sums = (Tensor) launch(node, "batch_norm_gradient_finalize").arguments().get(3);
         assertEquals(List.of(node.x, node.dy, node.y, INFINITE, node.dx, residualGrad, p.get(0), savedMean,
-                savedInverseStd, sums, 2, 3, 4, 0, 1), launch(node, "batch_norm_relu_training_input_gradient")
+                savedInverseStd, sums, 2, 3, 4, 0, 1), launch(node, "batch_norm_training_input_gradient_relu")
                 .arguments());
         assertEquals(7, node.context.launches().size());
         node.context.launches().forEach(l -> assertEquals(l.storage() == DType.BF16 ? ActivationLayout.NHWC
@@ -130,16 +130,16 @@ class FusedBatchNormLaunchTest {
             Tensor residualGrad = node.inputGrads.get(1);
             List<Tensor> p = node.params;
             assertEquals(List.of(), node.context.cudnnCalls());
-            assertEquals(List.of("batch_norm_inference_forward_relu", "batch_norm_relu_running_input_gradient",
-                    "batch_norm_relu_running_gradient_partials", "batch_norm_gradient_finalize"), kernels(node),
+            assertEquals(List.of("batch_norm_inference_forward_relu", "batch_norm_running_input_gradient_relu",
+                    "batch_norm_running_gradient_partials_relu", "batch_norm_gradient_finalize"), kernels(node),
                     "no counter: the running statistics stay");
             // (x, residual, y, gamma, beta, runningMean, runningVar, N, C, S, eps, ceiling)
             assertEquals(List.of(node.x, residual, node.y, p.get(0), p.get(1), p.get(2), p.get(3), 2, 3, 4, 1e-3f,
                     INFINITE), launch(node, "batch_norm_inference_forward_relu").arguments());
             // (dy, y, ceiling, dx, dresidual, gamma, runningVar, N, C, S, eps, accumulate, accumulateResidual)
             assertEquals(List.of(node.dy, node.y, INFINITE, node.dx, residualGrad, p.get(0), p.get(3), 2, 3, 4, 1e-3f,
-                    1, 0), launch(node, "batch_norm_relu_running_input_gradient").arguments());
-            RecordingCudaContext.Launch partials = launch(node, "batch_norm_relu_running_gradient_partials");
+                    1, 0), launch(node, "batch_norm_running_input_gradient_relu").arguments());
+            RecordingCudaContext.Launch partials = launch(node, "batch_norm_running_gradient_partials_relu");
             Tensor partialGradients = (Tensor) partials.arguments().get(7);
             // (x, dy, y, ceiling, runningMean, runningVar, eps, partials, N, C, S, chunkLength)
             assertEquals(List.of(node.x, node.dy, node.y, INFINITE, p.get(2), p.get(3), 1e-3f, partialGradients, 2, 3,
@@ -158,9 +158,9 @@ class FusedBatchNormLaunchTest {
         NodeRun withParameters = addRelu(Precision.BF16, ActivationLayout.NCHW, NORM);
         withParameters.run(RunContext.training(1, 1), List.of(false, true), List.of(false, true), true);
         assertEquals(List.of(withParameters.x, withParameters.dy, withParameters.y, INFINITE, NULL,
-                withParameters.inputGrads.get(1)), launch(withParameters, "batch_norm_relu_training_input_gradient")
+                withParameters.inputGrads.get(1)), launch(withParameters, "batch_norm_training_input_gradient_relu")
                 .arguments().subList(0, 6));
-        assertEquals(NULL, launch(withParameters, "batch_norm_relu_training_input_gradient").arguments().get(9),
+        assertEquals(NULL, launch(withParameters, "batch_norm_training_input_gradient_relu").arguments().get(9),
                 "no sums");
         assertEquals(NULL, launch(withParameters, "batch_norm_gradient_finalize").arguments().get(3));
 
@@ -168,8 +168,8 @@ class FusedBatchNormLaunchTest {
             NodeRun alone = addRelu(Precision.BF16, ActivationLayout.NCHW, NORM);
             alone.run(run, List.of(false, true), List.of(false, false), false);
             List<String> backward = kernels(alone).subList(run.training() ? 4 : 1, kernels(alone).size());
-            String inputGradient = run.training() ? "batch_norm_relu_training_input_gradient"
-                    : "batch_norm_relu_running_input_gradient";
+            String inputGradient = run.training() ? "batch_norm_training_input_gradient_relu"
+                    : "batch_norm_running_input_gradient_relu";
             assertEquals(List.of(inputGradient), backward, "no gradient sums without dx, dγ or dβ");
             List<Object> arguments = launch(alone, inputGradient).arguments();
             int dx = run.training() ? 4 : 3;
