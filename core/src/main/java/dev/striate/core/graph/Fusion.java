@@ -50,7 +50,7 @@ public final class Fusion {
     /**
      * The graph with every match of the rules fused. {@code keep}: the names whose values a caller reads after a step
      * or starts backward from (a plan's kept values and its backward target); the graph's outputs are kept too. A
-     * graph with nothing to fuse comes back equal to itself, and fusing a fused graph changes nothing.
+     * graph with nothing to fuse comes back with the same nodes, and fusing a fused graph changes nothing.
      */
     public static Graph fuse(Graph graph, Set<String> keep) {
         return new Fusion(graph, keep).rewrite();
