@@ -1,0 +1,79 @@
+package dev.striate.cuda.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.striate.core.backend.Precision;
+import dev.striate.core.backend.RunContext;
+import dev.striate.core.graph.Fusion;
+import dev.striate.core.graph.Graph;
+import dev.striate.core.op.BatchNormAddRelu;
+import dev.striate.core.op.BatchNormRelu;
+import dev.striate.core.op.Op;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.train.ClassifierGraphs;
+import dev.striate.core.train.FrozenParameters;
+import dev.striate.cuda.ActivationLayout;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fused batch norms among their real neighbours, as {@link ZooKernelRunTest} runs the unfused graphs: resnet18
+ * (9 batch norm + ReLU, 8 batch norm + add + ReLU) and mobilenet_v2 (35 batch norm + ReLU6) fused as the CUDA backend
+ * fuses them, through the kernels' host code in fp32, bf16 and channels-last bf16; training, evaluation, and
+ * fine-tuning with the backbone frozen (the backward through running statistics). Every launch matches its signature
+ * and variant, every temporary and cuDNN descriptor is given back, and each fused node runs its fused normalize pass.
+ */
+class FusedZooKernelRunTest {
+    static Stream<Arguments> runs() {
+        return Stream.of("resnet18", "mobilenet_v2").flatMap(model -> Stream.of(
+                Arguments.of(model, Precision.FP32, ActivationLayout.NCHW),
+                Arguments.of(model, Precision.BF16, ActivationLayout.NCHW),
+                Arguments.of(model, Precision.BF16, ActivationLayout.NHWC)));
+    }
+
+    @ParameterizedTest(name = "{0} in {1} {2}")
+    @MethodSource("runs")
+    void fusedTrainingEvaluationAndFineTuning(String model, Precision precision, ActivationLayout layout) {
+        Graph graph = ZooKernelRunTest.modelGraph(model, 32);
+        Graph fused = fused(ClassifierGraphs.training(graph, 0));
+        assertEquals(model.equals("resnet18") ? List.of(9L, 8L) : List.of(35L, 0L),
+                List.of(count(fused, BatchNormRelu.class), count(fused, BatchNormAddRelu.class)));
+        Graph frozen = fused(ClassifierGraphs.training(FrozenParameters.apply(graph, FrozenParameters.resolve(graph,
+                List.of(FrozenParameters.BACKBONE))), 0));
+        long fusedNodes = count(fused, BatchNormRelu.class) + count(fused, BatchNormAddRelu.class);
+        check(fused, precision, layout, RunContext.training(7, 3), "batch_norm_normalize_relu", fusedNodes);
+        check(fused, precision, layout, RunContext.evaluation(), "batch_norm_inference_forward_relu", fusedNodes);
+        check(frozen, precision, layout, RunContext.training(7, 3), "batch_norm_running_input_gradient_relu",
+                fusedNodes);
+    }
+
+    private static Graph fused(Graph graph) {
+        return Fusion.fuse(graph, Set.of(ClassifierGraphs.LOSS));
+    }
+
+    private static long count(Graph graph, Class<? extends Op> op) {
+        return graph.nodes().stream().filter(n -> op.isInstance(n.op())).count();
+    }
+
+    private static void check(Graph graph, Precision precision, ActivationLayout layout, RunContext mode,
+                              String fusedKernel, long launches) {
+        RecordingCudaContext context = new RecordingCudaContext(precision, layout);
+        DType activations = precision == Precision.BF16 ? DType.BF16 : DType.F32;
+        CheckedCublas cublas = new CheckedCublas(context.device(), activations);
+        KernelRun run = new KernelRun(context, graph, cublas);
+        cublas.gradients(run::isGradient);
+        int tensorsBefore = context.device().liveCount();
+        run.run(mode);
+
+        assertEquals(tensorsBefore, context.device().liveCount(), "every temporary is released");
+        assertEquals(Map.of(), context.cudnnFake().liveDescriptorsByKind(), "every cuDNN descriptor is destroyed");
+        ZooKernelRunTest.checkRecorded(context, activations, run::isGradient);
+        assertEquals(launches, context.launches().stream().filter(l -> l.kernel().equals(fusedKernel)).count(),
+                fusedKernel + ", once per fused node");
+    }
+}
