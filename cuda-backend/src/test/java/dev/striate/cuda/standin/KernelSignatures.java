@@ -70,6 +70,24 @@ final class KernelSignatures {
     }
 
     /**
+     * Whether a launch's logged argument kinds are the {@code declared} ones: the same, but that a pointer parameter may
+     * be given a null pointer ('0'), which the kernels take for "none" (γ without affine parameters, a fused batch
+     * norm without a residual, a gradient not wanted); an address outside live device memory ('X') never matches.
+     */
+    static boolean matches(String declared, String logged) {
+        if (declared.length() != logged.length()) {
+            return false;
+        }
+        for (int i = 0; i < declared.length(); i++) {
+            char kind = logged.charAt(i);
+            if (kind != declared.charAt(i) && !(declared.charAt(i) == 'P' && kind == '0')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The kind of argument DeviceContext must hand JCuda for a C parameter type: P a device address (a long), L a
      * long, I an int, F a float, D a double.
      */

@@ -262,8 +262,9 @@ class TrainingStepStandInTest {
             String[] parts = launch.split(" ");
             String source = parts[1].replace(".cu", "");
             String kernel = parts[parts[2].startsWith("bf16") ? 3 : 2];
-            assertEquals(KernelSignatures.kinds(source, kernel), parts[parts.length - 1],
-                    "argument kinds of " + launch);
+            String declared = KernelSignatures.kinds(source, kernel);
+            assertTrue(KernelSignatures.matches(declared, parts[parts.length - 1]), "argument kinds of " + launch + ", declared "
+                    + declared);
             Integer threads = KernelSignatures.sharedArrayKernels(source).get(kernel);
             if (threads != null) {
                 assertEquals(threads, Integer.parseInt(parts[parts.length - 2]), "threads per block of " + launch);
