@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.striate.core.backend.Precision;
 import dev.striate.cuda.ActivationLayout;
+import dev.striate.cuda.NodeFusion;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -61,24 +62,36 @@ class TrainingStepStandInTest {
         return run(precision, "", cache);
     }
 
+    /** As {@link #run(String, String, String)}, with {@link NodeFusion#SETTING} set to {@code fusion}. */
+    private static List<String> run(String precision, String layout, String fusion, String cache) throws IOException,
+            InterruptedException {
+        return run(precision, layout, fusion, cache, fusion.equals("off") ? ", fusion off" : "");
+    }
+
     /**
      * As {@link #run(String, String)}, with {@link ActivationLayout#SETTING} set to {@code layout} (blank: the
      * default); the stand-in cuDNN is told the layout bf16 activations then lie in, and refuses descriptors in another.
      */
     private static List<String> run(String precision, String layout, String cache) throws IOException,
             InterruptedException {
+        return run(precision, layout, "", cache, "");
+    }
+
+    /** The run, whose backend describes itself ending with {@code described} (the fusion setting's note). */
+    private static List<String> run(String precision, String layout, String fusion, String cache, String described)
+            throws IOException, InterruptedException {
         Path log = folder.resolve(cache + "-" + System.nanoTime() + ".log");
         ActivationLayout bf16Layout = ActivationLayout.forWork(Precision.BF16, layout);
         // The driver tells a Java array's type by its class word 8 bytes before the data: the classic header.
         String output = StandIns.java(Map.of("LD_LIBRARY_PATH", lib.toString(), "XDG_CACHE_HOME",
                 folder.resolve(cache).toString(), "STANDIN_LOG", log.toString(), "STANDIN_SIGNATURES",
-                signatures.toString(), ActivationLayout.SETTING, layout, "STANDIN_BF16_LAYOUT",
-                bf16Layout.name().toLowerCase(Locale.ROOT)), List.of("-Djava.io.tmpdir="
+                signatures.toString(), ActivationLayout.SETTING, layout, NodeFusion.SETTING, fusion,
+                "STANDIN_BF16_LAYOUT", bf16Layout.name().toLowerCase(Locale.ROOT)), List.of("-Djava.io.tmpdir="
                 + Files.createDirectories(folder.resolve("tmp")), "-XX:+IgnoreUnrecognizedVMOptions",
                 "-XX:-UseCompactObjectHeaders"), TrainingStepProbe.class, precision);
         boolean channelsLast = ActivationLayout.forWork(Precision.valueOf(precision), layout) == ActivationLayout.NHWC;
         assertEquals("cuda:0 Host stand-in (sm_90, 0.1 GiB), " + precision.toLowerCase(Locale.ROOT)
-                + (channelsLast ? ", channels-last" : "") + "\n", output);
+                + (channelsLast ? ", channels-last" : "") + described + "\n", output);
         return Files.readAllLines(log);
     }
 
@@ -95,9 +108,10 @@ class TrainingStepStandInTest {
                 .map(line -> line.substring(12).replace(".cu", "").replace(" bf16", "-bf16")).sorted().toList();
     }
 
+    /** Unfused (fusion off), so that cuDNN's batch norm and activation are among the calls checked. */
     @Test
     void fp32WorkRunsTheF32VariantsSgemmAndFloatCudnn() throws IOException, InterruptedException {
-        List<String> lines = run("FP32", "fp32");
+        List<String> lines = run("FP32", "", "off", "fp32");
         checkCommon(lines);
         assertEquals(loadedKernels(lines), cachedKernels("fp32"));
         assertTrue(lines.stream().noneMatch(line -> line.contains(" bf16")), "a bf16 module in fp32 work");
@@ -122,6 +136,25 @@ class TrainingStepStandInTest {
                 .distinct().toList());
         assertTrue(section(lines, "# evaluate", "# close the trainer")
                 .contains("cudnn cudnnBatchNormalizationForwardInference 0 0 0"));
+    }
+
+    /**
+     * Fused (the default), the fp32 batch norm and its ReLU run on batchnorm.cu's fused kernels in the F32 variant,
+     * not on cuDNN's batch norm: once each per step, and the running-statistics pass in evaluation.
+     */
+    @Test
+    void fp32FusedBatchNormRunsOnTheFusedKernels() throws IOException, InterruptedException {
+        List<String> lines = run("FP32", "fp32-fused");
+        checkCommon(lines);
+        List<String> step = section(lines, "# step 1", "# step 1 done");
+        assertTrue(step.stream().noneMatch(line -> line.startsWith("cudnn cudnnBatchNormalization")),
+                String.join("\n", step));
+        for (String kernel : List.of("batch_norm_normalize_relu", "batch_norm_gradient_partials_relu",
+                "batch_norm_training_input_gradient_relu")) {
+            assertEquals(1, count(step, "launch batchnorm.cu " + kernel + " "), kernel);
+        }
+        assertEquals(1, count(section(lines, "# evaluate", "# close the trainer"),
+                "launch batchnorm.cu batch_norm_inference_forward_relu "));
     }
 
     @Test
@@ -263,8 +296,8 @@ class TrainingStepStandInTest {
             String source = parts[1].replace(".cu", "");
             String kernel = parts[parts[2].startsWith("bf16") ? 3 : 2];
             String declared = KernelSignatures.kinds(source, kernel);
-            assertTrue(KernelSignatures.matches(declared, parts[parts.length - 1]), "argument kinds of " + launch + ", declared "
-                    + declared);
+            assertTrue(KernelSignatures.matches(declared, parts[parts.length - 1]),
+                    "argument kinds of " + launch + ", declared " + declared);
             Integer threads = KernelSignatures.sharedArrayKernels(source).get(kernel);
             if (threads != null) {
                 assertEquals(threads, Integer.parseInt(parts[parts.length - 2]), "threads per block of " + launch);
