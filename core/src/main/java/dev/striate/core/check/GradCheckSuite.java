@@ -53,6 +53,7 @@ public final class GradCheckSuite {
         structure(cases);
         losses(cases);
         composites(cases);
+        FusedGradCheckCases.add(cases);
         return cases;
     }
 
