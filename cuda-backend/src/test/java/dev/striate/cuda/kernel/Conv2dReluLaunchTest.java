@@ -12,6 +12,7 @@ import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.op.Conv2d;
 import dev.striate.core.op.Conv2dRelu;
+import dev.striate.core.op.Window2d;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
@@ -142,6 +143,25 @@ class Conv2dReluLaunchTest {
         }
         assertTrue(new Conv2dReluKernel(new RecordingCudaContext(work.precision(), work.layout()))
                 .writesFreshInputGradient(new Conv2dRelu(Conv2d.of(4, 3, 1, 1)), 0));
+    }
+
+    /**
+     * Padding that differs between sides (top 0, bottom 1, left 2, right 1) takes Conv2dKernel's padded path: x padded
+     * for the forward convolution and for dw, the fresh dx cleared, and backward data's padded gradient, computed from
+     * the masked dy, added into it.
+     */
+    @Test
+    void asymmetricPaddingTakesThePaddedPathWithTheMaskedGradient() {
+        RecordingCudaContext context = new RecordingCudaContext(Precision.FP32);
+        Conv2d conv = new Conv2d(4, new Window2d(3, 3, 1, 1, 0, 1, 2, 1, 1, 1), 1, true, Conv2d.TORCHVISION_INIT);
+        NodeRun node = new NodeRun(context, new Conv2dReluKernel(context), new Conv2dRelu(conv), INPUT, DType.F32);
+        node.run(RunContext.training(1, 1), true);
+        assertEquals(List.of("pad_input", "add_channel_bias_relu", "relu_backward", "fill_act", "unpad_accumulate",
+                "pad_input"), context.launches().stream().map(RecordingCudaContext.Launch::kernel).toList());
+        assertEquals(node.dx, only(node, "fill_act").arguments().getFirst(), "the fresh dx is cleared first");
+        Tensor masked = (Tensor) only(node, "relu_backward").arguments().get(2);
+        assertEquals(node.address(masked), cudnnArgument(node, "cudnnConvolutionBackwardData", 5));
+        assertEquals(node.dx, only(node, "unpad_accumulate").arguments().get(1));
     }
 
     /** With no gradient wanted (a frozen layer's input and parameters), backward launches and allocates nothing. */
