@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * The checks of {@code striate selftest}, each running a candidate backend against the reference on the same inputs:
  * every case of the gradient-check grid (outputs and every gradient), two zoo models at 64×64 (logits, loss, every
- * parameter gradient and activation in fp32; the loss in tf32 and bf16), and 50 SGD steps of lenet5 on the demo data
+ * parameter gradient and activation in fp32; the loss in tf32 and bf16), each again as {@code train} compiles it
+ * (memory planned, nodes fused: loss, gradients and running statistics), and 50 SGD steps of lenet5 on the demo data
  * (the two loss curves). Each precision's metrics come from the CPU emulation of that precision (docs/precision.md).
  * A check that throws (a CUDA or cuDNN error, a kernel that does not compile) is a failed row naming the exception,
  * and the checks after it still run, so that one run on a GPU shows every failure.
@@ -92,6 +94,7 @@ final class SelfTestChecks {
 
     void models() {
         MODELS.forEach(this::model);
+        MODELS.forEach(this::plannedStep);
     }
 
     /** The rows of one zoo model. */
@@ -133,6 +136,34 @@ final class SelfTestChecks {
                         rows.stream().filter(r -> !r.what().equals(logits) && !r.what().equals(loss)
                                 && (!r.what().startsWith("gradient ")
                                 || r.what().equals("gradient " + ClassifierGraphs.IMAGES))).toList(), tolerance));
+    }
+
+    /**
+     * One zoo model's training step as {@code train} compiles it (memory planned by liveness; on a GPU, batch norms,
+     * adds and convolutions fused with the ReLUs after them): the loss, and in fp32 every parameter gradient and the
+     * running statistics, judged as the model check judges them.
+     */
+    void plannedStep(String name) {
+        ParityChecker checker = new ParityChecker(reference, candidate, modelMetric(precision), SEED);
+        String check = name + " training step as train runs it";
+        guarded("step", check, () -> plannedStep(checker, name, check));
+    }
+
+    private List<SelfTestRow> plannedStep(ParityChecker checker, String name, String check) {
+        ModelSpec spec = ModelSpecs.zoo(name).withInput(3, MODEL_SIZE, MODEL_SIZE);
+        Graph graph = ClassifierGraphs.training(spec.toGraph(MODEL_BATCH), 0);
+        int[] labels = new SplittableRandom(SEED).ints(MODEL_BATCH, 0, spec.classes()).toArray();
+        ParityReport report = checker.checkPlannedStep(name, check, graph, ClassifierGraphs.LOSS,
+                Set.of(ClassifierGraphs.LOSS), Map.of(ClassifierGraphs.LABELS, labels), 1);
+        double tolerance = modelMetric(precision).tolerance();
+        String loss = "output " + ClassifierGraphs.LOSS;
+        SelfTestRow lossRow = row("step", check + ": loss",
+                report.rows().stream().filter(r -> r.what().equals(loss)).toList(), tolerance);
+        if (precision != Precision.FP32) {
+            return List.of(lossRow);
+        }
+        return List.of(lossRow, row("step", check + ": parameter gradients, running statistics",
+                report.rows().stream().filter(r -> !r.what().equals(loss)).toList(), tolerance));
     }
 
     /** lenet5, SGD with momentum, the same batches on both backends; the loss of each step compared. */

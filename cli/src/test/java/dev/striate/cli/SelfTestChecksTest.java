@@ -70,9 +70,10 @@ class SelfTestChecksTest {
             tf32Checks.training();
         }
         int cases = GradCheckSuite.cases().size();
-        assertEquals(2 * (cases + 2 + 1), rows.size());
-        assertEquals(List.of("resnet18 loss", "mobilenet_v2 loss", "lenet5, 50 SGD steps: loss curve"),
-                rows.subList(cases, cases + 3).stream().map(SelfTestRow::check).toList());
+        assertEquals(2 * (cases + 2 + 2 + 1), rows.size());
+        assertEquals(List.of("resnet18 loss", "mobilenet_v2 loss", "resnet18 training step as train runs it: loss",
+                        "mobilenet_v2 training step as train runs it: loss", "lenet5, 50 SGD steps: loss curve"),
+                rows.subList(cases, cases + 5).stream().map(SelfTestRow::check).toList());
         for (SelfTestRow row : rows) {
             assertTrue(row.passed(), row.check() + ": " + row.worst());
         }

@@ -4,6 +4,7 @@ import dev.striate.core.backend.Backend;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.exec.Executor;
 import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.exec.PlanRequest;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.GraphInput;
 import dev.striate.core.graph.Node;
@@ -65,28 +66,8 @@ public final class ParityChecker {
              ParameterStore actualStore = ParameterStore.initialize(graph, candidate, seed);
              Executor expected = reference.compile(graph, expectedStore);
              Executor actual = candidate.compile(graph, actualStore)) {
-            for (String name : expectedStore.names()) {
-                double[] values = expectedStore.read(name);
-                if (drawParameters && expectedStore.gradient(name) != null) {
-                    values = draw(random, values.length, 1);
-                }
-                expectedStore.write(name, values);
-                actualStore.write(name, values);
-            }
-            List<String> floatInputs = new ArrayList<>();
-            for (GraphInput in : graph.inputs()) {
-                if (in.dtype() == DType.I32 || in.dtype() == DType.I64) {
-                    expected.feed(in.name(), labels.get(in.name()));
-                    actual.feed(in.name(), labels.get(in.name()));
-                } else {
-                    double[] x = draw(random, Math.toIntExact(in.shape().size()), inputScale);
-                    expected.feed(in.name(), x);
-                    actual.feed(in.name(), x);
-                    expected.requireInputGradient(in.name());
-                    actual.requireInputGradient(in.name());
-                    floatInputs.add(in.name());
-                }
-            }
+            writeParameters(random, expectedStore, actualStore, drawParameters);
+            List<String> floatInputs = feedInputs(random, graph, labels, inputScale, expected, actual, true);
             if (!training) {
                 expected.forward(RunContext.training(seed, 1));
                 actual.forward(RunContext.training(seed, 1));
@@ -106,23 +87,102 @@ public final class ParityChecker {
             for (String input : floatInputs) {
                 rows.add(compare("gradient " + input, expected.inputGradient(input), actual.inputGradient(input), 0));
             }
-            Map<String, Double> nodeGradientScale = new HashMap<>();
-            for (String name : expectedStore.names()) {
-                if (expectedStore.gradient(name) != null) {
-                    nodeGradientScale.merge(node(name),
-                            ParityMetric.rootMeanSquare(reference.read(expectedStore.gradient(name))), Math::max);
-                }
-            }
-            for (String name : expectedStore.names()) {
-                if (expectedStore.gradient(name) != null) {
-                    rows.add(compare("gradient " + name, reference.read(expectedStore.gradient(name)),
-                            candidate.read(actualStore.gradient(name)), nodeGradientScale.get(node(name))));
-                } else {
-                    rows.add(compare("buffer " + name, expectedStore.read(name), actualStore.read(name), 0));
-                }
-            }
+            rows.addAll(compareStores(expectedStore, actualStore));
         }
         return new ParityReport(op, caseName, rows);
+    }
+
+    /**
+     * One training step of a graph as {@code train} runs it: each backend compiles the graph for forward and backward
+     * from the scalar {@code loss} keeping only {@code kept} ({@link Backend#compile(Graph, ParameterStore,
+     * PlanRequest)}, where a GPU backend plans memory and fuses nodes), parameters keep their initializer's values,
+     * float inputs are drawn in [-inputScale, inputScale). Compares the kept values, every parameter gradient and the
+     * buffers the step updates.
+     */
+    public ParityReport checkPlannedStep(String op, String caseName, Graph graph, String loss, Set<String> kept,
+                                         Map<String, int[]> labels, double inputScale) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<ParityRow> rows = new ArrayList<>();
+        PlanRequest request = PlanRequest.backward(loss, kept);
+        try (ParameterStore expectedStore = ParameterStore.initialize(graph, reference, seed);
+             ParameterStore actualStore = ParameterStore.initialize(graph, candidate, seed);
+             Executor expected = reference.compile(graph, expectedStore, request);
+             Executor actual = candidate.compile(graph, actualStore, request)) {
+            writeParameters(random, expectedStore, actualStore, false);
+            feedInputs(random, graph, labels, inputScale, expected, actual, false);
+            RunContext context = new RunContext(true, seed, 3);
+            expected.forward(context);
+            actual.forward(context);
+            for (String name : request.kept()) {
+                rows.add(compare("output " + name, expected.read(name), actual.read(name), 0));
+            }
+            expectedStore.zeroGradients();
+            actualStore.zeroGradients();
+            expected.backward(loss);
+            actual.backward(loss);
+            rows.addAll(compareStores(expectedStore, actualStore));
+        }
+        return new ParityReport(op, caseName, rows);
+    }
+
+    /** The reference's parameters and buffers written to both stores, trainable ones drawn in [-1, 1) if asked. */
+    private static void writeParameters(SplittableRandom random, ParameterStore expectedStore,
+                                        ParameterStore actualStore, boolean drawParameters) {
+        for (String name : expectedStore.names()) {
+            double[] values = expectedStore.read(name);
+            if (drawParameters && expectedStore.gradient(name) != null) {
+                values = draw(random, values.length, 1);
+            }
+            expectedStore.write(name, values);
+            actualStore.write(name, values);
+        }
+    }
+
+    /** Feeds the same inputs to both; returns the float inputs, whose gradients are asked for when wanted. */
+    private static List<String> feedInputs(SplittableRandom random, Graph graph, Map<String, int[]> labels,
+                                           double inputScale, Executor expected, Executor actual,
+                                           boolean inputGradients) {
+        List<String> floatInputs = new ArrayList<>();
+        for (GraphInput in : graph.inputs()) {
+            if (in.dtype() == DType.I32 || in.dtype() == DType.I64) {
+                expected.feed(in.name(), labels.get(in.name()));
+                actual.feed(in.name(), labels.get(in.name()));
+            } else {
+                double[] x = draw(random, Math.toIntExact(in.shape().size()), inputScale);
+                expected.feed(in.name(), x);
+                actual.feed(in.name(), x);
+                if (inputGradients) {
+                    expected.requireInputGradient(in.name());
+                    actual.requireInputGradient(in.name());
+                }
+                floatInputs.add(in.name());
+            }
+        }
+        return floatInputs;
+    }
+
+    /**
+     * Every trainable parameter's gradient, judged against the largest RMS among its node's gradients, and every
+     * buffer (running statistics).
+     */
+    private List<ParityRow> compareStores(ParameterStore expectedStore, ParameterStore actualStore) {
+        Map<String, Double> nodeGradientScale = new HashMap<>();
+        for (String name : expectedStore.names()) {
+            if (expectedStore.gradient(name) != null) {
+                nodeGradientScale.merge(node(name),
+                        ParityMetric.rootMeanSquare(reference.read(expectedStore.gradient(name))), Math::max);
+            }
+        }
+        List<ParityRow> rows = new ArrayList<>();
+        for (String name : expectedStore.names()) {
+            if (expectedStore.gradient(name) != null) {
+                rows.add(compare("gradient " + name, reference.read(expectedStore.gradient(name)),
+                        candidate.read(actualStore.gradient(name)), nodeGradientScale.get(node(name))));
+            } else {
+                rows.add(compare("buffer " + name, expectedStore.read(name), actualStore.read(name), 0));
+            }
+        }
+        return rows;
     }
 
     /**
