@@ -34,9 +34,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The grid of gradient checks: every op over the attributes that change its code paths, and composite graphs
- * (a residual block with a projection shortcut, a two-branch concat, a ShuffleNet v2 unit). Sizes are small
- * so the whole suite runs in seconds on the reference backend.
+ * The grid of gradient checks: every op over the attributes that change its code paths (the fused ops' in
+ * {@link FusedGradCheckCases}), and composite graphs (a residual block with a projection shortcut, a two-branch
+ * concat, a ShuffleNet v2 unit). Sizes are small so the whole suite runs in seconds on the reference backend.
  */
 public final class GradCheckSuite {
     public static final String COMPOSITE = "composite";

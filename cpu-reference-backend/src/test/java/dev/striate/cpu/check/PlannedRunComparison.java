@@ -54,14 +54,25 @@ public final class PlannedRunComparison {
     public static void assertPlannedEqualsReference(Graph graph, PlanRequest request, Map<String, int[]> labels,
                                                     Set<String> inputsNeedingGradient, boolean training,
                                                     boolean freshWriting) {
+        assertPlannedEqualsReference(graph, graph, request, labels, inputsNeedingGradient, training, freshWriting);
+    }
+
+    /**
+     * As above, the planned executor running {@code plannedGraph} (a fused graph) and the reference executor running
+     * {@code referenceGraph} (the graph it was fused from), both with a parameter store made from the reference graph:
+     * a fused node's parameters keep their names, so the store of the unfused model fits.
+     */
+    public static void assertPlannedEqualsReference(Graph referenceGraph, Graph plannedGraph, PlanRequest request,
+                                                    Map<String, int[]> labels, Set<String> inputsNeedingGradient,
+                                                    boolean training, boolean freshWriting) {
         CpuBackend reference = new CpuBackend();
         PoisoningCpuBackend poisoning = freshWriting ? PoisoningCpuBackend.writingFreshGradients()
                 : new PoisoningCpuBackend();
-        try (ParameterStore expectedStore = ParameterStore.initialize(graph, reference, SEED);
-             ParameterStore actualStore = ParameterStore.initialize(graph, poisoning, SEED)) {
+        try (ParameterStore expectedStore = ParameterStore.initialize(referenceGraph, reference, SEED);
+             ParameterStore actualStore = ParameterStore.initialize(referenceGraph, poisoning, SEED)) {
             long storeValues = poisoning.peakLiveValues();
-            try (Executor expected = reference.compile(graph, expectedStore);
-                 Executor actual = poisoning.compile(graph, actualStore, request)) {
+            try (Executor expected = reference.compile(referenceGraph, expectedStore);
+                 Executor actual = poisoning.compile(plannedGraph, actualStore, request)) {
                 assertTrue(actual instanceof PlannedExecutor, "the default compile with a request plans");
                 for (String input : inputsNeedingGradient) {
                     expected.requireInputGradient(input);
@@ -69,7 +80,7 @@ public final class PlannedRunComparison {
                 }
                 SplittableRandom random = new SplittableRandom(SEED);
                 for (int step = 0; step < STEPS; step++) {
-                    runStep(graph, request, labels, training, step, random, expected, actual);
+                    runStep(plannedGraph, request, labels, training, step, random, expected, actual);
                     for (String name : expectedStore.names()) {
                         assertClose(expectedStore.read(name), actualStore.read(name), "parameter " + name);
                     }
@@ -86,12 +97,12 @@ public final class PlannedRunComparison {
                 }
                 assertEquals(storeValues + ((PlannedExecutor) actual).plan().peakValues(), poisoning.peakLiveValues(),
                         "values alive at the fullest moment: the parameter store's and the plan's peak");
-                assertEquals((long) STEPS * graph.nodes().size(),
+                assertEquals((long) STEPS * plannedGraph.nodes().size(),
                         poisoning.uninitializedAllocations() - poisoning.uninitializedGradients(),
                         "every node's output, each step, comes uninitialised (NaN here)");
                 if (!freshWriting) {
                     assertEquals(0, poisoning.uninitializedGradients(), "gradients are zero-filled");
-                } else if (request.hasBackward() && graph.nodes().stream()
+                } else if (request.hasBackward() && plannedGraph.nodes().stream()
                         .anyMatch(n -> Set.copyOf(n.inputs()).size() == n.inputs().size())) {
                     assertTrue(poisoning.uninitializedGradients() > 0, "no gradient was handed over fresh");
                 }
