@@ -15,6 +15,8 @@
 #   BENCH_SELFTEST=0  skips the selftests;  TORCH_PYTHON  python3 when it has torch, else /opt/torch/.venv/bin/python3
 #   BENCH_LAYOUT      nchw or nhwc: STRIATE_CUDA_LAYOUT for Striate's bf16 runs (unset: Striate's default, channels-last);
 #                     e.g. BENCH_LAYOUT=nchw BENCH_PRECISIONS=bf16 BENCH_SELFTEST=0 measures what NHWC gives
+#   BENCH_FUSION      on or off: STRIATE_CUDA_FUSION for Striate's runs (unset: on); BENCH_FUSION=off BENCH_SELFTEST=0
+#                     measures what fusing batch norm, add and convolution with their ReLUs gives
 #   BENCH_REFERENCE   the reference script (default: the staged torch_reference_bench.py, else ../shared/gpu's)
 #   BENCH_JAR         Striate's jar (default: the staged striate.jar, else cli/target's)
 # A dry run without a GPU (the integration tests make one; PyTorch's cases are then "not run"):
@@ -79,9 +81,10 @@ record() {  # record FILE NAME FRAMEWORK MODEL PRECISION: the run's JSON line in
 }
 
 bench_striate() {  # bench_striate MODEL PRECISION CAP
-    local layout=()
-    [ "$2" = bf16 ] && [ -n "${BENCH_LAYOUT:-}" ] && layout=(env "STRIATE_CUDA_LAYOUT=$BENCH_LAYOUT")
-    run "striate-$1-$2" "$3" "${layout[@]}" "${java[@]}" -jar "$jar" bench "$1" --device "$device" --precision "$2" \
+    local settings=(env)
+    [ "$2" = bf16 ] && [ -n "${BENCH_LAYOUT:-}" ] && settings+=("STRIATE_CUDA_LAYOUT=$BENCH_LAYOUT")
+    [ -n "${BENCH_FUSION:-}" ] && settings+=("STRIATE_CUDA_FUSION=$BENCH_FUSION")
+    run "striate-$1-$2" "$3" "${settings[@]}" "${java[@]}" -jar "$jar" bench "$1" --device "$device" --precision "$2" \
         --json "${bench_args[@]}"
     record "$out/striate.jsonl" "striate-$1-$2" striate "$1" "$2"
 }

@@ -10,6 +10,11 @@ import dev.striate.core.backend.ParameterUpdate;
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.StagedInput;
 import dev.striate.core.backend.TensorRole;
+import dev.striate.core.exec.Executor;
+import dev.striate.core.exec.ParameterStore;
+import dev.striate.core.exec.PlanRequest;
+import dev.striate.core.exec.PlannedExecutor;
+import dev.striate.core.graph.Graph;
 import dev.striate.core.io.HalfPrecision;
 import dev.striate.core.op.Op;
 import dev.striate.core.op.SoftmaxCrossEntropy;
@@ -42,9 +47,11 @@ public final class CudaBackend implements Backend {
     private final BackendKernels kernels;
     private final KernelDirectory directory;
     private final HostTransfers transfers;
+    private final NodeFusion fusion;
 
-    CudaBackend(Precision precision, ActivationLayout layout, CudaDevice device, CudaDiagnosis libraries,
-                Path cacheFolder) {
+    CudaBackend(Precision precision, ActivationLayout layout, NodeFusion fusion, CudaDevice device,
+                CudaDiagnosis libraries, Path cacheFolder) {
+        this.fusion = fusion;
         this.context = new DeviceContext(precision, layout, device, libraries, cacheFolder);
         this.kernels = new BackendKernels(context);
         this.transfers = new HostTransfers(context);
@@ -90,7 +97,14 @@ public final class CudaBackend implements Backend {
         CudaDevice device = context.device();
         return String.format(Locale.ROOT, "cuda:%d %s (sm_%d%d, %.1f GiB), %s%s", device.index(), device.name(),
                 device.computeMajor(), device.computeMinor(), device.totalMemory() / (double) (1L << 30),
-                context.precision().flagValue(), context.layout() == ActivationLayout.NHWC ? ", channels-last" : "");
+                context.precision().flagValue(), context.layout() == ActivationLayout.NHWC ? ", channels-last" : "")
+                + (fusion == NodeFusion.OFF ? ", fusion off" : "");
+    }
+
+    /** A planned executor, as the default, on the graph fused by {@link NodeFusion} (unless it is off). */
+    @Override
+    public Executor compile(Graph graph, ParameterStore parameters, PlanRequest request) {
+        return new PlannedExecutor(fusion.apply(graph, request), this, parameters, request);
     }
 
     /** The device's whole memory: a model that needs more is refused before anything is allocated. */

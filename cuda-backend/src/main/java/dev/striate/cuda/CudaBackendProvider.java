@@ -58,14 +58,16 @@ public final class CudaBackendProvider implements BackendProvider {
                     + (gpus > 1 ? " to cuda:" + (gpus - 1) : "") + ")");
         }
         ActivationLayout layout;
+        NodeFusion fusion;
         try {
             layout = ActivationLayout.forWork(options.precision(), System.getenv(ActivationLayout.SETTING));
+            fusion = NodeFusion.of(System.getenv(NodeFusion.SETTING));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
         try {
-            return new CudaBackend(options.precision(), layout, CudaDevice.open(options.deviceIndex()), diagnosis(),
-                    CacheFolder.ofThisUser());
+            return new CudaBackend(options.precision(), layout, fusion, CudaDevice.open(options.deviceIndex()),
+                    diagnosis(), CacheFolder.ofThisUser());
         } catch (CudaException e) {
             throw new UserException("CUDA could not start on cuda:" + options.deviceIndex() + ": "
                     + e.getMessage() + " (striate doctor shows the set-up; --debug the cause)", e);

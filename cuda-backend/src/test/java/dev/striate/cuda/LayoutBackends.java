@@ -17,6 +17,7 @@ public final class LayoutBackends {
 
     public static CudaBackend open(Precision precision, ActivationLayout layout) {
         CudaDiagnosis libraries = CudaDiagnosis.run(LibraryDiscovery.ofThisMachine(), false);
-        return new CudaBackend(precision, layout, CudaDevice.open(0), libraries, CacheFolder.ofThisUser());
+        return new CudaBackend(precision, layout, NodeFusion.ON, CudaDevice.open(0), libraries,
+                CacheFolder.ofThisUser());
     }
 }
