@@ -13,10 +13,14 @@
 //       dx += the interior of padded (the gradient of pad_input); one thread per element of dx.
 //
 // The bias of a bf16 convolution (cuDNN's cudnnAddTensor and cudnnConvolutionBackwardBias take the bias in y's data
-// type, and the bias stays float), on y and dy read as [N, C, S], S = H·W:
+// type, and the bias stays float), and the bias and ReLU of a fused conv2d_relu in every variant, on y and dy read as
+// [N, C, S], S = H·W:
 //
 //   add_channel_bias(const float* bias, act_t* y, int N, int C, int S)   y[n, c, s] += bias[c]; one thread per element,
 //       in memory order, its channel from channel_of (per_channel.cuh).
+//   add_channel_bias_relu(const float* bias, act_t* y, int N, int C, int S)   y[n, c, s] = max(y + bias[c], 0), with
+//       bias null max(y, 0); one pass over y instead of a bias pass (cudnnAddTensor in float) and a ReLU pass.
+//       Clamped in float, then stored once; "v <= 0 ? 0 : v" as relu_forward (activation.cu): a NaN stays NaN.
 //   db[c] += Σ dy[n, c, s] over n and s, in two stages so that the whole GPU works on it whatever C is
 //   (per_channel.cuh, as batchnorm.cu's sums): the channel's M = N·S values (n-major) in chunks of chunkLength, K of
 //   them.
@@ -53,6 +57,14 @@ extern "C" __global__ void add_channel_bias(const float* bias, act_t* y, int N, 
     long long total = (long long) N * C * S;
     GRID_STRIDE_LOOP(index, total) {
         y[index] = to_act(to_float(y[index]) + bias[channel_of(index, C, S)]);
+    }
+}
+
+extern "C" __global__ void add_channel_bias_relu(const float* bias, act_t* y, int N, int C, int S) {
+    long long total = (long long) N * C * S;
+    GRID_STRIDE_LOOP(index, total) {
+        float v = to_float(y[index]) + (bias ? bias[channel_of(index, C, S)] : 0.0f);
+        y[index] = to_act(v <= 0.0f ? 0.0f : v);
     }
 }
 

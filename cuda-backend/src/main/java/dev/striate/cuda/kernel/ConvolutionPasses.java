@@ -1,0 +1,211 @@
+package dev.striate.cuda.kernel;
+
+import dev.striate.core.backend.BackwardCall;
+import dev.striate.core.backend.NodeSignature;
+import dev.striate.core.op.Conv2d;
+import dev.striate.core.op.Window2d;
+import dev.striate.core.tensor.DType;
+import dev.striate.core.tensor.Shape;
+import dev.striate.core.tensor.Tensor;
+import dev.striate.cuda.ChannelsAndCells;
+import dev.striate.cuda.CudaContext;
+import dev.striate.cuda.cudnn.ConvolutionGeometry;
+import dev.striate.cuda.cudnn.Cudnn;
+import dev.striate.cuda.cudnn.CudnnConvolution;
+
+/**
+ * A 2-D convolution's passes on cuDNN (groups, dilation, stride), shared by {@link Conv2dKernel} and
+ * {@link Conv2dReluKernel}, which differ only in what they do to y after the convolution and to dy before its
+ * backward. Algorithms are chosen once per shape (and kept on disk). cuDNN pads both sides of an axis alike, so a
+ * convolution whose padding differs between sides runs with padding 0 on a padded copy of its input
+ * ({@code conv.cu}); its input gradient is computed for the padded copy and its interior added into dx.
+ *
+ * <p>In bf16 (x, y and their gradients stored as bf16; weight, bias and their gradients float) cuDNN convolves bf16
+ * operands with float accumulation: the weight is cast into a bf16 temporary for forward and backward data, the
+ * weight gradient is computed into a bf16 temporary and added into the float gradient, and the bias is
+ * differentiated by {@code conv.cu}, which reads and writes it as float.
+ */
+final class ConvolutionPasses {
+    static final int WEIGHT = 0;
+    static final int BIAS = 1;
+
+    private final CudaContext context;
+    private final Launcher launcher;
+
+    ConvolutionPasses(CudaContext context, Launcher launcher) {
+        this.context = context;
+        this.launcher = launcher;
+    }
+
+    /**
+     * A node's cuDNN convolution, the padded input's shape when padding is done explicitly (else null), and the type
+     * its activations are stored in (F32 or BF16); the executor closes it, which destroys the convolution's
+     * descriptors.
+     */
+    record Plan(CudnnConvolution convolution, Shape paddedInput, DType storage) implements AutoCloseable {
+        boolean bf16() {
+            return storage == DType.BF16;
+        }
+
+        @Override
+        public void close() {
+            convolution.close();
+        }
+    }
+
+    Plan prepare(Conv2d op, NodeSignature signature) {
+        Shape in = signature.inputShape();
+        Shape out = signature.outputShape();
+        DType storage = signature.outputType();
+        if (signature.inputTypes().getFirst() != storage) {
+            throw new IllegalArgumentException(signature.nodeName() + ": cuDNN convolves x and y of one type, got "
+                    + signature.inputTypes().getFirst() + " and " + storage);
+        }
+        Window2d k = op.window();
+        boolean symmetric = k.padTop() == k.padBottom() && k.padLeft() == k.padRight();
+        Shape seen = symmetric ? in : Shape.of(in.batch(), in.channels(), in.height() + k.padTop() + k.padBottom(),
+                in.width() + k.padLeft() + k.padRight());
+        ConvolutionGeometry geometry = new ConvolutionGeometry(in.batch(), in.channels(), seen.height(),
+                seen.width(), op.outChannels(), k.kernelH(), k.kernelW(), symmetric ? k.padTop() : 0,
+                symmetric ? k.padLeft() : 0, k.strideH(), k.strideW(), k.dilationH(), k.dilationW(), op.groups(),
+                out.height(), out.width());
+        // x, y, their gradients and the bf16 weight copy lie as the context lays out rank-4 tensors of their type.
+        return new Plan(new CudnnConvolution(context, geometry, Cudnn.dataType(storage),
+                context.variantLayout(storage), signature.backward()), symmetric ? null : seen, storage);
+    }
+
+    /** y = conv(x, w), without the bias. */
+    void convolve(Conv2d op, Plan plan, Tensor x, Tensor weight, Tensor y) {
+        Tensor operand = operandWeight(plan, weight);
+        if (plan.paddedInput() == null) {
+            plan.convolution().forward(context.address(x), context.address(operand), context.address(y));
+        } else {
+            Tensor padded = padded(op, plan, x);
+            plan.convolution().forward(context.address(padded), context.address(operand), context.address(y));
+            context.release(padded);
+        }
+        releaseOperand(plan, operand);
+    }
+
+    /**
+     * The convolution's backward from {@code outputGrad} (the call's dy, or what a fused activation made of it): dx
+     * (written whole when the call hands it over fresh), dw and db, each where the call wants it.
+     */
+    void backward(Conv2d op, BackwardCall call, Tensor outputGrad) {
+        Plan plan = (Plan) call.prepared();
+        long dy = context.address(outputGrad);
+        if (call.inputGrad() != null) {
+            inputGradient(op, plan, call, dy);
+        }
+        Tensor weightGrad = call.paramGrads().get(WEIGHT);
+        if (weightGrad != null) {
+            weightGradient(op, plan, call, dy, weightGrad);
+        }
+        Tensor biasGrad = op.bias() ? call.paramGrads().get(BIAS) : null;
+        if (biasGrad != null) {
+            biasGradient(plan, outputGrad, biasGrad);
+        }
+    }
+
+    /** Whether the call wants any gradient: dx, dw or db. */
+    static boolean wantsAnyGradient(BackwardCall call) {
+        return call.inputGrad() != null || call.paramGrads().stream().anyMatch(gradient -> gradient != null);
+    }
+
+    /**
+     * dx is written whole when fresh: cuDNN's backward data with beta 0; with explicit padding, the interior of the
+     * padded gradient is added into a dx cleared first.
+     */
+    private void inputGradient(Conv2d op, Plan plan, BackwardCall call, long dy) {
+        Tensor weight = operandWeight(plan, call.params().get(WEIGHT));
+        if (plan.paddedInput() == null) {
+            plan.convolution().backwardData(context.address(weight), dy, context.address(call.inputGrad()),
+                    !call.fresh(0));
+            releaseOperand(plan, weight);
+            return;
+        }
+        launcher.clearIfFresh(call, 0); // the padded path adds the interior of its gradient into dx
+        Tensor paddedGrad = context.temporary(plan.paddedInput(), plan.storage());
+        plan.convolution().backwardData(context.address(weight), dy, context.address(paddedGrad), false);
+        releaseOperand(plan, weight);
+        Shape in = call.input().shape();
+        Shape padded = plan.paddedInput();
+        launcher.overElements("conv", "unpad_accumulate", call.inputGrad().size(), paddedGrad, call.inputGrad(),
+                in.batch(), in.channels(), in.height(), in.width(), padded.height(), padded.width(),
+                op.window().padTop(), op.window().padLeft());
+        context.release(paddedGrad);
+    }
+
+    /**
+     * dw += the weight gradient; in bf16 computed into a bf16 temporary (beta 0, laid out as the activations are), then
+     * added into the float (NCHW) dw.
+     */
+    private void weightGradient(Conv2d op, Plan plan, BackwardCall call, long dy, Tensor weightGrad) {
+        Tensor x = plan.paddedInput() == null ? call.input() : padded(op, plan, call.input());
+        if (plan.bf16()) {
+            Tensor computed = context.temporary(weightGrad.shape(), DType.BF16);
+            plan.convolution().backwardFilter(context.address(x), dy, context.address(computed), false);
+            ChannelsAndCells extent = ChannelsAndCells.of(computed.shape());
+            launcher.overElements("elementwise", "accumulate_storage_into_f32", computed.size(), computed,
+                    weightGrad, computed.size(), extent.channels(), extent.cells());
+            context.release(computed);
+        } else {
+            plan.convolution().backwardFilter(context.address(x), dy, context.address(weightGrad), true);
+        }
+        if (x != call.input()) {
+            context.release(x);
+        }
+    }
+
+    /**
+     * db += Σ dy over N, H, W: cuDNN for float dy, {@code conv.cu} in bf16, in two stages over {@link ChannelChunks}
+     * (chunk sums into a temporary float buffer, then added per channel in chunk order).
+     */
+    private void biasGradient(Plan plan, Tensor dy, Tensor biasGrad) {
+        if (!plan.bf16()) {
+            plan.convolution().backwardBias(context.address(dy), context.address(biasGrad));
+            return;
+        }
+        Shape shape = dy.shape();
+        int positions = shape.height() * shape.width();
+        ChannelChunks grid = ChannelChunks.of(launcher.variantLayout(dy), shape.channels(),
+                (long) shape.batch() * positions);
+        Tensor partials = context.temporary(Shape.of(grid.partials()), DType.F32);
+        launcher.withBlocks("conv", "channel_sum_partials", grid.blocks(), dy, partials, shape.batch(),
+                shape.channels(), positions, grid.chunkLength());
+        launcher.withBlocks("conv", "channel_bias_gradient", shape.channels(), partials, biasGrad, shape.batch(),
+                shape.channels(), positions, grid.chunkLength());
+        context.release(partials);
+    }
+
+    /**
+     * The weight as cuDNN reads it: the float master itself, or in bf16 a temporary bf16 copy of it, laid out as the
+     * activations are (channels-last: K, R, S, C, cuDNN's NHWC filter format).
+     */
+    private Tensor operandWeight(Plan plan, Tensor weight) {
+        if (!plan.bf16()) {
+            return weight;
+        }
+        Tensor copy = context.temporary(weight.shape(), DType.BF16);
+        ChannelsAndCells extent = ChannelsAndCells.of(weight.shape());
+        launcher.overElements("elementwise", "cast_f32_to_storage", weight.size(), weight, copy, weight.size(),
+                extent.channels(), extent.cells());
+        return copy;
+    }
+
+    private void releaseOperand(Plan plan, Tensor weight) {
+        if (plan.bf16()) {
+            context.release(weight);
+        }
+    }
+
+    /** A temporary zero-padded copy of x, of x's type; the caller releases it. */
+    private Tensor padded(Conv2d op, Plan plan, Tensor x) {
+        Shape in = x.shape();
+        Shape padded = plan.paddedInput();
+        Tensor copy = context.temporary(padded, x.dtype());
+        launcher.overElements("conv", "pad_input", copy.size(), x, copy, in.batch(), in.channels(), in.height(),
+                in.width(), padded.height(), padded.width(), op.window().padTop(), op.window().padLeft());
+        return copy;
+    }
+}
