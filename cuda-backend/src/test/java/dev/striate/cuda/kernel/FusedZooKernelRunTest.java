@@ -8,6 +8,7 @@ import dev.striate.core.graph.Fusion;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.op.BatchNormAddRelu;
 import dev.striate.core.op.BatchNormRelu;
+import dev.striate.core.op.Conv2dRelu;
 import dev.striate.core.op.Op;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.train.ClassifierGraphs;
@@ -25,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The fused batch norms among their real neighbours, as {@link ZooKernelRunTest} runs the unfused graphs: resnet18
  * (9 batch norm + ReLU, 8 batch norm + add + ReLU) and mobilenet_v2 (35 batch norm + ReLU6) fused as the CUDA backend
  * fuses them, through the kernels' host code in fp32, bf16 and channels-last bf16; training, evaluation, and
- * fine-tuning with the backbone frozen (the backward through running statistics). Every launch matches its signature
+ * fine-tuning with the backbone frozen (the backward through running statistics); and vgg11's convolutions fused with
+ * their ReLUs (8 convolution + ReLU). Every launch matches its signature
  * and variant, every temporary and cuDNN descriptor is given back, and each fused node runs its fused normalize pass.
  */
 class FusedZooKernelRunTest {
@@ -50,6 +52,22 @@ class FusedZooKernelRunTest {
         check(fused, precision, layout, RunContext.evaluation(), "batch_norm_inference_forward_relu", fusedNodes);
         check(frozen, precision, layout, RunContext.training(7, 3), "batch_norm_running_input_gradient_relu",
                 fusedNodes);
+    }
+
+    static Stream<Arguments> layouts() {
+        return Stream.of(Arguments.of(Precision.FP32, ActivationLayout.NCHW),
+                Arguments.of(Precision.BF16, ActivationLayout.NCHW),
+                Arguments.of(Precision.BF16, ActivationLayout.NHWC));
+    }
+
+    /** vgg11's eight convolutions, each followed by a ReLU, fused: one bias-and-clamp pass each, no separate ReLU. */
+    @ParameterizedTest(name = "vgg11 in {0} {1}")
+    @MethodSource("layouts")
+    void fusedConvolutionsTrainAndEvaluate(Precision precision, ActivationLayout layout) {
+        Graph fused = fused(ClassifierGraphs.training(ZooKernelRunTest.modelGraph("vgg11", 32), 0));
+        assertEquals(8, count(fused, Conv2dRelu.class));
+        check(fused, precision, layout, RunContext.training(7, 3), "add_channel_bias_relu", 8);
+        check(fused, precision, layout, RunContext.evaluation(), "add_channel_bias_relu", 8);
     }
 
     private static Graph fused(Graph graph) {

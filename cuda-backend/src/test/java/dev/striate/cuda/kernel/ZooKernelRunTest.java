@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
+import dev.striate.core.graph.Fusion;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.Node;
 import dev.striate.core.op.BatchNorm;
@@ -58,10 +59,13 @@ class ZooKernelRunTest {
                 Arguments.of("odd_ops", 0));
     }
 
+    /** Every op is run here or, fused as the CUDA backend fuses these models, by {@link FusedZooKernelRunTest}. */
     @Test
     void theModelsTogetherUseEveryOp() {
-        Set<Class<?>> used = models().flatMap(a -> trainingGraph((String) a.get()[0], (int) a.get()[1]).nodes()
-                .stream()).map(node -> node.op().getClass()).collect(Collectors.toSet());
+        Set<Class<?>> used = models().map(a -> trainingGraph((String) a.get()[0], (int) a.get()[1]))
+                .flatMap(graph -> Stream.concat(graph.nodes().stream(),
+                        Fusion.fuse(graph, Set.of(ClassifierGraphs.LOSS)).nodes().stream()))
+                .map(node -> node.op().getClass()).collect(Collectors.toSet());
         used.add(LogSoftmax.class); // in the prediction graphs ZooExecutorRunTest runs
         assertEquals(Set.of(Op.class.getPermittedSubclasses()), used);
     }
