@@ -10,12 +10,10 @@ import dev.striate.core.op.BatchNormAddRelu;
 import dev.striate.core.op.BatchNormRelu;
 import dev.striate.core.op.Conv2dRelu;
 import dev.striate.core.op.Op;
-import dev.striate.core.tensor.DType;
 import dev.striate.core.train.ClassifierGraphs;
 import dev.striate.core.train.FrozenParameters;
 import dev.striate.cuda.ActivationLayout;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,16 +79,8 @@ class FusedZooKernelRunTest {
     private static void check(Graph graph, Precision precision, ActivationLayout layout, RunContext mode,
                               String fusedKernel, long launches) {
         RecordingCudaContext context = new RecordingCudaContext(precision, layout);
-        DType activations = precision == Precision.BF16 ? DType.BF16 : DType.F32;
-        CheckedCublas cublas = new CheckedCublas(context.device(), activations);
-        KernelRun run = new KernelRun(context, graph, cublas);
-        cublas.gradients(run::isGradient);
-        int tensorsBefore = context.device().liveCount();
-        run.run(mode);
-
-        assertEquals(tensorsBefore, context.device().liveCount(), "every temporary is released");
-        assertEquals(Map.of(), context.cudnnFake().liveDescriptorsByKind(), "every cuDNN descriptor is destroyed");
-        ZooKernelRunTest.checkRecorded(context, activations, run::isGradient);
+        ZooKernelRunTest.runChecked(graph, context,
+                new CheckedCublas(context.device(), ZooKernelRunTest.activations(context)), mode);
         assertEquals(launches, context.launches().stream().filter(l -> l.kernel().equals(fusedKernel)).count(),
                 fusedKernel + ", once per fused node");
     }

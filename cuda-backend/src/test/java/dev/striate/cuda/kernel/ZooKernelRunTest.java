@@ -149,8 +149,19 @@ class ZooKernelRunTest {
     }
 
     private static void checkRun(Graph graph, RecordingCudaContext context, RunContext mode) {
-        DType activations = context.precision() == Precision.BF16 ? DType.BF16 : DType.F32;
-        CheckedCublas cublas = new CheckedCublas(context.device(), activations);
+        CheckedCublas cublas = new CheckedCublas(context.device(), activations(context));
+        KernelRun run = runChecked(graph, context, cublas, mode);
+        long linears = graph.nodes().stream().map(Node::op).filter(Linear.class::isInstance).count();
+        // Per Linear: y in forward; dx and dW in the backward that wants gradients; none in the one that wants none.
+        assertEquals(3 * linears, cublas.recording().calls().size(), "GEMMs made");
+        assertEquals(DType.F32, run.value(ClassifierGraphs.LOSS).dtype(), "the loss stays float");
+    }
+
+    /**
+     * Runs {@code graph} on the context's kernels, GEMMs on {@code cublas}, and checks what every run must: each
+     * temporary released, each cuDNN descriptor destroyed, every recorded launch and call well formed.
+     */
+    static KernelRun runChecked(Graph graph, RecordingCudaContext context, CheckedCublas cublas, RunContext mode) {
         KernelRun run = new KernelRun(context, graph, cublas);
         cublas.gradients(run::isGradient);
         int tensorsBefore = context.device().liveCount();
@@ -158,11 +169,13 @@ class ZooKernelRunTest {
 
         assertEquals(tensorsBefore, context.device().liveCount(), "every temporary is released");
         assertEquals(Map.of(), context.cudnnFake().liveDescriptorsByKind(), "every cuDNN descriptor is destroyed");
-        checkRecorded(context, activations, run::isGradient);
-        long linears = graph.nodes().stream().map(Node::op).filter(Linear.class::isInstance).count();
-        // Per Linear: y in forward; dx and dW in the backward that wants gradients; none in the one that wants none.
-        assertEquals(3 * linears, cublas.recording().calls().size(), "GEMMs made");
-        assertEquals(DType.F32, run.value(ClassifierGraphs.LOSS).dtype(), "the loss stays float");
+        checkRecorded(context, activations(context), run::isGradient);
+        return run;
+    }
+
+    /** The type activations are stored in for the context's precision. */
+    static DType activations(RecordingCudaContext context) {
+        return context.precision() == Precision.BF16 ? DType.BF16 : DType.F32;
     }
 
     /** Sources whose every kernel reads and writes elements 0 to n - 1 of each pointer, n its first long long. */
