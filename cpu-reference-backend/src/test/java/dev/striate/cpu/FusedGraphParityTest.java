@@ -46,7 +46,9 @@ class FusedGraphParityTest {
                         Map.of("batch_norm_relu", 1, "batch_norm_add_relu", 1, "batch_norm", 1)),
                 Arguments.of("inverted residual", invertedResidual(),
                         Map.of("batch_norm_relu", 2, "batch_norm", 1, "add", 1)),
-                Arguments.of("VGG block", vggBlock(), Map.of("conv2d_relu", 2, "relu", 1)));
+                Arguments.of("VGG block", vggBlock(), Map.of("conv2d_relu", 2, "relu", 1)),
+                Arguments.of("batch norm added to its own input", normalizedPlusInput(),
+                        Map.of("batch_norm_add_relu", 1)));
     }
 
     @ParameterizedTest(name = "{0}, training")
@@ -130,6 +132,20 @@ class FusedGraphParityTest {
         b.add("conv.3", BatchNorm.standard(), "conv.2");
         b.add("add", new Add(), "conv.3", ClassifierGraphs.IMAGES);
         return withHead(b, "add");
+    }
+
+    /**
+     * y = max(bn(x) + x, 0): the fused node takes x as both of its inputs, so x's gradient has two shares (the batch
+     * norm's dx and the residual's), neither written whole.
+     */
+    static Graph normalizedPlusInput() {
+        GraphBuilder b = new GraphBuilder();
+        b.input(ClassifierGraphs.IMAGES, Shape.of(3, 3, 6, 6));
+        b.add("conv", conv(4, 3, 1, 1), ClassifierGraphs.IMAGES);
+        b.add("bn", BatchNorm.standard(), "conv");
+        b.add("add", new Add(), "bn", "conv");
+        b.add("relu", new Relu(), "add");
+        return withHead(b, "relu");
     }
 
     /** Two convolutions with bias, each followed by a ReLU, and a max pool; the classifier's ReLU stays. */

@@ -8,12 +8,14 @@ import dev.striate.core.op.BatchNormAddRelu;
 import dev.striate.core.op.BatchNormRelu;
 import dev.striate.core.op.Conv2d;
 import dev.striate.core.op.Conv2dRelu;
+import dev.striate.core.op.Dropout;
 import dev.striate.core.op.Flatten;
 import dev.striate.core.op.GlobalAvgPool;
 import dev.striate.core.op.Linear;
 import dev.striate.core.op.Relu;
 import dev.striate.core.op.Relu6;
 import dev.striate.core.tensor.Shape;
+import dev.striate.core.train.FrozenParameters;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -191,6 +193,29 @@ class FusionTest {
         Graph fused = Fusion.fuse(graph, Set.of());
         assertEquals(graph.nodes(), fused.nodes(),
                 "relu of an input, three-input add, add then relu6, linear then relu");
+    }
+
+    @Test
+    void aDropoutBetweenTheBatchNormOrConvolutionAndTheReluStopsFusion() {
+        GraphBuilder b = withInput();
+        b.add("bn", BN, "x");
+        b.add("drop", new Dropout(0.5), "bn");
+        b.add("relu", new Relu(), "drop");
+        b.add("conv", Conv2d.of(3, 3, 1, 1), "relu");
+        b.add("drop2", new Dropout(0.5), "conv");
+        b.add("relu2", new Relu(), "drop2");
+        Graph graph = b.build();
+        assertEquals(graph.nodes(), Fusion.fuse(graph, Set.of()).nodes());
+    }
+
+    /** Fine-tuning freezes the batch norm before the backend fuses it: the fused node normalizes as frozen. */
+    @Test
+    void aBatchNormFrozenForFineTuningStaysFrozenInsideTheFusedNode() {
+        Graph model = bnRelu(BN, false);
+        Set<String> all = Set.copyOf(model.parameters().stream().map(Parameter::name).toList());
+        Graph fused = Fusion.fuse(FrozenParameters.apply(model, all), Set.of());
+        assertEquals(BatchNormRelu.relu(BN.freeze()), fused.node("relu").op());
+        assertEquals(model.parameters(), fused.parameters());
     }
 
     @Test
