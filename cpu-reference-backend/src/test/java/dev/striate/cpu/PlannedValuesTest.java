@@ -40,7 +40,9 @@ class PlannedValuesTest {
                     freed.getMessage());
             IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                     () -> executor.read("conv"));
-            assertEquals("no node or input named 'conv'", unknown.getMessage());
+            assertEquals("no node or input named 'conv' in the graph this executor runs (a backend that fuses nodes"
+                    + " removes a value only the next node reads, unless the PlanRequest keeps it)",
+                    unknown.getMessage());
         }
     }
 }

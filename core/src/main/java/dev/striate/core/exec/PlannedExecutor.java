@@ -76,7 +76,9 @@ public final class PlannedExecutor extends CompiledExecutor {
         if (!request.kept().contains(name)) {
             // Kept names are checked against the graph when the plan is made; only the failure pays for a search.
             if (graph.nodes().stream().noneMatch(node -> node.name().equals(name))) {
-                throw new IllegalArgumentException("no node or input named '" + name + "'");
+                throw new IllegalArgumentException("no node or input named '" + name + "' in the graph this executor"
+                        + " runs (a backend that fuses nodes removes a value only the next node reads, unless the"
+                        + " PlanRequest keeps it)");
             }
             throw new IllegalStateException("the value of '" + name + "' is not kept after a step: the memory plan"
                     + " frees it after its last use; name it among the kept values of the PlanRequest, or compile"
