@@ -21,8 +21,9 @@ import dev.striate.cuda.cudnn.CudnnConvolution;
  * ({@code conv.cu}); its input gradient is computed for the padded copy and its interior added into dx.
  *
  * <p>In bf16 (x, y and their gradients stored as bf16; weight, bias and their gradients float) cuDNN convolves bf16
- * operands with float accumulation: the weight is cast into a bf16 temporary for forward and backward data, the
- * weight gradient is computed into a bf16 temporary and added into the float gradient, and the bias is
+ * operands with float accumulation: the weight is cast into the plan's {@link Bf16WeightCopy} by forward, and
+ * backward data reads that copy (cast once per step: backward reads the copy this step's forward made); the weight
+ * gradient is computed into a bf16 temporary and added into the float gradient, and the bias is
  * differentiated by {@code conv.cu}, which reads and writes it as float.
  */
 final class ConvolutionPasses {
@@ -38,11 +39,12 @@ final class ConvolutionPasses {
     }
 
     /**
-     * A node's cuDNN convolution, the padded input's shape when padding is done explicitly (else null), and the type
-     * its activations are stored in (F32 or BF16); the executor closes it, which destroys the convolution's
-     * descriptors.
+     * A node's cuDNN convolution, the padded input's shape when padding is done explicitly (else null), the type
+     * its activations are stored in (F32 or BF16) and, in bf16, the weight's bf16 copy (else null); the executor
+     * closes it, which destroys the convolution's descriptors and releases the copy.
      */
-    record Plan(CudnnConvolution convolution, Shape paddedInput, DType storage) implements AutoCloseable {
+    record Plan(CudnnConvolution convolution, Shape paddedInput, DType storage, Bf16WeightCopy weightCopy)
+            implements AutoCloseable {
         boolean bf16() {
             return storage == DType.BF16;
         }
@@ -50,6 +52,9 @@ final class ConvolutionPasses {
         @Override
         public void close() {
             convolution.close();
+            if (weightCopy != null) {
+                weightCopy.close();
+            }
         }
     }
 
@@ -70,13 +75,16 @@ final class ConvolutionPasses {
                 symmetric ? k.padLeft() : 0, k.strideH(), k.strideW(), k.dilationH(), k.dilationW(), op.groups(),
                 out.height(), out.width());
         // x, y, their gradients and the bf16 weight copy lie as the context lays out rank-4 tensors of their type.
-        return new Plan(new CudnnConvolution(context, geometry, Cudnn.dataType(storage),
-                context.variantLayout(storage), signature.backward()), symmetric ? null : seen, storage);
+        CudnnConvolution convolution = new CudnnConvolution(context, geometry, Cudnn.dataType(storage),
+                context.variantLayout(storage), signature.backward());
+        Bf16WeightCopy weightCopy = storage == DType.BF16
+                ? new Bf16WeightCopy(context, launcher, signature.paramShapes().get(WEIGHT)) : null;
+        return new Plan(convolution, symmetric ? null : seen, storage, weightCopy);
     }
 
     /** y = conv(x, w), without the bias. */
     void convolve(Conv2d op, Plan plan, Tensor x, Tensor weight, Tensor y) {
-        Tensor operand = operandWeight(plan, weight);
+        Tensor operand = plan.bf16() ? plan.weightCopy().castFrom(weight) : weight;
         if (plan.paddedInput() == null) {
             plan.convolution().forward(context.address(x), context.address(operand), context.address(y));
         } else {
@@ -84,7 +92,6 @@ final class ConvolutionPasses {
             plan.convolution().forward(context.address(padded), context.address(operand), context.address(y));
             context.release(padded);
         }
-        releaseOperand(plan, operand);
     }
 
     /**
@@ -117,17 +124,16 @@ final class ConvolutionPasses {
      * padded gradient is added into a dx cleared first.
      */
     private void inputGradient(Conv2d op, Plan plan, BackwardCall call, long dy) {
-        Tensor weight = operandWeight(plan, call.params().get(WEIGHT));
+        // Cast once per step: backward reads the copy this step's forward made.
+        Tensor weight = plan.bf16() ? plan.weightCopy().fromThisStepsForward() : call.params().get(WEIGHT);
         if (plan.paddedInput() == null) {
             plan.convolution().backwardData(context.address(weight), dy, context.address(call.inputGrad()),
                     !call.fresh(0));
-            releaseOperand(plan, weight);
             return;
         }
         launcher.clearIfFresh(call, 0); // the padded path adds the interior of its gradient into dx
         Tensor paddedGrad = context.temporary(plan.paddedInput(), plan.storage());
         plan.convolution().backwardData(context.address(weight), dy, context.address(paddedGrad), false);
-        releaseOperand(plan, weight);
         Shape in = call.input().shape();
         Shape padded = plan.paddedInput();
         launcher.overElements("conv", "unpad_accumulate", call.inputGrad().size(), paddedGrad, call.inputGrad(),
@@ -176,27 +182,6 @@ final class ConvolutionPasses {
         launcher.withBlocks("conv", "channel_bias_gradient", shape.channels(), partials, biasGrad, shape.batch(),
                 shape.channels(), positions, grid.chunkLength());
         context.release(partials);
-    }
-
-    /**
-     * The weight as cuDNN reads it: the float master itself, or in bf16 a temporary bf16 copy of it, laid out as the
-     * activations are (channels-last: K, R, S, C, cuDNN's NHWC filter format).
-     */
-    private Tensor operandWeight(Plan plan, Tensor weight) {
-        if (!plan.bf16()) {
-            return weight;
-        }
-        Tensor copy = context.temporary(weight.shape(), DType.BF16);
-        ChannelsAndCells extent = ChannelsAndCells.of(weight.shape());
-        launcher.overElements("elementwise", "cast_f32_to_storage", weight.size(), weight, copy, weight.size(),
-                extent.channels(), extent.cells());
-        return copy;
-    }
-
-    private void releaseOperand(Plan plan, Tensor weight) {
-        if (plan.bf16()) {
-            context.release(weight);
-        }
     }
 
     /** A temporary zero-padded copy of x, of x's type; the caller releases it. */

@@ -3,6 +3,7 @@ package dev.striate.cuda.kernel;
 import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
+import dev.striate.core.backend.NodeSignature;
 import dev.striate.core.op.Linear;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
@@ -19,7 +20,8 @@ import jcuda.jcublas.cublasStatus;
  *
  * <p>Float activations go through SGEMM, whose math (true fp32 or TF32) is the handle's, set by the backend from the
  * precision. bf16 activations go through GemmEx with float accumulation ({@code CUBLAS_COMPUTE_32F}, float alpha
- * and beta): x, dy and a bf16 copy of the float weight made per call are its bf16 operands; y and dx are written as
+ * and beta): x, dy and the node's {@link Bf16WeightCopy} of the float weight are its bf16 operands (cast once per
+ * step: forward casts the weight into the copy, backward reads the copy this step's forward made); y and dx are written as
  * bf16; the weight gradient is accumulated straight into the float master gradient (C of type float, beta 1), one of
  * the type combinations cuBLAS documents for GemmEx with {@code CUBLAS_COMPUTE_32F}.
  */
@@ -42,6 +44,15 @@ public final class LinearKernel implements Kernel<Linear> {
         this.launcher = new Launcher(context);
     }
 
+    /** In bf16 work the node's bf16 weight copy, closed with the executor; null in float work. */
+    @Override
+    public Object prepare(Linear op, NodeSignature signature) {
+        if (signature.outputType() != DType.BF16) {
+            return null;
+        }
+        return new Bf16WeightCopy(context, launcher, signature.paramShapes().get(WEIGHT));
+    }
+
     @Override
     public Object forward(Linear op, ForwardCall call) {
         int batch = call.input().shape().dim(0);
@@ -51,9 +62,9 @@ public final class LinearKernel implements Kernel<Linear> {
             launcher.overElements("linear", "broadcast_rows", y.size(), call.params().get(BIAS), y, batch,
                     op.outFeatures());
         }
-        Tensor weight = operandWeight(call.params().get(WEIGHT), y.dtype());
+        Tensor weight = call.prepared() instanceof Bf16WeightCopy copy ? copy.castFrom(call.params().get(WEIGHT))
+                : call.params().get(WEIGHT);
         gemm(Gemm.forward(batch, inFeatures, op.outFeatures()), weight, call.input(), y, op.bias());
-        releaseOperand(weight, call.params().get(WEIGHT));
         return null;
     }
 
@@ -62,10 +73,11 @@ public final class LinearKernel implements Kernel<Linear> {
         int batch = call.input().shape().dim(0);
         int inFeatures = call.input().shape().dim(1);
         if (call.inputGrad() != null) {
-            Tensor weight = operandWeight(call.params().get(WEIGHT), call.inputGrad().dtype());
+            // Cast once per step: backward reads the copy this step's forward made.
+            Tensor weight = call.prepared() instanceof Bf16WeightCopy copy ? copy.fromThisStepsForward()
+                    : call.params().get(WEIGHT);
             gemm(Gemm.inputGradient(batch, inFeatures, op.outFeatures()), weight, call.outputGrad(),
                     call.inputGrad(), !call.fresh(0));
-            releaseOperand(weight, call.params().get(WEIGHT));
         }
         Tensor weightGrad = call.paramGrads().get(WEIGHT);
         if (weightGrad != null) {
@@ -83,23 +95,6 @@ public final class LinearKernel implements Kernel<Linear> {
     @Override
     public boolean writesFreshInputGradient(Linear op, int position) {
         return true;
-    }
-
-    /** The weight as the GEMM reads it beside {@code activations}: the float master, or a temporary bf16 copy. */
-    private Tensor operandWeight(Tensor weight, DType activations) {
-        if (activations != DType.BF16) {
-            return weight;
-        }
-        Tensor copy = context.temporary(weight.shape(), DType.BF16);
-        // Read flat (C = S = 1): a rank-2 weight is the same in both layouts.
-        launcher.overElements("elementwise", "cast_f32_to_storage", weight.size(), weight, copy, weight.size(), 1, 1);
-        return copy;
-    }
-
-    private void releaseOperand(Tensor operand, Tensor weight) {
-        if (operand != weight) {
-            context.release(operand);
-        }
     }
 
     /** C = op(A)·op(B) (+ C when accumulating): SGEMM when A and B are float, else GemmEx with float compute. */
