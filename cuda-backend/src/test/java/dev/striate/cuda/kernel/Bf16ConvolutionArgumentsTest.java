@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A bf16 convolution's cuDNN calls and launches, recorded without a GPU and checked against cuDNN 9's BFLOAT16
  * configuration (x, w, y of CUDNN_DATA_BFLOAT16 = 9, convolution compute type CUDNN_DATA_FLOAT = 0): which buffer
- * each call is given, its beta, the weight cast into a bf16 temporary per call, the weight gradient computed into a
+ * each call is given, its beta, the weight cast once per step into the plan's bf16 copy (by forward; backward data
+ * reads it), the weight gradient computed into a
  * bf16 temporary (beta 0) and added into the float master gradient, the bias on {@code conv.cu}. The fp32 path is
  * checked to stay as it was; channels-last bf16 convolutions are {@link ChannelsLastConvolutionArgumentsTest}'s.
  */
@@ -43,7 +44,7 @@ class Bf16ConvolutionArgumentsTest {
     }
 
     @Test
-    void bf16ConvolutionDescribesBf16TensorsComputesInFloatAndCastsTheWeightPerCall() {
+    void bf16ConvolutionDescribesBf16TensorsComputesInFloatAndCastsTheWeightOncePerStep() {
         NodeRun node = run(Precision.BF16, DType.BF16, Conv2d.of(4, 3, 1, 1), Shape.of(2, 3, 6, 6));
         Tensor weight = node.params.get(0);
 
@@ -60,22 +61,21 @@ class Bf16ConvolutionArgumentsTest {
                 MathType.FMA), calls(node, "cudnnSetConvolutionMathType").stream().map(c -> c.arguments().get(1))
                 .toList());
 
+        // One cast, in forward, into the plan's bf16 copy; backward data reads that copy.
         List<RecordingCudaContext.Launch> casts = launches(node, "cast_f32_to_storage");
-        assertEquals(2, casts.size(), "one cast for forward, one for backward data");
-        for (RecordingCudaContext.Launch cast : casts) {
-            Tensor copy = (Tensor) cast.arguments().get(1);
-            assertEquals(List.of(weight, copy, 108L, 3, 9), cast.arguments(), "read as [4, 3, 9]");
-            assertEquals(DType.BF16, copy.dtype());
-        }
+        assertEquals(1, casts.size(), "backward data reads the copy forward cast");
+        Tensor copy = (Tensor) casts.getFirst().arguments().get(1);
+        assertEquals(List.of(weight, copy, 108L, 3, 9), casts.getFirst().arguments(), "read as [4, 3, 9]");
+        assertEquals(DType.BF16, copy.dtype());
 
         FakeCudnn.Call forward = calls(node, "cudnnConvolutionForward").getFirst();
         assertEquals(node.address(node.x), address(forward, FIRST));
-        assertEquals(node.address((Tensor) casts.get(0).arguments().get(1)), address(forward, SECOND));
+        assertEquals(node.address(copy), address(forward, SECOND));
         assertEquals(0f, scalar(forward, BETA));
         assertEquals(node.address(node.y), address(forward, RESULT));
 
         FakeCudnn.Call data = calls(node, "cudnnConvolutionBackwardData").getFirst();
-        assertEquals(node.address((Tensor) casts.get(1).arguments().get(1)), address(data, FIRST));
+        assertEquals(node.address(copy), address(data, FIRST));
         assertEquals(node.address(node.dy), address(data, SECOND));
         assertEquals(1f, scalar(data, BETA), "dx accumulates");
         assertEquals(node.address(node.dx), address(data, RESULT));

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cuBLAS calls of a fully connected layer, argument by argument, recorded without a GPU: bf16 activations go
- * through GemmEx with bf16 operands (the weight a bf16 copy cast per call), float compute and float alpha and beta,
+ * through GemmEx with bf16 operands (the weight the node's bf16 copy, cast once per step by forward and read again by
+ * backward), float compute and float alpha and beta,
  * the weight gradient straight into the float master gradient; float activations keep SGEMM exactly as before. The
  * numbers are cuBLAS's (library_types.h, cublas_api.h): CUDA_R_32F 0, CUDA_R_16BF 14, CUBLAS_COMPUTE_32F 68,
  * CUBLAS_GEMM_DEFAULT -1, CUBLAS_OP_N 0, CUBLAS_OP_T 1. x [3, 4], W [2, 4], y [3, 2].
@@ -48,23 +49,19 @@ class Bf16LinearCublasTest {
         assertEquals(3, calls.size(), calls.toString());
         calls.forEach(call -> assertEquals("cublasGemmEx", call.function()));
 
-        // The two casts of W (forward, input gradient) are bf16 [2, 4] temporaries, released after their GEMM.
+        // One cast of W, in forward, into the node's bf16 [2, 4] copy; the input gradient's GEMM reads that copy.
         List<RecordingCudaContext.Launch> casts = launches(node, "cast_f32_to_storage");
-        assertEquals(2, casts.size());
-        for (RecordingCudaContext.Launch cast : casts) {
-            Tensor copy = (Tensor) cast.arguments().get(1);
-            assertEquals(List.of(weight, copy, 8L, 1, 1), cast.arguments(), "rank 2: read flat");
-            assertEquals(DType.BF16, copy.dtype());
-            assertEquals(weight.shape(), copy.shape());
-        }
-        Tensor forwardCopy = (Tensor) casts.get(0).arguments().get(1);
-        Tensor backwardCopy = (Tensor) casts.get(1).arguments().get(1);
+        assertEquals(1, casts.size(), "backward reads the copy forward cast");
+        Tensor copy = (Tensor) casts.getFirst().arguments().get(1);
+        assertEquals(List.of(weight, copy, 8L, 1, 1), casts.getFirst().arguments(), "rank 2: read flat");
+        assertEquals(DType.BF16, copy.dtype());
+        assertEquals(weight.shape(), copy.shape());
 
         // y = x·Wᵀ onto the broadcast bias: Wᵀ·X column-major, m = out, n = N, k = in, beta 1.
-        assertEquals(List.of(T, N, 2, 3, 4, 1f, forwardCopy, R_16BF, 4, node.x, R_16BF, 4, 1f, node.y, R_16BF, 2,
+        assertEquals(List.of(T, N, 2, 3, 4, 1f, copy, R_16BF, 4, node.x, R_16BF, 4, 1f, node.y, R_16BF, 2,
                 COMPUTE_32F, GEMM_DEFAULT), calls.get(0).arguments());
         // dx += dy·W: W·dY column-major, m = in, n = N, k = out, beta 1 (dx accumulates), bf16 dx.
-        assertEquals(List.of(N, N, 4, 3, 2, 1f, backwardCopy, R_16BF, 4, node.dy, R_16BF, 2, 1f, node.dx, R_16BF, 4,
+        assertEquals(List.of(N, N, 4, 3, 2, 1f, copy, R_16BF, 4, node.dy, R_16BF, 2, 1f, node.dx, R_16BF, 4,
                 COMPUTE_32F, GEMM_DEFAULT), calls.get(1).arguments());
         // dW += dyᵀ·x from bf16 x and dy into the float master gradient: C is CUDA_R_32F, beta 1.
         assertEquals(List.of(N, T, 4, 2, 3, 1f, node.x, R_16BF, 4, node.dy, R_16BF, 2, 1f, node.paramGrads.get(0),
@@ -76,7 +73,8 @@ class Bf16LinearCublasTest {
         assertEquals(List.of(node.dy, node.paramGrads.get(1), 3, 2),
                 launches(node, "sum_rows_into").getFirst().arguments());
         node.context.launches().forEach(l -> assertEquals(DType.BF16, l.storage(), l.kernel() + "'s variant"));
-        assertEquals(8, node.context.device().liveCount(), "x, y, dx, dy, W, b and their gradients stay; casts go");
+        assertEquals(8, node.context.device().liveCount(),
+                "x, y, dx, dy, W, b and their gradients stay; the copy is released with the plan");
     }
 
     @Test

@@ -201,6 +201,15 @@ class TrainingStepStandInTest {
             assertEquals(1, section(lines, forward, "# ").stream().filter(line -> line.equals(
                     "launch elementwise.cu bf16 cast_f32_to_storage 6 256 PPLII")).count(), forward);
         }
+        // Cast once per step: each weight into its node's bf16 copy by forward, read again by backward, so a training
+        // step casts the weights as often as an evaluation does. The two convolutions' weights (108 and 144
+        // elements) take 1 block each, the linear layer's (10 x 256) 10 blocks.
+        for (String section : List.of("# step 1", "# step 2", "# evaluate")) {
+            assertEquals(List.of(1, 1, 10), section(lines, section, "# ").stream()
+                    .filter(line -> line.startsWith("launch elementwise.cu bf16 cast_f32_to_storage ")
+                            && !line.equals("launch elementwise.cu bf16 cast_f32_to_storage 6 256 PPLII"))
+                    .map(line -> Integer.valueOf(line.split(" ")[4])).sorted().toList(), section + "'s weight casts");
+        }
         // A kernel with an act_t parameter runs its bf16 variant: every activation is bf16 here.
         for (String launch : work.stream().filter(line -> line.startsWith("launch ")).toList()) {
             String[] parts = launch.split(" ");
