@@ -21,9 +21,9 @@ import jcuda.jcublas.cublasStatus;
  * <p>Float activations go through SGEMM, whose math (true fp32 or TF32) is the handle's, set by the backend from the
  * precision. bf16 activations go through GemmEx with float accumulation ({@code CUBLAS_COMPUTE_32F}, float alpha
  * and beta): x, dy and the node's {@link Bf16WeightCopy} of the float weight are its bf16 operands (cast once per
- * step: forward casts the weight into the copy, backward reads the copy this step's forward made); y and dx are written as
- * bf16; the weight gradient is accumulated straight into the float master gradient (C of type float, beta 1), one of
- * the type combinations cuBLAS documents for GemmEx with {@code CUBLAS_COMPUTE_32F}.
+ * step: forward casts the weight into the copy, backward reads the copy this step's forward made); y and dx are
+ * written as bf16; the weight gradient is accumulated straight into the float master gradient (C of type float, beta
+ * 1), one of the type combinations cuBLAS documents for GemmEx with {@code CUBLAS_COMPUTE_32F}.
  */
 public final class LinearKernel implements Kernel<Linear> {
     private static final int WEIGHT = 0;
