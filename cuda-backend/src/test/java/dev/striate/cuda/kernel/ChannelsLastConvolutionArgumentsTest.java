@@ -89,7 +89,8 @@ class ChannelsLastConvolutionArgumentsTest {
 
         assertEquals(List.of(), calls(node, "cudnnAddTensor"));
         assertEquals(List.of(), calls(node, "cudnnConvolutionBackwardBias"));
-        assertEquals(8, node.context.device().liveCount(), "x, y, dx, dy, W, b and their gradients; temporaries and the copy gone");
+        assertEquals(8, node.context.device().liveCount(),
+                "x, y, dx, dy, W, b and their gradients; temporaries and the copy gone");
     }
 
     @Test
