@@ -10,6 +10,7 @@ import dev.striate.core.exec.ParameterStore;
 import dev.striate.core.graph.Graph;
 import dev.striate.core.graph.GraphBuilder;
 import dev.striate.core.op.Conv2d;
+import dev.striate.core.op.Conv2dRelu;
 import dev.striate.core.op.Linear;
 import dev.striate.core.op.Op;
 import dev.striate.core.op.Relu;
@@ -59,6 +60,18 @@ class EmulatedPrecisionBackendTest {
             node.parameter("weight", 1);
             node.forward(1, 0x1p-9);
             assertArrayEquals(new double[] {1 + 0x1p-9}, node.parameterGradient("weight", 1, 1), 0);
+        }
+    }
+
+    @Test
+    void bf16ConvolutionFusedWithItsReluRoundsTheProductThenAddsTheBiasThenClamps() {
+        // w = 1 + 2^-9 is 1 as a bf16 operand, so the products are x; + b = -1 gives 0, -2, 2; clamped 0, 0, 2.
+        // Unrounded operands would give 2^-9 for the first; clamping before the bias would leave -1 for the second.
+        Conv2dRelu fused = new Conv2dRelu(new Conv2d(1, Window2d.square(1, 1, 0), 1, true, Conv2d.TORCHVISION_INIT));
+        try (OneNode node = new OneNode(Precision.BF16, fused, Shape.of(1, 1, 1, 3))) {
+            node.parameter("weight", 1 + 0x1p-9);
+            node.parameter("bias", -1);
+            assertArrayEquals(new double[] {0, 0, 2}, node.forward(1, -1, 3), 0);
         }
     }
 

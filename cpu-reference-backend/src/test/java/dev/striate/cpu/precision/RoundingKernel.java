@@ -6,12 +6,14 @@ import dev.striate.core.backend.BackwardCall;
 import dev.striate.core.backend.ForwardCall;
 import dev.striate.core.backend.Kernel;
 import dev.striate.core.op.Conv2d;
+import dev.striate.core.op.Conv2dRelu;
 import dev.striate.core.op.Linear;
 import dev.striate.core.op.Op;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBuffer;
 import dev.striate.cpu.check.WrappedKernel;
+import dev.striate.cpu.kernel.Conv2dKernel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,11 +22,13 @@ import java.util.List;
  * the precision's operand format; whatever a kernel writes is rounded to its tensor's stored type afterwards. As in
  * the CUDA backend, a conv or linear layer's bias is added by a kernel of its own after the rounded product, and in
  * bf16 a convolution's weight gradient goes through a bf16 temporary before it is added into the fp32 gradient
- * (cuDNN writes it in the operands' type; cuBLAS writes an fp32 result directly).
+ * (cuDNN writes it in the operands' type; cuBLAS writes an fp32 result directly). A convolution fused with its ReLU
+ * rounds as the convolution does, then clamps.
  */
 final class RoundingKernel<O extends Op> extends WrappedKernel<O> {
     private static final int WEIGHT = 0;
     private static final int BIAS = 1;
+    private static final Conv2dKernel CONVOLUTION = new Conv2dKernel();
 
     private final EmulatedPrecisionBackend backend;
 
@@ -35,18 +39,36 @@ final class RoundingKernel<O extends Op> extends WrappedKernel<O> {
 
     @Override
     public Object forward(O op, ForwardCall call) {
+        if (op instanceof Conv2dRelu fused) {
+            // As the CUDA kernel: the convolution (its product rounded, then the bias added and rounded), then the
+            // clamp, exact on rounded values. The fused reference kernel would clamp before the bias is added here.
+            Object saved = roundedProduct(CONVOLUTION, fused.conv(), call);
+            double[] y = data(call.output());
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Math.max(y[i], 0);
+            }
+            return saved;
+        }
         if (!isMatrixProduct(op)) {
             Object saved = kernel.forward(op, call);
             backend.roundStored(call.output());
             call.params().forEach(backend::roundStored);
             return saved;
         }
+        return roundedProduct(kernel, op, call);
+    }
+
+    /**
+     * A convolution's or linear layer's forward on operand copies, its product rounded to the stored type, then its
+     * bias added by a pass of its own and the sum rounded again.
+     */
+    private <P extends Op> Object roundedProduct(Kernel<P> product, P op, ForwardCall call) {
         List<Tensor> params = operandWeights(call.params());
         Tensor bias = params.size() > BIAS ? call.params().get(BIAS) : null;
         if (bias != null) {
             params.set(BIAS, zeros(bias));
         }
-        Object saved = kernel.forward(op, new ForwardCall(operandCopies(call.inputs()), params, call.output(),
+        Object saved = product.forward(op, new ForwardCall(operandCopies(call.inputs()), params, call.output(),
                 call.context(), call.nodeId(), call.prepared()));
         backend.roundStored(call.output());
         if (bias != null) {
@@ -65,7 +87,7 @@ final class RoundingKernel<O extends Op> extends WrappedKernel<O> {
         }
         List<Tensor> paramGrads = new ArrayList<>(call.paramGrads());
         Tensor weightGrad = paramGrads.get(WEIGHT);
-        boolean throughTemporary = op instanceof Conv2d && weightGrad != null
+        boolean throughTemporary = (op instanceof Conv2d || op instanceof Conv2dRelu) && weightGrad != null
                 && call.outputGrad().dtype() == DType.BF16;
         if (throughTemporary) {
             paramGrads.set(WEIGHT, zeros(weightGrad));
@@ -84,8 +106,9 @@ final class RoundingKernel<O extends Op> extends WrappedKernel<O> {
         roundGradients(call);
     }
 
+    /** A convolution or linear layer, alone or fused with its ReLU (whose backward gates dy by y, then convolves). */
     private static boolean isMatrixProduct(Op op) {
-        return op instanceof Conv2d || op instanceof Linear;
+        return op instanceof Conv2d || op instanceof Conv2dRelu || op instanceof Linear;
     }
 
     private void roundGradients(BackwardCall call) {
