@@ -73,10 +73,8 @@ final class FusedGradCheckCases {
     }
 
     private static GradCheckCase single(String name, Shape input, Op op, boolean training, double inputScale) {
-        GraphBuilder b = new GraphBuilder();
-        b.input("x", input);
-        b.add(op.typeName(), op, "x");
-        return new GradCheckCase(op.typeName(), name, b.build(), Map.of(), training, inputScale);
+        return new GradCheckCase(op.typeName(), name, GradCheckSuite.singleGraph(input, op), Map.of(), training,
+                inputScale);
     }
 
     /** Both x and the residual are graph inputs, so the check covers the residual's gradient too. */

@@ -228,7 +228,8 @@ public final class GradCheckSuite {
         return new GradCheckCase(op.typeName(), name, singleGraph(input, op), Map.of(), true, scale);
     }
 
-    private static Graph singleGraph(Shape input, Op op) {
+    /** x → op, the op's node named after its type. */
+    static Graph singleGraph(Shape input, Op op) {
         GraphBuilder b = new GraphBuilder();
         b.input("x", input);
         b.add(op.typeName(), op, "x");
