@@ -103,20 +103,30 @@ final class SelfTestChecks {
         guarded("model", name, () -> model(checker, name));
     }
 
+    /** A zoo model's training graph at 64×64, batch 4, and its labels, drawn from the seed. */
+    private record ModelStep(Graph graph, Map<String, int[]> labels) {
+        static ModelStep of(String name) {
+            ModelSpec spec = ModelSpecs.zoo(name).withInput(3, MODEL_SIZE, MODEL_SIZE);
+            int[] labels = new SplittableRandom(SEED).ints(MODEL_BATCH, 0, spec.classes()).toArray();
+            return new ModelStep(ClassifierGraphs.training(spec.toGraph(MODEL_BATCH), 0),
+                    Map.of(ClassifierGraphs.LABELS, labels));
+        }
+    }
+
     /** One zoo model's training graph at 64×64, batch 4: logits, loss, every parameter gradient and activation. */
     static ParityReport modelReport(ParityChecker checker, String name) {
-        ModelSpec spec = ModelSpecs.zoo(name).withInput(3, MODEL_SIZE, MODEL_SIZE);
-        Graph graph = ClassifierGraphs.training(spec.toGraph(MODEL_BATCH), 0);
-        int[] labels = new SplittableRandom(SEED).ints(MODEL_BATCH, 0, spec.classes()).toArray();
-        return checker.check(name, MODEL_SIZE + "x" + MODEL_SIZE + ", batch " + MODEL_BATCH, graph,
-                ClassifierGraphs.LOSS, Map.of(ClassifierGraphs.LABELS, labels), true, 1, false);
+        return modelReport(checker, name, ModelStep.of(name));
+    }
+
+    private static ParityReport modelReport(ParityChecker checker, String name, ModelStep step) {
+        return checker.check(name, MODEL_SIZE + "x" + MODEL_SIZE + ", batch " + MODEL_BATCH, step.graph(),
+                ClassifierGraphs.LOSS, step.labels(), true, 1, false);
     }
 
     private List<SelfTestRow> model(ParityChecker checker, String name) {
-        ParityReport report = modelReport(checker, name);
-        Graph graph = ClassifierGraphs.training(ModelSpecs.zoo(name).withInput(3, MODEL_SIZE, MODEL_SIZE)
-                .toGraph(MODEL_BATCH), 0);
-        String logits = "output " + ClassifierGraphs.logits(graph);
+        ModelStep step = ModelStep.of(name);
+        ParityReport report = modelReport(checker, name, step);
+        String logits = "output " + ClassifierGraphs.logits(step.graph());
         String loss = "output " + ClassifierGraphs.LOSS;
         List<ParityRow> rows = report.rows();
         double tolerance = modelMetric(precision).tolerance();
@@ -150,11 +160,9 @@ final class SelfTestChecks {
     }
 
     private List<SelfTestRow> plannedStep(ParityChecker checker, String name, String check) {
-        ModelSpec spec = ModelSpecs.zoo(name).withInput(3, MODEL_SIZE, MODEL_SIZE);
-        Graph graph = ClassifierGraphs.training(spec.toGraph(MODEL_BATCH), 0);
-        int[] labels = new SplittableRandom(SEED).ints(MODEL_BATCH, 0, spec.classes()).toArray();
-        ParityReport report = checker.checkPlannedStep(name, check, graph, ClassifierGraphs.LOSS,
-                Set.of(ClassifierGraphs.LOSS), Map.of(ClassifierGraphs.LABELS, labels), 1);
+        ModelStep step = ModelStep.of(name);
+        ParityReport report = checker.checkPlannedStep(name, check, step.graph(), ClassifierGraphs.LOSS,
+                Set.of(ClassifierGraphs.LOSS), step.labels(), 1);
         double tolerance = modelMetric(precision).tolerance();
         String loss = "output " + ClassifierGraphs.LOSS;
         SelfTestRow lossRow = row("step", check + ": loss",
