@@ -28,8 +28,15 @@ final class KernelModules {
     private final LibraryDiscovery.Found nvrtcLibrary;
     private final KernelCache cache;
     private final Map<String, CUmodule> modules = new HashMap<>();
-    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final Map<FunctionKey, CUfunction> functions = new HashMap<>();
     private Nvrtc nvrtc;
+
+    /**
+     * A kernel of one variant: looked up at every launch, so a record of the parts rather than a string built from
+     * them.
+     */
+    private record FunctionKey(String source, String kernelName, DType storage, ActivationLayout layout) {
+    }
 
     KernelModules(CudaDevice device, LibraryDiscovery.Found nvrtcLibrary, Path cacheFolder) {
         this.device = device;
@@ -38,10 +45,10 @@ final class KernelModules {
     }
 
     synchronized CUfunction function(String source, String kernelName, DType storage, ActivationLayout layout) {
-        String variant = KernelText.variantName(source, storage, layout);
-        String key = variant + "/" + kernelName;
+        FunctionKey key = new FunctionKey(source, kernelName, storage, layout);
         CUfunction function = functions.get(key);
         if (function == null) {
+            String variant = KernelText.variantName(source, storage, layout);
             function = new CUfunction();
             check(JCudaDriver.cuModuleGetFunction(function, module(source, storage, layout, variant), kernelName),
                     "cuModuleGetFunction(" + kernelName + " in " + variant + ".cu)");

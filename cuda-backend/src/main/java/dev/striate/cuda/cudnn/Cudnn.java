@@ -40,11 +40,11 @@ public final class Cudnn {
      * device is made current first: the caller may be a thread that has not used it yet, or another device's.
      */
     public static void call(CudnnLibrary library, String symbol, FunctionDescriptor descriptor, Object... arguments) {
-        MethodHandle function = library.function(symbol, descriptor);
+        MethodHandle function = library.statusCall(symbol, descriptor);
         library.makeCurrent();
         int status;
         try {
-            status = (int) function.invokeWithArguments(arguments);
+            status = (int) function.invokeExact(arguments);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

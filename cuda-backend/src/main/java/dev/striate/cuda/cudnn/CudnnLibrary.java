@@ -6,12 +6,16 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * cuDNN 9 through {@code java.lang.foreign} (JCudnn's Java API stops at cuDNN 8). The op-family classes of this
- * package ({@code CudnnConvolution}, {@code CudnnPooling}, ...) make their own downcalls through {@link #function}, so
+ * package ({@code CudnnConvolution}, {@code CudnnPooling}, ...) make their own downcalls through {@link Cudnn#call}, so
  * the legacy API each uses stays behind one class per family and the graph API can replace it later.
  */
 public interface CudnnLibrary {
-    /** A downcall handle for a cuDNN function, made once and cached. */
-    MethodHandle function(String symbol, FunctionDescriptor descriptor);
+    /**
+     * A handle, made once and cached, that calls the cuDNN function {@code symbol} (of C signature
+     * {@code descriptor}) with its arguments in an {@code Object[]} and returns its {@code cudnnStatus_t}:
+     * {@code (int) handle.invokeExact(arguments)} ({@link dev.striate.cuda.natives.NativeLibrary#spreading}).
+     */
+    MethodHandle statusCall(String symbol, FunctionDescriptor descriptor);
 
     /**
      * Makes the device the handle belongs to current on the calling thread; {@link Cudnn#call} does it before every

@@ -46,8 +46,8 @@ public final class LoadedCudnn implements CudnnLibrary, AutoCloseable {
     }
 
     @Override
-    public MethodHandle function(String symbol, FunctionDescriptor descriptor) {
-        return library.function(symbol, descriptor);
+    public MethodHandle statusCall(String symbol, FunctionDescriptor descriptor) {
+        return library.statusCall(symbol, descriptor);
     }
 
     @Override

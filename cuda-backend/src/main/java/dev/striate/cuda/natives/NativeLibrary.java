@@ -6,6 +6,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,21 @@ public final class NativeLibrary {
     private static final Map<String, NativeLibrary> OPENED = new ConcurrentHashMap<>();
     private final String name;
     private final SymbolLookup symbols;
-    private final Map<String, MethodHandle> handles = new ConcurrentHashMap<>();
+    private final Map<Signature, MethodHandle> handles = new ConcurrentHashMap<>();
+    private final Map<Signature, MethodHandle> statusCalls = new ConcurrentHashMap<>();
+
+    /**
+     * A function's name and C signature: the key of the handle caches. A record, so that a lookup hashes the two
+     * rather than formatting the descriptor into a string (which, on every cuDNN call, once cost a third of a
+     * training step's host time).
+     */
+    private record Signature(String symbol, FunctionDescriptor descriptor) {
+        /** The symbol's (a string caches its hash); hashing the descriptor walks its layouts on every call. */
+        @Override
+        public int hashCode() {
+            return symbol.hashCode();
+        }
+    }
 
     private NativeLibrary(String name, SymbolLookup symbols) {
         this.name = name;
@@ -64,17 +79,33 @@ public final class NativeLibrary {
 
     /** A downcall handle for {@code symbol}, made once. */
     public MethodHandle function(String symbol, FunctionDescriptor descriptor) {
-        return handles.computeIfAbsent(symbol + descriptor, key -> {
+        return handles.computeIfAbsent(new Signature(symbol, descriptor), key -> {
             MemorySegment address = symbols.find(symbol).orElseThrow(() -> new NativeLibraryException(
                     name + " has no function " + symbol + " (an older or newer version than expected)", null));
             return Linker.nativeLinker().downcallHandle(address, descriptor);
         });
     }
 
-    /** Calls a function that returns a status {@code int}, with its arguments boxed (for rare, slow-path calls). */
+    /**
+     * A handle, made once, that calls {@code symbol} (which returns a status {@code int}) with its arguments in an
+     * {@code Object[]}: {@code (int) handle.invokeExact(arguments)}. Unlike {@code invokeWithArguments}, which adapts
+     * the handle anew on every call, it is adapted once ({@link #spreading}).
+     */
+    public MethodHandle statusCall(String symbol, FunctionDescriptor descriptor) {
+        return statusCalls.computeIfAbsent(new Signature(symbol, descriptor),
+                key -> spreading(function(symbol, descriptor)));
+    }
+
+    /** {@code function}, which returns an {@code int}, adapted to take its arguments as one {@code Object[]}. */
+    public static MethodHandle spreading(MethodHandle function) {
+        return function.asSpreader(Object[].class, function.type().parameterCount())
+                .asType(MethodType.methodType(int.class, Object[].class));
+    }
+
+    /** Calls a function that returns a status {@code int}, with its arguments boxed. */
     public int callStatus(String symbol, FunctionDescriptor descriptor, Object... arguments) {
         try {
-            return (int) function(symbol, descriptor).invokeWithArguments(arguments);
+            return (int) statusCall(symbol, descriptor).invokeExact(arguments);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.striate.cuda.cudnn.Cudnn;
 import dev.striate.cuda.cudnn.CudnnLibrary;
 import dev.striate.cuda.cudnn.MathType;
+import dev.striate.cuda.natives.NativeLibrary;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -65,13 +66,15 @@ final class FakeCudnn implements CudnnLibrary {
     }
 
     @Override
-    public MethodHandle function(String symbol, FunctionDescriptor descriptor) {
+    public MethodHandle statusCall(String symbol, FunctionDescriptor descriptor) {
         try {
             MethodHandle called = MethodHandles.lookup().findVirtual(FakeCudnn.class, "called",
                     MethodType.methodType(int.class, String.class, Object[].class));
             MethodHandle bound = MethodHandles.insertArguments(called.bindTo(this), 0, symbol);
-            return bound.asCollector(Object[].class, descriptor.argumentLayouts().size())
-                    .asType(descriptor.toMethodType());
+            // Through the exact C signature and back, as LoadedCudnn's handles are: an argument of the wrong type
+            // fails the call.
+            return NativeLibrary.spreading(bound.asCollector(Object[].class, descriptor.argumentLayouts().size())
+                    .asType(descriptor.toMethodType()));
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
