@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,18 @@ public final class StandIns {
                         """;
 
     private StandIns() {
+    }
+
+    /**
+     * The C source {@code file} of {@code tools/null-device} (the null CUDA libraries of
+     * {@code tools/host-step-bench.sh}), for a stand-in that is one of them.
+     */
+    public static String nullDeviceSource(String file) {
+        try {
+            return Files.readString(Path.of("..", "tools", "null-device", file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static boolean gccPresent() {
