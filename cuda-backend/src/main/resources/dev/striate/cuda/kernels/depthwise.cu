@@ -16,7 +16,7 @@
 // Every kernel takes the geometry as (int N, int C, int H, int W, int K, int Ho, int Wo, int R, int S, int padH,
 // int padW, int strideH, int strideW, int dilationH, int dilationW). The _3x3 kernels are the same code compiled for
 // R = S = 3 (mobilenet's every depthwise convolution): their tap loops unroll and the filter stays in registers; give
-// them R = S = 3.
+// them R = S = 3. depthwise_backward_data_3x3 is also compiled for strides 1 and 2, which it picks at run time.
 //
 //   depthwise_forward(const act_t* x, const act_t* w, act_t* y, geometry), depthwise_forward_3x3
 //       y = conv(x, w), written whole. One thread per y element, in memory order (grid-stride): the R·S taps of one
@@ -55,6 +55,12 @@ struct Depthwise {
 
     __device__ int multiplier() const {
         return K / C;
+    }
+
+    // The input channel output channel k reads (no division in the usual multiplier 1).
+    __device__ int input_channel(int k) const {
+        int M = multiplier();
+        return M == 1 ? k : k / M;
     }
 };
 
@@ -102,7 +108,7 @@ __device__ __forceinline__ Pixel pixel_at(unsigned int index, unsigned int chann
 
 // Σ over the taps of output (n, k, ho, wo) of w·x.
 __device__ __forceinline__ float output_sum(const act_t* x, const act_t* w, Depthwise g, Pixel out) {
-    int c = out.c / g.multiplier();
+    int c = g.input_channel(out.c);
     const act_t* filter = w + out.c * g.R * g.S;
     int top = out.row * g.strideH - g.padH;
     int left = out.col * g.strideW - g.padW;
@@ -199,7 +205,7 @@ struct TapGroup {
 // sums[t] += dy·x at output (n, k, ho, wo) for each tap t of the group: the products its weight gradient collects.
 __device__ __forceinline__ void add_tap_products(float* sums, const TapGroup& taps, float gradient, const act_t* x,
                                                  Depthwise g, int n, int k, int ho, int wo) {
-    int c = k / g.multiplier();
+    int c = g.input_channel(k);
     int top = ho * g.strideH - g.padH;
     int left = wo * g.strideW - g.padW;
 #pragma unroll
@@ -330,8 +336,17 @@ extern "C" __global__ void depthwise_backward_data_3x3(const act_t* w, const act
                                                        int H, int W, int K, int Ho, int Wo, int R, int S, int padH,
                                                        int padW, int strideH, int strideW, int dilationH,
                                                        int dilationW, int accumulate) {
-    Depthwise g = {N, C, H, W, K, Ho, Wo, 3, 3, padH, padW, strideH, strideW, dilationH, dilationW};
-    backward_data(w, dy, dx, g, accumulate);
+    // Strides 1 and 2 (mobilenet's) as constants: finding the outputs that read a tap is then a shift, not a division.
+    if (strideH == 1 && strideW == 1) {
+        Depthwise g = {N, C, H, W, K, Ho, Wo, 3, 3, padH, padW, 1, 1, dilationH, dilationW};
+        backward_data(w, dy, dx, g, accumulate);
+    } else if (strideH == 2 && strideW == 2) {
+        Depthwise g = {N, C, H, W, K, Ho, Wo, 3, 3, padH, padW, 2, 2, dilationH, dilationW};
+        backward_data(w, dy, dx, g, accumulate);
+    } else {
+        Depthwise g = {N, C, H, W, K, Ho, Wo, 3, 3, padH, padW, strideH, strideW, dilationH, dilationW};
+        backward_data(w, dy, dx, g, accumulate);
+    }
 }
 
 extern "C" __global__ void depthwise_filter_partials(const act_t* x, const act_t* dy, float* partials, int N, int C,

@@ -18,6 +18,7 @@ record DepthwiseCase(String name, int batch, int channels, int height, int width
         new DepthwiseCase("3x3-s1-p1-odd", 2, 2, 7, 5, 1, 3, 3, 1, 1, 1, 1),
         new DepthwiseCase("3x3-s2-p1", 2, 2, 9, 7, 1, 3, 3, 2, 1, 1, 1),
         new DepthwiseCase("3x3-s2-m2", 2, 1, 5, 6, 2, 3, 3, 2, 1, 1, 1),
+        new DepthwiseCase("3x3-s3-p1", 1, 2, 10, 8, 1, 3, 3, 3, 1, 1, 1),
         new DepthwiseCase("3x3-d2-p2", 1, 2, 9, 9, 1, 3, 3, 1, 2, 2, 2),
         new DepthwiseCase("5x5-p2-m2", 1, 1, 6, 7, 2, 5, 5, 1, 2, 2, 1),
         new DepthwiseCase("1x3-p0-1", 2, 2, 5, 8, 1, 1, 3, 1, 0, 1, 1),
