@@ -9,11 +9,11 @@ import java.util.Arrays;
 
 /**
  * A depthwise convolution (groups = input channels; output channels a multiple of them) on the project's own kernels
- * ({@code depthwise.cu}) instead of cuDNN, which runs these slowly in float (PyTorch runs float depthwise convolutions
- * on its own kernels for that reason). Forward and backward data take one thread per element they write; the weight
- * gradient is summed in two stages over {@link ChannelChunks} (partials per output channel, chunk and tap in a
- * temporary, then added per output channel in a fixed order: no atomics, the same result on every run). A 3×3
- * filter runs on the kernels compiled for it ({@code _3x3}: unrolled taps), any other on the general ones.
+ * ({@code depthwise.cu}) instead of cuDNN, as PyTorch runs float depthwise convolutions on its own kernels (cuDNN's
+ * are "not very fast" for them: pytorch issue 15513). Forward and backward data take one thread per element they
+ * write; the weight gradient is summed in two stages over {@link ChannelChunks} (partials per output channel, chunk and
+ * tap in a temporary, then added per output channel in a fixed order: no atomics, the same result on every run). A
+ * 3×3 filter runs on the kernels compiled for it ({@code _3x3}: unrolled taps), any other on the general ones.
  *
  * <p>Activations (x, y, dx, dy) are stored as the work's (float, or bf16 laid out as the context says); the weight
  * operand is the float weight in float work and the plan's bf16 copy in bf16 work ({@link Bf16WeightCopy}: for

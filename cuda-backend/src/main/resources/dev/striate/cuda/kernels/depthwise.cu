@@ -1,9 +1,9 @@
 // Depthwise convolution (groups = C input channels; K = C·M output channels, M the channel multiplier): output channel
-// k reads input channel c = k / M alone, through its filter w[k, 0, R, S]. cuDNN runs it slowly in float (PyTorch runs
-// float depthwise convolutions on its own kernels, aten's DepthwiseConv2d.cu, for that reason); these are ours, used in
-// every variant. Memory-bound: a 3×3 output reads 9 inputs and 9 weights for 9 multiply-adds, so the kernels aim to
-// touch each tensor once in DRAM and to keep the arithmetic on indices in 32 bits (DepthwiseConvolution.handles keeps
-// every tensor below 2^31 elements).
+// k reads input channel c = k / M alone, through its filter w[k, 0, R, S]. PyTorch runs float depthwise convolutions on
+// its own kernels (aten's DepthwiseConv2d.cu), not cuDNN's ("not very fast" there: NVIDIA's ngimel, pytorch issue
+// 15513); these are ours, in every variant. Memory-bound: a 3×3 output reads 9 inputs and 9 weights for 9
+// multiply-adds, so the kernels aim to touch each tensor once in DRAM and to keep the arithmetic on indices in 32 bits
+// (DepthwiseConvolution.handles keeps every tensor below 2^31 elements).
 //
 // x [N, C, H, W], y and dy [N, K, Ho, Wo] are activations (act_t, laid out as layout.cuh says); the weight operand w is
 // act_t too: the float weight in float work, the plan's bf16 copy in bf16 work. For depthwise the copy lies
@@ -376,8 +376,8 @@ extern "C" __global__ void depthwise_filter_gradient(const float* partials, floa
 #pragma unroll
         for (int t = 0; t < TAP_GROUP; t++) {
             sums[t] = 0.0f;
-            const float* chunkPartials = partials + ((long long) k * taps + firstTap + t) * chunks;
             if (t < group.count) {
+                const float* chunkPartials = partials + ((long long) k * taps + firstTap + t) * chunks;
                 for (int chunk = threadIdx.x; chunk < chunks; chunk += THREADS) {
                     sums[t] += chunkPartials[chunk];
                 }
