@@ -2,6 +2,7 @@ package dev.striate.cuda.kernel;
 
 import dev.striate.core.op.Conv2d;
 import dev.striate.core.op.Window2d;
+import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.cuda.cudnn.ConvolutionGeometry;
 import java.util.List;
@@ -52,5 +53,11 @@ record DepthwiseCase(String name, int batch, int channels, int height, int width
         Shape out = output();
         return new ConvolutionGeometry(batch, channels, height, width, outChannels(), kernelH, kernelW, padH, padW,
                 stride, stride, dilation, dilation, channels, out.height(), out.width());
+    }
+
+    /** amplitude·sin(frequency·i + phase) for i < count, as {@code stored} holds them exactly (EmulationValues). */
+    static double[] values(DType stored, long count, double frequency, double phase, double amplitude) {
+        return EmulationValues.toDoubles(EmulationValues.storedAs(stored,
+                EmulationValues.wave(count, frequency, phase, amplitude)));
     }
 }

@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.striate.core.backend.Precision;
-import dev.striate.core.backend.RunContext;
-import dev.striate.core.exec.Executor;
-import dev.striate.core.exec.ParameterStore;
-import dev.striate.core.graph.Graph;
-import dev.striate.core.graph.GraphBuilder;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Tensor;
-import dev.striate.cpu.CpuBackend;
 import dev.striate.cuda.ActivationLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,13 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * partials start NaN and must come out clean; accumulating, dx and dw start at made-up values the result adds to.
  *
  * <p>Tolerances: y and dx as {@link EmulationValues} states for float and bf16 results (a few dozen float terms, one
- * bf16 rounding on store). dw is a float sum over up to N·Ho·Wo = 4608 products, added in a tree (per thread, block,
- * chunks) of depth under 64, so its float error is below 64·2^-24 of Σ|dy·x|: checked within that plus the float
- * tolerance, Σ|dy·x| from the reference run on |x| and |dy|. A hand-worked case (2×2 filters, multiplier 2, integer
- * values every type holds) is compared with tolerance 0.
+ * bf16 rounding on store); dw, a float sum of up to N·Ho·Wo = 4232 products here, as
+ * {@link DepthwiseReference#assertWeightGradient} states. A hand-worked case (2×2 filters, multiplier 2, integer values
+ * every type holds) is compared with tolerance 0.
  */
 class DepthwiseEmulationTest {
-    private static final double SUMMATION_BOUND = 0x1p-18;
     /** The hand-worked case: x [1, 1, 3, 3] = 1..9, two 2×2 filters, stride 1, no padding; y [1, 2, 2, 2]. */
     private static final DepthwiseCase HAND = new DepthwiseCase("hand", 1, 1, 3, 3, 2, 2, 2, 1, 0, 0, 1);
 
@@ -66,10 +58,6 @@ class DepthwiseEmulationTest {
 
     /** The inputs of one run, and dx and dw before it (null: handed over fresh). */
     private record Inputs(double[] x, double[] w, double[] dy, double[] dxBefore, double[] dwBefore) {
-    }
-
-    /** The three tensors the passes write, as the reference or the emulation gives them. */
-    private record Results(double[] y, double[] dx, double[] dw) {
     }
 
     @TestFactory
@@ -113,7 +101,7 @@ class DepthwiseEmulationTest {
         double priorWeight = accumulate ? 2 : 0;
         double[] dx = {1, 4, 0, 4, 3, 0, 0, -2, -4};
         double[] dw = {37, 47, 67, 77, 6, 8, 12, 14};
-        Results wanted = new Results(new double[] {-4, -4, -4, -4, 8, 11, 17, 20},
+        DepthwiseReference wanted = new DepthwiseReference(new double[] {-4, -4, -4, -4, 8, 11, 17, 20},
                 Arrays.stream(dx).map(value -> value + prior).toArray(),
                 Arrays.stream(dw).map(value -> value + priorWeight).toArray());
         String prefix = "hand-" + work.name() + (accumulate ? "-accumulate" : "-fresh");
@@ -127,14 +115,15 @@ class DepthwiseEmulationTest {
     private static List<Expected> againstTheReference(HostProgram program, Work work, DepthwiseCase geometry,
                                                       boolean accumulate, Map<String, double[]> emulated) {
         DType stored = work.activations();
-        double[] x = values(stored, geometry.input().size(), 0.61, 0.3, 1);
-        double[] w = values(stored, geometry.weight().size(), 0.37, 0.9, 0.5);
-        double[] dy = values(stored, geometry.output().size(), 0.43, 1.1, 2);
-        double[] dxBefore = accumulate ? values(stored, geometry.input().size(), 0.29, 0.2, 1) : null;
-        double[] dwBefore = accumulate ? values(DType.F32, geometry.weight().size(), 0.53, 0.7, 1) : null;
-        Results reference = reference(geometry, x, w, dy);
-        double[] magnitudes = reference(geometry, absolute(x), w, absolute(dy)).dw();
-        Results wanted = new Results(reference.y(), plus(dxBefore, reference.dx()), plus(dwBefore, reference.dw()));
+        double[] x = DepthwiseCase.values(stored, geometry.input().size(), 0.61, 0.3, 1);
+        double[] w = DepthwiseCase.values(stored, geometry.weight().size(), 0.37, 0.9, 0.5);
+        double[] dy = DepthwiseCase.values(stored, geometry.output().size(), 0.43, 1.1, 2);
+        double[] dxBefore = accumulate ? DepthwiseCase.values(stored, geometry.input().size(), 0.29, 0.2, 1) : null;
+        double[] dwBefore = accumulate ? DepthwiseCase.values(DType.F32, geometry.weight().size(), 0.53, 0.7, 1) : null;
+        DepthwiseReference reference = DepthwiseReference.of(geometry, x, w, dy);
+        double[] magnitudes = DepthwiseReference.weightGradientMagnitudes(geometry, x, w, dy);
+        DepthwiseReference wanted = new DepthwiseReference(reference.y(), plus(dxBefore, reference.dx()),
+                plus(dwBefore, reference.dw()));
         String prefix = geometry.name() + "-" + work.name() + (accumulate ? "-accumulate" : "-fresh");
         record(program, work, geometry, new Inputs(x, w, dy, dxBefore, dwBefore), prefix);
         return List.of(
@@ -142,7 +131,7 @@ class DepthwiseEmulationTest {
                         new double[wanted.y().length], emulated.get(prefix + " y"))),
                 new Expected(prefix + " dx", () -> EmulationValues.assertClose(prefix + " dx", stored, wanted.dx(),
                         new double[wanted.dx().length], emulated.get(prefix + " dx"))),
-                new Expected(prefix + " dw", () -> assertSum(prefix + " dw", wanted.dw(), magnitudes,
+                new Expected(prefix + " dw", () -> DepthwiseReference.assertWeightGradient(prefix + " dw", wanted.dw(), magnitudes,
                         emulated.get(prefix + " dw"))));
     }
 
@@ -192,35 +181,6 @@ class DepthwiseEmulationTest {
         program.scenario(device, initial, context.launches(), printed);
     }
 
-    /** The CPU reference's y, dx and dw of the convolution on these values. */
-    private static Results reference(DepthwiseCase geometry, double[] x, double[] w, double[] dy) {
-        GraphBuilder builder = new GraphBuilder();
-        builder.input("x", geometry.input());
-        builder.add("conv", geometry.op(), "x");
-        Graph graph = builder.build("conv");
-        CpuBackend cpu = new CpuBackend();
-        try (ParameterStore store = ParameterStore.initialize(graph, cpu, 3);
-             Executor executor = cpu.compile(graph, store)) {
-            store.write("conv.weight", w);
-            executor.feed("x", x);
-            executor.requireInputGradient("x");
-            executor.forward(RunContext.training(1, 1));
-            double[] y = executor.read("conv");
-            executor.backward("conv", dy);
-            return new Results(y, executor.inputGradient("x"), cpu.read(store.gradient("conv.weight")));
-        }
-    }
-
-    /** A wave of values held exactly as {@code stored}. */
-    private static double[] values(DType stored, long count, double frequency, double phase, double amplitude) {
-        return EmulationValues.toDoubles(EmulationValues.storedAs(stored,
-                EmulationValues.wave(count, frequency, phase, amplitude)));
-    }
-
-    private static double[] absolute(double[] values) {
-        return Arrays.stream(values).map(Math::abs).toArray();
-    }
-
     /** before + added, element by element; added itself when before is null (a fresh gradient). */
     private static double[] plus(double[] before, double[] added) {
         if (before == null) {
@@ -237,20 +197,5 @@ class DepthwiseEmulationTest {
         double[] values = new double[Math.toIntExact(count)];
         Arrays.fill(values, Double.NaN);
         return values;
-    }
-
-    /** A float sum within the float tolerance plus {@link #SUMMATION_BOUND} of its terms' magnitudes. */
-    private static void assertSum(String label, double[] expected, double[] magnitudes, double[] actual) {
-        if (actual == null || actual.length != expected.length) {
-            throw new AssertionError(label + ": emulated " + (actual == null ? "nothing" : actual.length + " values")
-                    + ", reference " + expected.length);
-        }
-        for (int i = 0; i < expected.length; i++) {
-            double tolerance = EmulationValues.tolerance(DType.F32, expected[i]) + SUMMATION_BOUND * magnitudes[i];
-            if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
-                throw new AssertionError(label + " element " + i + ": emulated CUDA " + actual[i] + ", reference "
-                        + expected[i] + " (tolerance " + tolerance + ")");
-            }
-        }
     }
 }
