@@ -14,16 +14,17 @@ import java.util.List;
 record DepthwiseCase(String name, int batch, int channels, int height, int width, int multiplier, int kernelH,
                      int kernelW, int stride, int padH, int padW, int dilation) {
 
-    /** The cases the emulation runs: filter shapes, strides, paddings, dilation, multipliers, odd sizes. */
+    /**
+     * The cases the emulation runs: 3×3 (the _3x3 kernels: strides 1, 2 and another), 5×5 and 3×1 (the general ones),
+     * paddings 0, 1 and 2, dilation 2, multipliers 1 and 2, odd sizes, batches of 1 and 2.
+     */
     static final DepthwiseCase[] GEOMETRIES = {
         new DepthwiseCase("3x3-s1-p1-odd", 2, 2, 7, 5, 1, 3, 3, 1, 1, 1, 1),
         new DepthwiseCase("3x3-s2-p1", 2, 2, 9, 7, 1, 3, 3, 2, 1, 1, 1),
         new DepthwiseCase("3x3-s2-m2", 2, 1, 5, 6, 2, 3, 3, 2, 1, 1, 1),
-        new DepthwiseCase("3x3-s3-p1", 1, 2, 10, 8, 1, 3, 3, 3, 1, 1, 1),
-        new DepthwiseCase("3x3-d2-p2", 1, 2, 9, 9, 1, 3, 3, 1, 2, 2, 2),
+        new DepthwiseCase("3x3-s3-d2-p2", 1, 2, 11, 10, 1, 3, 3, 3, 2, 2, 2),
         new DepthwiseCase("5x5-p2-m2", 1, 1, 6, 7, 2, 5, 5, 1, 2, 2, 1),
-        new DepthwiseCase("1x3-p0-1", 2, 2, 5, 8, 1, 1, 3, 1, 0, 1, 1),
-        new DepthwiseCase("3x1-s2-m2", 1, 1, 8, 7, 2, 3, 1, 2, 0, 0, 1),
+        new DepthwiseCase("3x1-s2-p0-1-m2", 1, 1, 8, 7, 2, 3, 1, 2, 0, 1, 1),
         // N·Ho·Wo = 4232 positions: two chunks per channel in both layouts (ChannelChunks: 4096 values per chunk).
         new DepthwiseCase("3x3-chunks", 2, 1, 46, 46, 1, 3, 3, 1, 1, 1, 1),
     };
