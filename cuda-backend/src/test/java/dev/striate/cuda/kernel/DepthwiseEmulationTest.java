@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * one chunk per channel in both layouts). In bf16 the weight operand is the {@link Bf16WeightCopy} cast from the float
  * weight as the convolution path makes it, so the copy's channels-last layout [K, R, S, 1] is read as [K, 1, R, S].
  * Each geometry accumulates in one of fp32 and channels-last bf16 and not in the other (bf16 NCHW, which differs from
- * fp32 NCHW only in the stored type, runs the odd geometries, half of them accumulating): fresh, dx, dw, y and the
- * partials start NaN and must come out clean; accumulating, dx and dw start at made-up values the result adds to.
+ * fp32 NCHW only in the stored type, runs the geometries at odd positions, those at 3, 7, ... accumulating, and the
+ * hand-worked case fresh): fresh, dx, dw, y and the partials start NaN and must come out clean; accumulating, dx and dw
+ * start at made-up values the result adds to.
  *
  * <p>Tolerances: y and dx as {@link EmulationValues} states for float and bf16 results (a few dozen float terms, one
  * bf16 rounding on store); dw, a float sum of up to N·Ho·Wo = 4232 products here, as
