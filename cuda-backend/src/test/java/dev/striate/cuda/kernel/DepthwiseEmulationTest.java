@@ -132,8 +132,8 @@ class DepthwiseEmulationTest {
                         new double[wanted.y().length], emulated.get(prefix + " y"))),
                 new Expected(prefix + " dx", () -> EmulationValues.assertClose(prefix + " dx", stored, wanted.dx(),
                         new double[wanted.dx().length], emulated.get(prefix + " dx"))),
-                new Expected(prefix + " dw", () -> DepthwiseReference.assertWeightGradient(prefix + " dw", wanted.dw(), magnitudes,
-                        emulated.get(prefix + " dw"))));
+                new Expected(prefix + " dw", () -> DepthwiseReference.assertWeightGradient(prefix + " dw",
+                        wanted.dw(), magnitudes, emulated.get(prefix + " dw"))));
     }
 
     /**

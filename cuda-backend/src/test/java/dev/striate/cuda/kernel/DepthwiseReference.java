@@ -8,7 +8,7 @@ import dev.striate.core.graph.GraphBuilder;
 import dev.striate.core.tensor.DType;
 import dev.striate.cpu.CpuBackend;
 
-/** The CPU reference's y, dx and dw of a {@link DepthwiseCase} (its grouped convolution, in float64) on given values. */
+/** The CPU reference's y, dx and dw of a {@link DepthwiseCase} (its grouped convolution, float64) on given values. */
 record DepthwiseReference(double[] y, double[] dx, double[] dw) {
     /** The rounding error of a float sum added in a tree of depth under 64, relative to its terms' magnitudes. */
     private static final double SUMMATION_BOUND = 0x1p-18;
