@@ -17,6 +17,9 @@
 #                     e.g. BENCH_LAYOUT=nchw BENCH_PRECISIONS=bf16 BENCH_SELFTEST=0 measures what NHWC gives
 #   BENCH_FUSION      on or off: STRIATE_CUDA_FUSION for Striate's runs (unset: on); BENCH_FUSION=off BENCH_SELFTEST=0
 #                     measures what fusing batch norm, add and convolution with their ReLUs gives
+#   BENCH_DEPTHWISE   auto, cudnn or striate: STRIATE_CUDA_DEPTHWISE for Striate's runs (unset: auto, the project's
+#                     depthwise kernels in fp32 and tf32, cuDNN's in bf16); BENCH_DEPTHWISE=cudnn BENCH_SELFTEST=0
+#                     BENCH_MODELS=mobilenet_v2 measures what the project's depthwise kernels give
 #   BENCH_REFERENCE   the reference script (default: the staged torch_reference_bench.py, else ../shared/gpu's)
 #   BENCH_JAR         Striate's jar (default: the staged striate.jar, else cli/target's)
 # A dry run without a GPU (the integration tests make one; PyTorch's cases are then "not run"):
@@ -84,6 +87,7 @@ bench_striate() {  # bench_striate MODEL PRECISION CAP
     local settings=(env)
     [ "$2" = bf16 ] && [ -n "${BENCH_LAYOUT:-}" ] && settings+=("STRIATE_CUDA_LAYOUT=$BENCH_LAYOUT")
     [ -n "${BENCH_FUSION:-}" ] && settings+=("STRIATE_CUDA_FUSION=$BENCH_FUSION")
+    [ -n "${BENCH_DEPTHWISE:-}" ] && settings+=("STRIATE_CUDA_DEPTHWISE=$BENCH_DEPTHWISE")
     run "striate-$1-$2" "$3" "${settings[@]}" "${java[@]}" -jar "$jar" bench "$1" --device "$device" --precision "$2" \
         --json "${bench_args[@]}"
     record "$out/striate.jsonl" "striate-$1-$2" striate "$1" "$2"

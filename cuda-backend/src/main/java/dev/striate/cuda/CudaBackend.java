@@ -47,12 +47,13 @@ public final class CudaBackend implements Backend {
     private final BackendKernels kernels;
     private final KernelDirectory directory;
     private final HostTransfers transfers;
-    private final NodeFusion fusion;
+    private final CudaSettings settings;
 
-    CudaBackend(Precision precision, ActivationLayout layout, NodeFusion fusion, CudaDevice device,
-                CudaDiagnosis libraries, Path cacheFolder) {
-        this.fusion = fusion;
-        this.context = new DeviceContext(precision, layout, device, libraries, cacheFolder);
+    CudaBackend(Precision precision, CudaSettings settings, CudaDevice device, CudaDiagnosis libraries,
+                Path cacheFolder) {
+        this.settings = settings;
+        this.context = new DeviceContext(precision, settings.layout(), settings.depthwise(), device, libraries,
+                cacheFolder);
         this.kernels = new BackendKernels(context);
         this.transfers = new HostTransfers(context);
         this.directory = new KernelDirectory(NAME, "dev.striate.cuda.kernel", CudaBackend.class.getClassLoader(),
@@ -98,13 +99,13 @@ public final class CudaBackend implements Backend {
         return String.format(Locale.ROOT, "cuda:%d %s (sm_%d%d, %.1f GiB), %s%s", device.index(), device.name(),
                 device.computeMajor(), device.computeMinor(), device.totalMemory() / (double) (1L << 30),
                 context.precision().flagValue(), context.layout() == ActivationLayout.NHWC ? ", channels-last" : "")
-                + (fusion == NodeFusion.OFF ? ", fusion off" : "");
+                + settings.described();
     }
 
     /** A planned executor, as the default, on the graph fused by {@link NodeFusion} (unless it is off). */
     @Override
     public Executor compile(Graph graph, ParameterStore parameters, PlanRequest request) {
-        return new PlannedExecutor(fusion.apply(graph, request), this, parameters, request);
+        return new PlannedExecutor(settings.fusion().apply(graph, request), this, parameters, request);
     }
 
     /** The device's whole memory: a model that needs more is refused before anything is allocated. */

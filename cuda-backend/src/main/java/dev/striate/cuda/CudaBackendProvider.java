@@ -57,16 +57,14 @@ public final class CudaBackendProvider implements BackendProvider {
                     + " machine has " + gpus + " GPU" + (gpus == 1 ? "" : "s") + " (cuda:0"
                     + (gpus > 1 ? " to cuda:" + (gpus - 1) : "") + ")");
         }
-        ActivationLayout layout;
-        NodeFusion fusion;
+        CudaSettings settings;
         try {
-            layout = ActivationLayout.forWork(options.precision(), System.getenv(ActivationLayout.SETTING));
-            fusion = NodeFusion.of(System.getenv(NodeFusion.SETTING));
+            settings = CudaSettings.of(options.precision(), System::getenv);
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
         try {
-            return new CudaBackend(options.precision(), layout, fusion, CudaDevice.open(options.deviceIndex()),
+            return new CudaBackend(options.precision(), settings, CudaDevice.open(options.deviceIndex()),
                     diagnosis(), CacheFolder.ofThisUser());
         } catch (CudaException e) {
             throw new UserException("CUDA could not start on cuda:" + options.deviceIndex() + ": "

@@ -22,6 +22,9 @@ public interface CudaContext {
     /** How this backend lays out rank-4 bf16 activations ({@link ActivationLayout}); NCHW in fp32 and tf32 work. */
     ActivationLayout layout();
 
+    /** Which kernels run depthwise convolutions ({@link DepthwiseKernels}). */
+    DepthwiseKernels depthwiseKernels();
+
     /**
      * The layout the kernels of activations stored as {@code storage} read rank-4 tensors in (their variant's):
      * {@link #layout()} for BF16, NCHW for F32.

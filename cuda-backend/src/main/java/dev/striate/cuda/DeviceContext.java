@@ -37,6 +37,7 @@ import jcuda.runtime.cudaStream_t;
 final class DeviceContext implements CudaContext {
     private final Precision precision;
     private final ActivationLayout layout;
+    private final DepthwiseKernels depthwiseKernels;
     private final CudaDevice device;
     private final CachingAllocator allocator;
     private final CudaDiagnosis libraries;
@@ -50,10 +51,11 @@ final class DeviceContext implements CudaContext {
     private long workspaceAddress;
     private long workspaceBytes;
 
-    DeviceContext(Precision precision, ActivationLayout layout, CudaDevice device, CudaDiagnosis libraries,
-                  Path cacheFolder) {
+    DeviceContext(Precision precision, ActivationLayout layout, DepthwiseKernels depthwiseKernels, CudaDevice device,
+                  CudaDiagnosis libraries, Path cacheFolder) {
         this.precision = precision;
         this.layout = layout;
+        this.depthwiseKernels = depthwiseKernels;
         this.device = device;
         this.allocator = new CachingAllocator(device);
         this.libraries = libraries;
@@ -117,6 +119,11 @@ final class DeviceContext implements CudaContext {
     @Override
     public ActivationLayout layout() {
         return layout;
+    }
+
+    @Override
+    public DepthwiseKernels depthwiseKernels() {
+        return depthwiseKernels;
     }
 
     @Override

@@ -7,8 +7,8 @@ import dev.striate.cuda.natives.CacheFolder;
 import dev.striate.cuda.natives.LibraryDiscovery;
 
 /**
- * Opens a CUDA backend on cuda:0 with its bf16 activations in a layout the test chooses, whatever
- * {@value ActivationLayout#SETTING} says, so that one process can hold an NCHW and an NHWC backend side by side
+ * Opens a CUDA backend on cuda:0 with its bf16 activations in a layout the test chooses (or with any
+ * {@link CudaSettings}), whatever {@value ActivationLayout#SETTING} says, so that one process can hold an NCHW and an NHWC backend side by side
  * (the provider reads the layout from the environment, which a test cannot set for itself).
  */
 public final class LayoutBackends {
@@ -16,8 +16,12 @@ public final class LayoutBackends {
     }
 
     public static CudaBackend open(Precision precision, ActivationLayout layout) {
+        return open(precision, new CudaSettings(layout, NodeFusion.ON, DepthwiseKernels.AUTO));
+    }
+
+    /** A backend with these settings, whatever the environment says. */
+    public static CudaBackend open(Precision precision, CudaSettings settings) {
         CudaDiagnosis libraries = CudaDiagnosis.run(LibraryDiscovery.ofThisMachine(), false);
-        return new CudaBackend(precision, layout, NodeFusion.ON, CudaDevice.open(0), libraries,
-                CacheFolder.ofThisUser());
+        return new CudaBackend(precision, settings, CudaDevice.open(0), libraries, CacheFolder.ofThisUser());
     }
 }

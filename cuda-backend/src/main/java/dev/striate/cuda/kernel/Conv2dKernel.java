@@ -10,9 +10,10 @@ import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
 
 /**
- * 2-D convolution (groups, dilation, stride) on cuDNN ({@link ConvolutionPasses}: algorithms chosen once per shape,
- * explicit padding where it differs between sides, bf16 weight copies), then y += bias: cuDNN's addTensor for float y,
- * {@code conv.cu}'s {@code add_channel_bias} (float bias into bf16 y) in bf16.
+ * 2-D convolution (groups, dilation, stride) on cuDNN, or a depthwise one on the project's kernels
+ * ({@link ConvolutionPasses}: algorithms chosen once per shape, explicit padding where it differs between sides, bf16
+ * weight copies), then y += bias: cuDNN's addTensor for float y on cuDNN, else {@code conv.cu}'s
+ * {@code add_channel_bias} (the float bias into y).
  */
 public final class Conv2dKernel implements Kernel<Conv2d> {
     private final CudaContext context;
@@ -54,9 +55,12 @@ public final class Conv2dKernel implements Kernel<Conv2d> {
         return true;
     }
 
-    /** y += bias over N, H, W: cuDNN for float y, {@code conv.cu} (float bias into bf16 y) in bf16. */
+    /**
+     * y += bias over N, H, W: cuDNN for float y on cuDNN's convolution, else {@code conv.cu} (the float bias into y
+     * of either type).
+     */
     private void addBias(ConvolutionPasses.Plan plan, Tensor bias, Tensor y) {
-        if (!plan.bf16()) {
+        if (plan.biasOnCudnn()) {
             plan.convolution().addBias(context.address(bias), context.address(y));
             return;
         }

@@ -1,6 +1,7 @@
 /**
  * The CUDA kernel of every op ({@code <Op>Kernel}, made with the backend's {@link dev.striate.cuda.CudaContext}),
- * with the reference backend's semantics. Convolution, batch norm (training, and evaluation forward), ReLU, ReLU6,
+ * with the reference backend's semantics. Convolution (but depthwise ones in float work: {@code depthwise.cu}, as
+ * {@link dev.striate.cuda.DepthwiseKernels} says), batch norm (training, and evaluation forward), ReLU, ReLU6,
  * ELU, sigmoid, tanh and log softmax run on cuDNN ({@code dev.striate.cuda.cudnn}); linear layers on cuBLAS SGEMM;
  * everything else on the project's CUDA C kernels ({@code /dev/striate/cuda/kernels/*.cu}, compiled by NVRTC):
  * pooling (cuDNN has no ceil mode, asymmetric padding, dilation or adaptive windows, and its max-pooling tie rule is

@@ -14,6 +14,7 @@ import dev.striate.core.op.LogSoftmax;
 import dev.striate.core.op.Relu6;
 import dev.striate.core.op.Window2d;
 import dev.striate.core.tensor.Shape;
+import dev.striate.cuda.DepthwiseKernels;
 import dev.striate.cuda.cudnn.MathType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,9 @@ class CudnnArgumentsTest {
         b.add("grouped", new Conv2d(4, Window2d.square(3, 1, 1), 2, false, Conv2d.TORCHVISION_INIT), "x");
         b.add("depthwise", new Conv2d(4, Window2d.square(3, 2, 1).withDilation(2), 4, true,
                 Conv2d.TORCHVISION_INIT), "grouped");
-        RecordingCudaContext context = new RecordingCudaContext(Precision.FP32);
+        // On cuDNN, as bf16 work runs depthwise convolutions (float work runs them on depthwise.cu by default).
+        RecordingCudaContext context = new RecordingCudaContext(Precision.FP32)
+                .withDepthwiseKernels(DepthwiseKernels.CUDNN);
         new KernelRun(context, b.build()).run(RunContext.training(1, 1));
 
         // cudnnSetFilter4dDescriptor(desc, dataType, format, k, c, h, w): c is in/groups.

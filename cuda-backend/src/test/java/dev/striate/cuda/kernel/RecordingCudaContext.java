@@ -6,6 +6,7 @@ import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.CudaContext;
+import dev.striate.cuda.DepthwiseKernels;
 import dev.striate.cuda.cudnn.ConvolutionAlgorithms;
 import dev.striate.cuda.cudnn.CudnnLibrary;
 import dev.striate.cuda.cudnn.CudnnPlatform;
@@ -50,6 +51,7 @@ final class RecordingCudaContext implements CudaContext {
     private final Precision precision;
     private final ActivationLayout layout;
     private final ConvolutionAlgorithms convolutionAlgorithms;
+    private DepthwiseKernels depthwiseKernels = DepthwiseKernels.AUTO;
 
     /** Convolution algorithms kept in memory only; activations NCHW. */
     RecordingCudaContext(Precision precision) {
@@ -79,6 +81,12 @@ final class RecordingCudaContext implements CudaContext {
         return device;
     }
 
+    /** Which kernels depthwise convolutions prepared from now on run on ({@link DepthwiseKernels#AUTO} until set). */
+    RecordingCudaContext withDepthwiseKernels(DepthwiseKernels kernels) {
+        this.depthwiseKernels = kernels;
+        return this;
+    }
+
     List<Launch> launches() {
         return launches;
     }
@@ -99,6 +107,11 @@ final class RecordingCudaContext implements CudaContext {
     @Override
     public ActivationLayout layout() {
         return layout;
+    }
+
+    @Override
+    public DepthwiseKernels depthwiseKernels() {
+        return depthwiseKernels;
     }
 
     @Override
