@@ -240,6 +240,11 @@ final class DeviceContext implements CudaContext {
     }
 
     @Override
+    public Tensor scratch(Shape shape, DType dtype) {
+        return allocateUninitialized(shape, dtype);
+    }
+
+    @Override
     public void release(Tensor tensor) {
         CudaBuffer buffer = buffer(tensor);
         long address = buffer.address();

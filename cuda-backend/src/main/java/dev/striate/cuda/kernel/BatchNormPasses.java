@@ -111,7 +111,7 @@ final class BatchNormPasses {
             launcher.fill(plan.scratchBiasGrad, 0f);
         }
         Tensor inputGrad = call.inputGrad() != null ? call.inputGrad()
-                : context.temporary(call.input().shape(), DType.F32);
+                : context.scratch(call.input().shape(), DType.F32);
         plan.batchNorm.backward(context.address(call.input()), context.address(call.outputGrad()),
                 context.address(inputGrad), call.inputGrad() != null && !call.fresh(0), scale(plan, gamma),
                 context.address(scaleGrad != null ? scaleGrad : plan.scratchScaleGrad),

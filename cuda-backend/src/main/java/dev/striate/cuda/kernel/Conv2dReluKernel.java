@@ -60,7 +60,7 @@ public final class Conv2dReluKernel implements Kernel<Conv2dRelu> {
             return;
         }
         Tensor dy = call.outputGrad();
-        Tensor masked = context.temporary(dy.shape(), dy.dtype());
+        Tensor masked = context.scratch(dy.shape(), dy.dtype());
         long n = dy.size();
         // accumulate 0: the temporary is written whole, never read.
         launcher.overElements("elementwise", "relu_backward", n, call.output(), dy, masked, n, 0);

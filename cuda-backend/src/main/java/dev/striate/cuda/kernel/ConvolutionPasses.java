@@ -147,7 +147,7 @@ final class ConvolutionPasses {
             return;
         }
         launcher.clearIfFresh(call, 0); // the padded path adds the interior of its gradient into dx
-        Tensor paddedGrad = context.temporary(plan.paddedInput(), plan.storage());
+        Tensor paddedGrad = context.scratch(plan.paddedInput(), plan.storage());
         backwardData(plan, weight, dy, paddedGrad, false);
         Shape in = call.input().shape();
         Shape padded = plan.paddedInput();
@@ -176,7 +176,7 @@ final class ConvolutionPasses {
         if (plan.depthwise() != null) {
             plan.depthwise().backwardFilter(x, dy, weightGrad, true);
         } else if (plan.bf16()) {
-            Tensor computed = context.temporary(weightGrad.shape(), DType.BF16);
+            Tensor computed = context.scratch(weightGrad.shape(), DType.BF16);
             plan.convolution().backwardFilter(context.address(x), context.address(dy), context.address(computed),
                     false);
             ChannelsAndCells extent = ChannelsAndCells.of(computed.shape());
@@ -205,7 +205,7 @@ final class ConvolutionPasses {
         int positions = shape.height() * shape.width();
         ChannelChunks grid = ChannelChunks.of(launcher.variantLayout(dy), shape.channels(),
                 (long) shape.batch() * positions);
-        Tensor partials = context.temporary(Shape.of(grid.partials()), DType.F32);
+        Tensor partials = context.scratch(Shape.of(grid.partials()), DType.F32);
         launcher.withBlocks("conv", "channel_sum_partials", grid.blocks(), dy, partials, shape.batch(),
                 shape.channels(), positions, grid.chunkLength());
         launcher.withBlocks("conv", "channel_bias_gradient", shape.channels(), partials, biasGrad, shape.batch(),
@@ -217,7 +217,7 @@ final class ConvolutionPasses {
     private Tensor padded(Conv2d op, Plan plan, Tensor x) {
         Shape in = x.shape();
         Shape padded = plan.paddedInput();
-        Tensor copy = context.temporary(padded, x.dtype());
+        Tensor copy = context.scratch(padded, x.dtype());
         launcher.overElements("conv", "pad_input", copy.size(), x, copy, in.batch(), in.channels(), in.height(),
                 in.width(), padded.height(), padded.width(), op.window().padTop(), op.window().padLeft());
         return copy;

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * ({@code depthwise.cu}) instead of cuDNN, as PyTorch runs float depthwise convolutions on its own kernels (cuDNN's
  * are "not very fast" for them: pytorch issue 15513). Forward and backward data take one thread per element they
  * write; the weight gradient is summed in two stages over {@link ChannelChunks} (partials per output channel, chunk and
- * tap in a temporary, then added per output channel in a fixed order: no atomics, the same result on every run). A
+ * tap in scratch memory, then added per output channel in a fixed order: no atomics, the same result on every run). A
  * 3×3 filter runs on the kernels compiled for it ({@code _3x3}: unrolled taps), any other on the general ones.
  *
  * <p>Activations (x, y, dx, dy) are stored as the work's (float, or bf16 laid out as the context says); the weight
@@ -63,7 +63,7 @@ final class DepthwiseConvolution {
         ChannelChunks chunks = ChannelChunks.of(launcher.variantLayout(dy), g.outChannels(),
                 (long) g.batch() * g.outHeight() * g.outWidth());
         int weights = g.outChannels() * g.kernelH() * g.kernelW();
-        Tensor partials = context.temporary(Shape.of(Math.multiplyExact(chunks.chunks(), weights)), DType.F32);
+        Tensor partials = context.scratch(Shape.of(Math.multiplyExact(chunks.chunks(), weights)), DType.F32);
         launcher.withBlocks(SOURCE, kernel("depthwise_filter_partials"), chunks.blocks(),
                 withGeometry(x, dy, partials, chunks.chunkLength()));
         launcher.withBlocks(SOURCE, "depthwise_filter_gradient", g.outChannels(), partials, dw, g.outChannels(),

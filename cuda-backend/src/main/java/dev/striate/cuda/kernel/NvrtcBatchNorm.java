@@ -88,7 +88,7 @@ final class NvrtcBatchNorm {
     void backward(Tensor x, Tensor dy, Tensor dx, boolean accumulateInput, Tensor gamma, Statistics saved,
                   Tensor gammaGrad, Tensor betaGrad, EpilogueGradient epilogue) {
         ChannelLayout layout = ChannelLayout.of(x.shape());
-        Tensor sums = dx != null ? context.temporary(Shape.of(2, layout.channels()), DType.F32) : null;
+        Tensor sums = dx != null ? context.scratch(Shape.of(2, layout.channels()), DType.F32) : null;
         if (dx != null || gammaGrad != null || betaGrad != null) {
             gradientSums("batch_norm_gradient_partials", x, dy, epilogue, gammaGrad, betaGrad, sums, saved.mean(),
                     saved.second());
@@ -201,7 +201,7 @@ final class NvrtcBatchNorm {
 
     /** Two float partials per (channel, chunk), as the first stage writes them: [2, C·K]. */
     private Tensor partials(ChannelChunks grid) {
-        return context.temporary(Shape.of(2, grid.partials()), DType.F32);
+        return context.scratch(Shape.of(2, grid.partials()), DType.F32);
     }
 
     private static Object orNull(Tensor tensor) {

@@ -5,9 +5,12 @@ import dev.striate.core.tensor.DeviceBuffer;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Tensors with made-up device addresses and no memory, for running the CUDA kernels' host code without a GPU: it
@@ -27,6 +30,7 @@ final class FakeDevice {
 
     private final Map<Long, Tensor> live = new HashMap<>();
     private final List<Tensor> allocated = new ArrayList<>();
+    private final Set<Tensor> uninitialized = Collections.newSetFromMap(new IdentityHashMap<>());
     private long next = TENSOR_BASE;
 
     Tensor allocate(Shape shape, DType dtype) {
@@ -35,6 +39,18 @@ final class FakeDevice {
         allocated.add(tensor);
         next += SPACING;
         return tensor;
+    }
+
+    /** As {@link #allocate}, its contents undefined: the host emulation starts it as NaN. */
+    Tensor allocateUninitialized(Shape shape, DType dtype) {
+        Tensor tensor = allocate(shape, dtype);
+        uninitialized.add(tensor);
+        return tensor;
+    }
+
+    /** Whether the tensor was handed out without defined contents ({@link #allocateUninitialized}). */
+    boolean uninitialized(Tensor tensor) {
+        return uninitialized.contains(tensor);
     }
 
     void release(Tensor tensor) {

@@ -44,8 +44,9 @@ final class HostProgram {
     private int scenarioCount;
 
     /**
-     * Adds one scenario: the device's tensors (zero unless {@code initial} gives their values), the launches, and the
-     * tensors to print under their labels afterwards.
+     * Adds one scenario: the device's tensors (zero unless {@code initial} gives their values; NaN for scratch
+     * tensors, {@link FakeDevice#allocateUninitialized}), the launches, and the tensors to print under their labels
+     * afterwards.
      */
     void scenario(FakeDevice device, Map<Tensor, double[]> initial, List<RecordingCudaContext.Launch> launches,
                   Map<String, Tensor> printed) {
@@ -79,6 +80,10 @@ final class HostProgram {
                             ? "(long long) " + names.get(t) + ".data()" : entry + "LL");
                 }
                 body.append("};\n");
+            } else if (values == null && device.uninitialized(tensor)) {
+                // Scratch memory may hold anything: NaN makes a kernel that reads it before writing it fail.
+                body.append("(").append(tensor.size()).append(", ").append(literal(tensor.dtype(), Double.NaN))
+                        .append(");\n");
             } else if (values == null) {
                 body.append("(").append(tensor.size()).append(");\n");
             } else {

@@ -184,6 +184,12 @@ final class RecordingCudaContext implements CudaContext {
         return device.allocate(shape, dtype);
     }
 
+    /** Marked uninitialized: the host emulation starts it as NaN, as a GPU's may hold anything. */
+    @Override
+    public Tensor scratch(Shape shape, DType dtype) {
+        return device.allocateUninitialized(shape, dtype);
+    }
+
     @Override
     public void release(Tensor tensor) {
         device.release(tensor);
