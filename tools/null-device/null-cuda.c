@@ -1,7 +1,7 @@
 /*
  * libcuda.so.1 of a null device, for tools/host-step-bench.sh: every CUDA driver call Striate makes succeeds at once
  * and does nothing, so a training step on it costs only the host's side (Java, JCuda's JNI, the allocator). One GPU,
- * "Null device", compute capability 9.0, 141 GiB; its memory is the host's (malloc, untouched until copied).
+ * "Null device", compute capability 9.0, 141 GiB; its memory is the host's (calloc: zero, untouched until copied).
  * NULL_STATS=1 prints what was asked of it at exit, one line on stderr that host-step-bench.sh reads:
  *   null device: N launches, N copies in (N bytes), N out (N bytes), N memsets, N allocations, N frees, N waits
  * Build: gcc -O2 -shared -fPIC -Wl,-soname,libcuda.so.1 -o libcuda.so.1 null-cuda.c
@@ -42,7 +42,9 @@ int cuCtxSetCurrent(void *context) { return 0; }
 /* Each block keeps its size in front of it, so that a free gives back what was used. */
 int cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
     if (used + bytes > capacity) return 2;
-    size_t *block = malloc(bytes + 16);
+    /* Zeroed, as nothing here ever writes it: a result read back (the loss) is 0, never a NaN left on the heap.
+       Large blocks come from mmap, zero and untouched until used, so this costs what malloc would. */
+    size_t *block = calloc(1, bytes + 16);
     if (block == NULL) return 2;
     allocations++;
     block[0] = bytes;
