@@ -17,7 +17,7 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * The backend's own device work over whole tensors (scale, Σx², optimizer steps, top-k, F32/BF16 conversion),
- * launched from the kernels of {@code elementwise.cu}, {@code reduce.cu}, {@code optimizer.cu} and {@code topk.cu},
+ * launched from the kernels of {@code elementwise.cu}, {@code optimizer.cu} and {@code topk.cu},
  * whose signatures are documented at the top of each file.
  */
 final class BackendKernels {
@@ -84,11 +84,42 @@ final class BackendKernels {
         }
         check(JCudaDriver.cuMemsetD8Async(DevicePointer.at(context.address(total)), (byte) 0, Double.BYTES,
                 context.stream()), "cuMemsetD8Async");
-        for (Tensor tensor : tensors) {
-            requireF32(tensor, "sumOfSquares");
-            context.launch(context.function("reduce", "sum_of_squares_f32"), blocks(tensor.size()), THREADS, tensor,
-                    tensor.size(), total);
+        if (tensors.isEmpty()) {
+            return;
         }
+        long[] rows = gradientTable(tensors, "sumOfSquares");
+        long elements = rows[rows.length - TABLE_FIELDS + 4] + rows[rows.length - TABLE_FIELDS + 5];
+        context.launch(context.function("optimizer", "gradient_sum_of_squares"), blocks(elements), THREADS,
+                upload(rows), tensors.size(), elements, total);
+    }
+
+    /** Every tensor set to 0 in one launch (the parameter gradients before a step's backward). */
+    void zero(List<Tensor> tensors) {
+        if (tensors.isEmpty()) {
+            return;
+        }
+        long[] rows = gradientTable(tensors, "zero");
+        long elements = rows[rows.length - TABLE_FIELDS + 4] + rows[rows.length - TABLE_FIELDS + 5];
+        context.launch(context.function("optimizer", "zero_gradients"), blocks(elements), THREADS, upload(rows),
+                tensors.size(), elements);
+    }
+
+    /**
+     * F32 tensors as the gradient column of optimizer.cu's table (field 1, with each one's first position and element
+     * count in 4 and 5; the others unused), for the kernels that read only those.
+     */
+    private long[] gradientTable(List<Tensor> tensors, String what) {
+        long[] rows = new long[tensors.size() * TABLE_FIELDS];
+        long start = 0;
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor tensor = tensors.get(i);
+            requireF32(tensor, what);
+            rows[i * TABLE_FIELDS + 1] = context.address(tensor);
+            rows[i * TABLE_FIELDS + 4] = start;
+            rows[i * TABLE_FIELDS + 5] = tensor.size();
+            start += tensor.size();
+        }
+        return rows;
     }
 
     /**

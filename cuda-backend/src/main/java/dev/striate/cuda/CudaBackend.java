@@ -208,6 +208,13 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** One launch over a table of them all (optimizer.cu's zero_gradients), F32 tensors only. */
+    @Override
+    public void zero(List<Tensor> tensors) {
+        context.device().makeCurrent();
+        kernels.zero(tensors);
+    }
+
     private static int fillBlocks(Tensor tensor) {
         return (int) Math.max(1, Math.min(4096, (tensor.size() + 255) / 256));
     }

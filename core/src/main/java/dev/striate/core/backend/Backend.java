@@ -75,6 +75,16 @@ public interface Backend extends AutoCloseable {
 
     void fill(Tensor tensor, double value);
 
+    /**
+     * Every tensor set to 0: the parameter gradients before each step's backward, so that a GPU can clear them all in
+     * one launch. By default one {@link #fill} each.
+     */
+    default void zero(List<Tensor> tensors) {
+        for (Tensor tensor : tensors) {
+            fill(tensor, 0);
+        }
+    }
+
     /** The kernel for an op class; throws {@link MissingKernelException} naming the op and this backend. */
     <O extends Op> Kernel<O> kernel(Class<O> opClass);
 

@@ -108,9 +108,7 @@ public final class ParameterStore implements AutoCloseable {
     }
 
     public void zeroGradients() {
-        for (Tensor g : gradients.values()) {
-            backend.fill(g, 0);
-        }
+        backend.zero(List.copyOf(gradients.values()));
     }
 
     /** Checks that a graph's parameters are all here with the same shapes (a store made for another model fails). */

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The backend's own kernels (optimizer.cu, reduce.cu, topk.cu, elementwise.cu) computed on the host, launched as
- * their headers document, against the reference backend: every update rule over three steps on two parameters of one
- * launch table (weight decay per row), Σx² over several blocks, top-k with ties, and scaling.
+ * The backend's own kernels (optimizer.cu, topk.cu, elementwise.cu) computed on the host, launched as their headers
+ * document, against the reference backend: every update rule over three steps on two parameters of one launch table
+ * (weight decay per row), Σx² and zeroing over a table of tensors, top-k with ties, and scaling.
  */
 class BackendKernelEmulationTest {
     private static final int[] SIZES = {5, 3};
@@ -47,7 +47,7 @@ class BackendKernelEmulationTest {
         for (int r = 0; r < rules.size(); r++) {
             update(rules.get(r), "rule" + r);
         }
-        sumOfSquares();
+        gradientTables();
         topK();
         scale();
         Map<String, double[]> emulated = program.buildAndRun(work);
@@ -133,20 +133,51 @@ class BackendKernelEmulationTest {
         return cpu.read(param);
     }
 
-    /** Three blocks of 256 threads over 1,000 elements, adding into one double. */
-    private void sumOfSquares() {
+    /**
+     * Σx² over three tensors (1,000, 1 and 300 elements) of one gradient table, three blocks of 256 threads adding
+     * into one double; and the same three zeroed in one launch, a fourth tensor not in the table left as it was.
+     */
+    private void gradientTables() {
         FakeDevice device = new FakeDevice();
-        float[] values = EmulationValues.wave(1000, 0.37, 0.1, 3);
-        Tensor x = device.allocate(Shape.of(values.length), DType.F32);
-        Tensor out = device.allocate(Shape.of(1), DType.F64);
+        int[] sizes = {1000, 1, 300};
+        Map<Tensor, double[]> initial = new IdentityHashMap<>();
+        List<Object> table = new ArrayList<>();
+        List<Tensor> tensors = new ArrayList<>();
         double sum = 0;
-        for (float v : values) {
-            sum += (double) v * v;
+        long start = 0;
+        for (int t = 0; t < sizes.length; t++) {
+            float[] values = EmulationValues.wave(sizes[t], 0.37, 0.1 + t, 3);
+            Tensor tensor = device.allocate(Shape.of(sizes[t]), DType.F32);
+            initial.put(tensor, EmulationValues.toDoubles(values));
+            for (float v : values) {
+                sum += (double) v * v;
+            }
+            table.addAll(List.of(0L, tensor, 0L, 0L, start, (long) sizes[t], 0L));
+            tensors.add(tensor);
+            start += sizes[t];
         }
+        float[] other = EmulationValues.wave(4, 0.37, 5, 1);
+        Tensor untouched = device.allocate(Shape.of(other.length), DType.F32);
+        initial.put(untouched, EmulationValues.toDoubles(other));
+        Tensor out = device.allocate(Shape.of(1), DType.F64);
+        Tensor deviceTable = device.allocate(Shape.of(table.size()), DType.I64);
         expected.put("sum_of_squares out", new double[] {sum});
-        program.scenario(device, Map.of(x, EmulationValues.toDoubles(values)), List.of(
-                new RecordingCudaContext.Launch("reduce", DType.F32, "sum_of_squares_f32", 3, Launcher.THREADS,
-                        List.of(x, (long) values.length, out))), Map.of("sum_of_squares out", out));
+        descriptions.put("sum_of_squares out", "gradient_sum_of_squares over a table of three tensors");
+        Map<String, Tensor> printed = new LinkedHashMap<>();
+        printed.put("sum_of_squares out", out);
+        for (int t = 0; t < sizes.length; t++) {
+            expected.put("zeroed tensor" + t, new double[sizes[t]]);
+            descriptions.put("zeroed tensor" + t, "zero_gradients, tensor " + t + " of the table");
+            printed.put("zeroed tensor" + t, tensors.get(t));
+        }
+        expected.put("zeroed untouched", EmulationValues.toDoubles(other));
+        descriptions.put("zeroed untouched", "zero_gradients leaves a tensor outside the table as it was");
+        printed.put("zeroed untouched", untouched);
+        program.scenario(device, initial, Map.of(deviceTable, table), List.of(
+                new RecordingCudaContext.Launch("optimizer", DType.F32, "gradient_sum_of_squares", 3,
+                        Launcher.THREADS, List.of(deviceTable, sizes.length, start, out)),
+                new RecordingCudaContext.Launch("optimizer", DType.F32, "zero_gradients", 2, Launcher.THREADS,
+                        List.of(deviceTable, sizes.length, start))), printed);
     }
 
     /** Rows with ties and a negative row; the reference's order decides. */

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Run in its own JVM by {@link BackendKernelsStandInTest}: the backend's own device work (scale, sum of squares, fused
- * optimizer updates, top-k of F32 and BF16 scores, I64 fill) on a stand-in driver that runs the kernels' documented C signatures on host
+ * optimizer updates, top-k of F32 and BF16 scores, I64 fill, zeroing several tensors) on a stand-in driver that runs the kernels' documented C signatures on host
  * memory, with the kernels "compiled" by a stand-in NVRTC.
  */
 public final class BackendKernelsProbe {
@@ -81,6 +81,9 @@ public final class BackendKernelsProbe {
         backend.topK(bf16Scores, 3, bf16Top);
         System.out.println("bf16 top-3 " + Arrays.toString(backend.topK(bf16Scores, 3)) + " "
                 + Arrays.toString(backend.read(bf16Top)));
+        backend.zero(List.of(a, b));
+        System.out.println("zero " + Arrays.toString(backend.read(a)) + " " + Arrays.toString(backend.read(b))
+                + " kept " + Arrays.toString(backend.read(grad)));
         backend.close();
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Where the backend meets the kernel sources: its launches of {@code elementwise.cu}, {@code reduce.cu},
+ * Where the backend meets the kernel sources: its launches of {@code elementwise.cu},
  * {@code optimizer.cu} and {@code topk.cu} (both variants) decoded by a stand-in driver that runs each kernel as its source's header
  * documents the C signature (on host memory), against hand-worked values. The stand-in NVRTC "compiles" every
  * source, so the disk cache is exercised too. Skipped where the kernel sources are not in the build.
@@ -25,8 +25,8 @@ class BackendKernelsStandInTest {
             #include <math.h>
             typedef struct { const char *name; } kernel;
             static int module_token, bf16_module_token;
-            static kernel kernels[] = {{"scale_f32"}, {"sum_of_squares_f32"}, {"sgd_update"}, {"adam_update"},
-                                       {"top_k"}, {"fill_i64"}};
+            static kernel kernels[] = {{"scale_f32"}, {"gradient_sum_of_squares"}, {"sgd_update"}, {"adam_update"},
+                                       {"top_k"}, {"fill_i64"}, {"zero_gradients"}};
             static kernel top_k_bf16 = {"top_k bf16"};
             int cuModuleLoadData(void **module, const void *image) {
                 *module = strstr(image, "|bf16|") != NULL ? &bf16_module_token : &module_token;
@@ -38,7 +38,7 @@ class BackendKernelsStandInTest {
                     if (strcmp(name, "top_k") == 0) { *function = &top_k_bf16; return 0; }
                     return 500;
                 }
-                for (int i = 0; i < 6; i++) {
+                for (int i = 0; i < 7; i++) {
                     if (strcmp(name, kernels[i].name) == 0) { *function = &kernels[i]; return 0; }
                 }
                 return 500;
@@ -60,10 +60,6 @@ class BackendKernelsStandInTest {
                 if (strcmp(name, "scale_f32") == 0) {
                     float *x = ARG(float *, 0);
                     for (long long i = 0; i < ARG(long long, 1); i++) x[i] *= ARG(float, 2);
-                } else if (strcmp(name, "sum_of_squares_f32") == 0) {
-                    if (bx != 256) return 401;
-                    const float *x = ARG(float *, 0);
-                    for (long long i = 0; i < ARG(long long, 1); i++) *ARG(double *, 2) += (double) x[i] * x[i];
                 } else if (strcmp(name, "fill_i64") == 0) {
                     long long *x = ARG(long long *, 0);
                     for (long long i = 0; i < ARG(long long, 1); i++) x[i] = ARG(long long, 2);
@@ -88,7 +84,7 @@ class BackendKernelsStandInTest {
                     const long long *table = ARG(long long *, 0);
                     int rows = ARG(int, 1);
                     long long total = ARG(long long, 2), counted = 0;
-                    double lr = ARG(double, 3);
+                    double lr = strcmp(name, "sgd_update") == 0 || strcmp(name, "adam_update") == 0 ? ARG(double, 3) : 0;
                     for (int r = 0; r < rows; r++) {
                         const long long *row = table + 7 * r;
                         float *p = (float *) row[0], *g = (float *) row[1], *s0 = (float *) row[2], *s1 = (float *) row[3];
@@ -97,7 +93,13 @@ class BackendKernelsStandInTest {
                         if (row[4] != counted) return 402;
                         counted += row[5];
                         for (long long i = 0; i < row[5]; i++) {
-                            if (strcmp(name, "sgd_update") == 0) {
+                            /* The gradient kernels read only the gradient column: grad 0, Σ grad² into *out. */
+                            if (strcmp(name, "zero_gradients") == 0) {
+                                g[i] = 0;
+                            } else if (strcmp(name, "gradient_sum_of_squares") == 0) {
+                                if (bx != 256) return 401;
+                                *ARG(double *, 3) += (double) g[i] * g[i];
+                            } else if (strcmp(name, "sgd_update") == 0) {
                                 double momentum = ARG(double, 4), dampening = ARG(double, 5);
                                 double grad = g[i] + wd * p[i];
                                 double b = ARG(int, 7) ? grad : momentum * s0[i] + (1 - dampening) * grad;
@@ -158,12 +160,14 @@ class BackendKernelsStandInTest {
         // As bf16, row 0 is 1, 1, 1, 2, 2, -1 (ties in index order: 3, 4, 0, where the floats give 4, 3, 1) and
         // row 1 is -3, 7, 7, 0, 0, 5; the launch took topk.cu's bf16 variant, cached under its own name.
         assertEquals("bf16 top-3 [3, 4, 0, 1, 2, 5] [3.0, 4.0, 0.0, 1.0, 2.0, 5.0]", lines.get(7));
+        // Two tensors zeroed in one launch over a table of both; a third, not listed, keeps its value.
+        assertEquals("zero [0.0, 0.0, 0.0] [0.0] kept [0.5]", lines.get(8));
         try (var cached = Files.list(cache.resolve("striate").resolve("kernels"))) {
             List<String> names = cached.map(f -> f.getFileName().toString().replaceAll("-[0-9a-f]{16}-.*", ""))
                     .sorted().toList();
-            assertEquals(List.of("elementwise", "optimizer", "reduce", "topk", "topk-bf16"), names);
+            assertEquals(List.of("elementwise", "optimizer", "topk", "topk-bf16"), names);
         }
-        assertTrue(lines.size() == 8, output);
+        assertTrue(lines.size() == 9, output);
     }
 
     private static double[] numbers(String line, String prefix) {
