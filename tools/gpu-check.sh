@@ -34,7 +34,10 @@ step doctor-json 15 "${striate[@]}" doctor --json
 step doctor-own-discovery 10 env -u LD_LIBRARY_PATH "${striate[@]}" doctor
 # The tests are a folder of classes (see gpu-stage.sh); no test found is a failure, not a silent pass.
 if [ -f "$here/junit-console.jar" ] && [ -d "$here/cuda-gpu-tests" ]; then
-    step gpu-unit-tests 90 "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
+    # 120 s in the quick check, which has the time; 90 s in the full one, which must fit the device's 10-minute call.
+    unit_tests_limit=90
+    [ "${GPU_CHECK_QUICK:-0}" = 1 ] && unit_tests_limit=120
+    step gpu-unit-tests "$unit_tests_limit" "${java[@]}" -jar "$here/junit-console.jar" execute --disable-banner --disable-ansi-colors \
         --details=tree --fail-if-no-tests --class-path "$jar:$here/cuda-gpu-tests" --select-package dev.striate.cuda \
         --include-tag gpu
 fi
