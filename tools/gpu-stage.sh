@@ -21,5 +21,14 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/cuda-gpu-tests"
 cp -r cuda-backend/target/test-classes/. cpu-reference-backend/target/test-classes/. "$work/cuda-gpu-tests/"
 cp "$jar" "$work/junit-console.jar"
+# run.sh unpacks the runtime into .gpu/jre where it runs; one unpacked here (by a local try of run.sh) would travel
+# too and take .gpu from about 40 MiB past the 64 MiB a device call carries.
+rm -rf .gpu/jre
 ../shared/gpu/stage.sh cli/target/striate.jar tools/gpu-check.sh tools/gpu-bench.sh tools/bench-table.py \
     "$work/cuda-gpu-tests" "$work/junit-console.jar"
+size=$(du -sm .gpu | cut -f1)
+echo ".gpu holds ${size} MiB (a device call carries at most 64 MiB)"
+if [ "$size" -ge 64 ]; then
+    echo "gpu-stage.sh: .gpu is ${size} MiB, more than a device call carries: see what grew with du -sh .gpu/*" >&2
+    exit 2
+fi
