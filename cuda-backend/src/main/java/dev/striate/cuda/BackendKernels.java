@@ -87,10 +87,9 @@ final class BackendKernels {
         if (tensors.isEmpty()) {
             return;
         }
-        long[] rows = gradientTable(tensors, "sumOfSquares");
-        long elements = rows[rows.length - TABLE_FIELDS + 4] + rows[rows.length - TABLE_FIELDS + 5];
-        context.launch(context.function("optimizer", "gradient_sum_of_squares"), blocks(elements), THREADS,
-                upload(rows), tensors.size(), elements, total);
+        GradientTable table = gradientTable(tensors, "sumOfSquares");
+        context.launch(context.function("optimizer", "gradient_sum_of_squares"), blocks(table.elements()), THREADS,
+                upload(table.rows()), tensors.size(), table.elements(), total);
     }
 
     /** Every tensor set to 0 in one launch (the parameter gradients before a step's backward). */
@@ -98,17 +97,20 @@ final class BackendKernels {
         if (tensors.isEmpty()) {
             return;
         }
-        long[] rows = gradientTable(tensors, "zero");
-        long elements = rows[rows.length - TABLE_FIELDS + 4] + rows[rows.length - TABLE_FIELDS + 5];
-        context.launch(context.function("optimizer", "zero_gradients"), blocks(elements), THREADS, upload(rows),
-                tensors.size(), elements);
+        GradientTable table = gradientTable(tensors, "zero");
+        context.launch(context.function("optimizer", "zero_gradients"), blocks(table.elements()), THREADS,
+                upload(table.rows()), tensors.size(), table.elements());
+    }
+
+    /** A table's rows for the device and the elements of all its tensors together. */
+    private record GradientTable(long[] rows, long elements) {
     }
 
     /**
      * F32 tensors as the gradient column of optimizer.cu's table (field 1, with each one's first position and element
      * count in 4 and 5; the others unused), for the kernels that read only those.
      */
-    private long[] gradientTable(List<Tensor> tensors, String what) {
+    private GradientTable gradientTable(List<Tensor> tensors, String what) {
         long[] rows = new long[tensors.size() * TABLE_FIELDS];
         long start = 0;
         for (int i = 0; i < tensors.size(); i++) {
@@ -119,7 +121,7 @@ final class BackendKernels {
             rows[i * TABLE_FIELDS + 5] = tensor.size();
             start += tensor.size();
         }
-        return rows;
+        return new GradientTable(rows, start);
     }
 
     /**
