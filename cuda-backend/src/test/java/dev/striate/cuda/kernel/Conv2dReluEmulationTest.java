@@ -17,7 +17,6 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBackend;
-import dev.striate.cuda.ActivationLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,16 +59,9 @@ class Conv2dReluEmulationTest {
     private static final Shape IDENTITY_INPUT = Shape.of(2, 3, 2, 3);
     private static final double[] IDENTITY_BIAS = {0.375, -0.25, 0.0625};
 
-    /** A precision and the layout of its rank-4 activations. */
-    private record Work(Precision precision, ActivationLayout layout) {
-        DType activations() {
-            return precision == Precision.BF16 ? DType.BF16 : DType.F32;
-        }
-
-        /** A one-word name for the host program's labels ("<scenario> <tensor>"). */
-        String label(String kind, boolean bias) {
-            return kind + "-" + precision.flagValue() + "-" + layout + (bias ? "-bias " : "-no-bias ");
-        }
+    /** A one-word scenario name for the host program's labels ("<scenario> <tensor>"). */
+    private static String label(Work work, String kind, boolean bias) {
+        return kind + "-" + work.label() + (bias ? "-bias " : "-no-bias ");
     }
 
     /** What one printed tensor must hold. */
@@ -81,8 +73,7 @@ class Conv2dReluEmulationTest {
         assumeTrue(HostProgram.gppAvailable(), "skipped: no g++ on the PATH to build the host emulation with");
         HostProgram program = new HostProgram();
         List<Expected> expected = new ArrayList<>();
-        for (Work work : List.of(new Work(Precision.FP32, ActivationLayout.NCHW),
-                new Work(Precision.BF16, ActivationLayout.NCHW), new Work(Precision.BF16, ActivationLayout.NHWC))) {
+        for (Work work : Work.values()) {
             for (boolean bias : new boolean[] {true, false}) {
                 expected.addAll(handWorked(program, work, bias));
                 expected.addAll(againstTheReference(program, work, bias));
@@ -116,7 +107,7 @@ class Conv2dReluEmulationTest {
             biasGradient[channel] += mask[i];
         }
         return scenario(program, work, op, INPUT, convolved, BIAS, BIAS_GRADIENT_BEFORE, outputGradient,
-                work.label("loop", bias), (label, stored) -> new Expected(label, actual -> exactlyEqual(label,
+                label(work, "loop", bias), (label, stored) -> new Expected(label, actual -> exactlyEqual(label,
                         switch (label.substring(label.indexOf(' ') + 1)) {
                             case "y" -> y;
                             case "masked" -> mask;
@@ -162,7 +153,7 @@ class Conv2dReluEmulationTest {
             }
         }
         return scenario(program, work, op, IDENTITY_INPUT, x, IDENTITY_BIAS, new double[channels], outputGradient,
-                work.label("reference", bias), (label, stored) -> new Expected(label, actual -> {
+                label(work, "reference", bias), (label, stored) -> new Expected(label, actual -> {
                     String tensor = label.substring(label.indexOf(' ') + 1);
                     // db is a float parameter gradient: float's bound whatever the activations.
                     EmulationValues.assertClose(label, tensor.equals("db") ? DType.F32 : stored,

@@ -40,22 +40,9 @@ class Conv2dReluLaunchTest {
     /** x [2, 3, 6, 6], 4 filters 3×3, padding 1: y [2, 4, 6, 6], 288 elements. */
     private static final Shape INPUT = Shape.of(2, 3, 6, 6);
 
-    /** A precision and the layout its rank-4 activations lie in. */
-    private record Work(Precision precision, ActivationLayout layout) {
-        DType activations() {
-            return precision == Precision.BF16 ? DType.BF16 : DType.F32;
-        }
-
-        @Override
-        public String toString() {
-            return precision.flagValue() + " " + layout;
-        }
-    }
-
     static Stream<Arguments> work() {
         List<Arguments> all = new ArrayList<>();
-        for (Work work : List.of(new Work(Precision.FP32, ActivationLayout.NCHW),
-                new Work(Precision.BF16, ActivationLayout.NCHW), new Work(Precision.BF16, ActivationLayout.NHWC))) {
+        for (Work work : Work.values()) {
             all.add(Arguments.of(work, true));
             all.add(Arguments.of(work, false));
         }

@@ -2,12 +2,10 @@ package dev.striate.cuda.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.TensorRole;
 import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
-import dev.striate.cuda.ActivationLayout;
 import dev.striate.cuda.CudaBackend;
 import dev.striate.cuda.CudaContext;
 import dev.striate.cuda.LayoutBackends;
@@ -40,31 +38,12 @@ class DepthwiseGpuTest {
             new DepthwiseCase("3x3-s1-320ch", 4, 320, 7, 7, 1, 3, 3, 1, 1, 1, 1),
             new DepthwiseCase("5x5-d2-m2", 2, 8, 17, 15, 2, 5, 5, 1, 4, 4, 2));
 
-    /** A precision and the layout of its rank-4 bf16 activations. */
-    enum Work {
-        FP32(Precision.FP32, ActivationLayout.NCHW),
-        BF16_NHWC(Precision.BF16, ActivationLayout.NHWC),
-        BF16_NCHW(Precision.BF16, ActivationLayout.NCHW);
-
-        final Precision precision;
-        final ActivationLayout layout;
-
-        Work(Precision precision, ActivationLayout layout) {
-            this.precision = precision;
-            this.layout = layout;
-        }
-
-        DType activations() {
-            return precision == Precision.BF16 ? DType.BF16 : DType.F32;
-        }
-    }
-
     private final Map<Work, CudaBackend> backends = new EnumMap<>(Work.class);
 
     @BeforeAll
     void open() {
         for (Work work : Work.values()) {
-            backends.put(work, LayoutBackends.open(work.precision, work.layout));
+            backends.put(work, LayoutBackends.open(work.precision(), work.layout()));
         }
     }
 

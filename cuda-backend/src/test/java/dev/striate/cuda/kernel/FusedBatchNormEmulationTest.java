@@ -3,15 +3,12 @@ package dev.striate.cuda.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.graph.GraphBuilder;
 import dev.striate.core.op.BatchNorm;
 import dev.striate.core.op.BatchNormAddRelu;
-import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
-import dev.striate.cuda.ActivationLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -46,24 +43,6 @@ class FusedBatchNormEmulationTest {
 
     private final HostProgram program = new HostProgram();
     private Map<String, double[]> emulated;
-
-    /** The three combinations by their labels' prefix. */
-    private enum Work {
-        FP32(Precision.FP32, ActivationLayout.NCHW), BF16(Precision.BF16, ActivationLayout.NCHW),
-        BF16_NHWC(Precision.BF16, ActivationLayout.NHWC);
-
-        final Precision precision;
-        final ActivationLayout layout;
-
-        Work(Precision precision, ActivationLayout layout) {
-            this.precision = precision;
-            this.layout = layout;
-        }
-
-        DType activations() {
-            return precision == Precision.BF16 ? DType.BF16 : DType.F32;
-        }
-    }
 
     @BeforeAll
     void emulate(@TempDir Path folder) throws Exception {
@@ -154,7 +133,7 @@ class FusedBatchNormEmulationTest {
         GraphBuilder builder = new GraphBuilder();
         builder.input("x", SHAPE);
         builder.add("block", new BatchNormAddRelu(EVALUATED), "x", "x");
-        RecordingCudaContext context = new RecordingCudaContext(work.precision, work.layout);
+        RecordingCudaContext context = new RecordingCudaContext(work.precision(), work.layout());
         KernelRun run = new KernelRun(context, builder.build()).writingFreshGradients();
         run.run(RunContext.evaluation());
         Map<Tensor, double[]> initial = undefined(context);
@@ -183,7 +162,7 @@ class FusedBatchNormEmulationTest {
     }
 
     private static NodeRun addRelu(Work work, BatchNorm norm) {
-        RecordingCudaContext context = new RecordingCudaContext(work.precision, work.layout);
+        RecordingCudaContext context = new RecordingCudaContext(work.precision(), work.layout());
         return new NodeRun(context, new BatchNormAddReluKernel(context), new BatchNormAddRelu(norm), SHAPE, 2,
                 work.activations());
     }

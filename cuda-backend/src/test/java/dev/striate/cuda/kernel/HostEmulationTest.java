@@ -3,7 +3,6 @@ package dev.striate.cuda.kernel;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.striate.core.backend.Precision;
 import dev.striate.core.backend.RunContext;
 import dev.striate.core.check.GradCheckCase;
 import dev.striate.core.check.GradCheckSuite;
@@ -21,7 +20,6 @@ import dev.striate.core.tensor.DType;
 import dev.striate.core.tensor.Shape;
 import dev.striate.core.tensor.Tensor;
 import dev.striate.cpu.CpuBackend;
-import dev.striate.cuda.ActivationLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,17 +70,6 @@ class HostEmulationTest {
     private static final long STEP = 3;
     /** Cases each storage must run on the project's own kernels (fp32: 34, bf16: 37 when this was written). */
     private static final int FEWEST_CASES = 20;
-    /** The combinations every case runs in: float, bf16, and bf16 with rank-4 activations channels-last. */
-    private static final List<Work> WORK = List.of(new Work(Precision.FP32, ActivationLayout.NCHW),
-            new Work(Precision.BF16, ActivationLayout.NCHW), new Work(Precision.BF16, ActivationLayout.NHWC));
-
-    /** A precision and the layout of its rank-4 bf16 activations. */
-    private record Work(Precision precision, ActivationLayout layout) {
-        @Override
-        public String toString() {
-            return precision.flagValue() + (layout == ActivationLayout.NHWC ? " nhwc" : "");
-        }
-    }
 
     /**
      * A reference result, the type the CUDA tensor compared with it is stored in, and per element the magnitudes of
@@ -105,7 +92,8 @@ class HostEmulationTest {
         HostProgram program = new HostProgram();
         List<Outcome> outcomes = new ArrayList<>();
         int scenario = 0;
-        for (Work work : WORK) {
+        // Every case in every combination: float, bf16, and bf16 with rank-4 activations channels-last.
+        for (Work work : Work.values()) {
             int run = 0;
             for (GradCheckCase gradCase : GradCheckSuite.cases()) {
                 String caseName = "[" + work + "] " + gradCase.op() + ": " + gradCase.name();
