@@ -11,11 +11,11 @@ import dev.striate.core.tensor.Tensor;
 import dev.striate.cuda.CudaContext;
 
 /**
- * A convolution and its ReLU as one node, y = max(conv(x) + b, 0): the convolution on cuDNN as {@link Conv2dKernel}
- * runs it ({@link ConvolutionPasses}), then one {@code conv.cu} pass over y that adds the bias (if any) and clamps,
- * in every precision and layout, where the unfused pair makes two (the bias: cuDNN's addTensor, or {@code conv.cu} in
- * bf16; the ReLU) and writes a second tensor. Backward: g' = dy where y > 0, else 0 ({@code elementwise.cu}'s
- * {@code relu_backward}, read off y as ReLU's own backward does) into a temporary, then the convolution's backward
+ * A convolution and its ReLU as one node, y = max(conv(x) + b, 0): the convolution as {@link Conv2dKernel} runs it
+ * ({@link ConvolutionPasses}: cuDNN, or the depthwise kernels), then one {@code conv.cu} pass over y that adds the bias
+ * (if any) and clamps, in every precision and layout, where the unfused pair makes two (the bias: cuDNN's addTensor,
+ * or {@code conv.cu}; the ReLU) and writes a second tensor. Backward: g' = dy where y > 0, else 0 ({@code elementwise.cu}'s
+ * {@code relu_backward}, read off y as ReLU's own backward does) into scratch memory, then the convolution's backward
  * with g' (dx, written whole when fresh; dw; db).
  *
  * <p>cuDNN's {@code cudnnConvolutionBiasActivationForward} would fold the bias and ReLU into the convolution itself
@@ -62,7 +62,7 @@ public final class Conv2dReluKernel implements Kernel<Conv2dRelu> {
         Tensor dy = call.outputGrad();
         Tensor masked = context.scratch(dy.shape(), dy.dtype());
         long n = dy.size();
-        // accumulate 0: the temporary is written whole, never read.
+        // accumulate 0: the scratch tensor is written whole, never read.
         launcher.overElements("elementwise", "relu_backward", n, call.output(), dy, masked, n, 0);
         passes.backward(op.conv(), call, masked);
         context.release(masked);

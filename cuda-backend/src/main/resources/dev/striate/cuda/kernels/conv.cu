@@ -13,8 +13,8 @@
 //       dx += the interior of padded (the gradient of pad_input); one thread per element of dx.
 //
 // The bias of a bf16 convolution (cuDNN's cudnnAddTensor and cudnnConvolutionBackwardBias take the bias in y's data
-// type, and the bias stays float), and the bias and ReLU of a fused conv2d_relu in every variant, on y and dy read as
-// [N, C, S], S = H·W:
+// type, and the bias stays float), of a depthwise convolution on depthwise.cu in any variant (no cuDNN convolution is
+// made for it), and the bias and ReLU of a fused conv2d_relu in every variant, on y and dy read as [N, C, S], S = H·W:
 //
 //   add_channel_bias(const float* bias, act_t* y, int N, int C, int S)   y[n, c, s] += bias[c]; one thread per element,
 //       in memory order, its channel from channel_of (per_channel.cuh).
